@@ -1,0 +1,277 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"shopbooks/store"
+)
+
+// The audit trail (DOMAIN.md §9) is append-only and hash-chained. Each record's hash is
+// SHA-256 over the previous record's hash, a newline, and the JSON array
+// [seq, at, user, action, entity, entity_id, image, before, after, reason]
+// (before/after as their JSON text or null). The triggers in store/schema refuse UPDATE
+// and DELETE and any insert out of sequence.
+
+// entity names a kind of audited row: its table and key column.
+type entity struct {
+	name, table, key string
+}
+
+var (
+	entItem      = entity{"item", "items", "id"}
+	entUnit      = entity{"unit", "units", "name"}
+	entCategory  = entity{"category", "categories", "id"}
+	entWarehouse = entity{"warehouse", "warehouses", "id"}
+	entPartner   = entity{"partner", "partners", "id"}
+	entAccount   = entity{"account", "accounts", "code"}
+	entBook      = entity{"book", "book", "id"}
+	entUser      = entity{"user", "users", "id"}
+	entPeriod    = entity{"period", "periods", "period"}
+	entOpening   = entity{"opening", "opening_balances", "id"}
+	entOpenStock = entity{"opening_stock", "opening_stock", "id"}
+)
+
+// imaged lists every table whose rows verify compares with their last audit image.
+var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock}
+
+// AuditRecord is one record of the trail, as verify and the audit log screen read it.
+type AuditRecord struct {
+	Seq      int64
+	At       time.Time
+	User     string
+	Action   string
+	Entity   string
+	EntityID string
+	Image    bool
+	Before   string // JSON, "" for none
+	After    string
+	Reason   string
+	PrevHash string
+	Hash     string
+}
+
+func (r *AuditRecord) computeHash() string {
+	nullable := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return json.RawMessage(s)
+	}
+	body, err := json.Marshal([]any{r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
+		r.Image, nullable(r.Before), nullable(r.After), r.Reason})
+	if err != nil {
+		panic(err) // only strings, numbers and valid JSON go in
+	}
+	h := sha256.New()
+	h.Write([]byte(r.PrevHash))
+	h.Write([]byte{'\n'})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// appendAudit adds one record at the end of the chain, inside the caller's transaction.
+func appendAudit(ctx context.Context, tx *store.Tx, r AuditRecord) error {
+	var last sql.NullInt64
+	var prev sql.NullString
+	err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&last, &prev)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	r.Seq = last.Int64 + 1
+	r.At = tx.Now
+	r.PrevHash = prev.String
+	r.Hash = r.computeHash()
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log(seq, at, user_name, action, entity, entity_id, image, before, after, reason, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID, r.Image,
+		nullStr(r.Before), nullStr(r.After), r.Reason, r.PrevHash, r.Hash)
+	if err != nil {
+		return fmt.Errorf("append audit %s %s/%s: %w", r.Action, r.Entity, r.EntityID, err)
+	}
+	return nil
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// logEvent records an action that changes no audited row (a login, a refused login).
+func logEvent(ctx context.Context, tx *store.Tx, user, action string, e entity, id any, reason string) error {
+	return appendAudit(ctx, tx, AuditRecord{User: user, Action: action, Entity: e.name, EntityID: fmt.Sprint(id), Reason: reason})
+}
+
+// logChange records a change of one row: before is the image read before the change
+// ("" on create); the after image is read now ("" once deleted).
+func logChange(ctx context.Context, tx *store.Tx, user, action string, e entity, id any, before string) error {
+	after, err := rowImage(ctx, tx, e, id)
+	if err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, AuditRecord{User: user, Action: action, Entity: e.name, EntityID: fmt.Sprint(id),
+		Image: true, Before: before, After: after})
+}
+
+// rowImage is the row as canonical JSON (keys sorted), or "" when there is no such row.
+func rowImage(ctx context.Context, tx *store.Tx, e entity, id any) (string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table+" WHERE "+e.key+" = ?", id)
+	if err != nil {
+		return "", fmt.Errorf("image of %s %v: %w", e.name, id, err)
+	}
+	imgs, err := scanImages(rows, e)
+	if err != nil {
+		return "", err
+	}
+	for _, img := range imgs {
+		return img, nil
+	}
+	return "", nil
+}
+
+// allImages returns every row of e's table as key → image.
+func allImages(ctx context.Context, tx *store.Tx, e entity) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table)
+	if err != nil {
+		return nil, fmt.Errorf("images of %s: %w", e.name, err)
+	}
+	return scanImages(rows, e)
+}
+
+func scanImages(rows *sql.Rows, e entity) (map[string]string, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(cols))
+		var key string
+		for i, c := range cols {
+			v := vals[i]
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			if c == e.key {
+				key = fmt.Sprint(v)
+			}
+			if e == entUser && c == "password_hash" {
+				// The image holds a digest of the hash, never the hash itself: a changed
+				// password is still detected, and the trail carries nothing to attack.
+				if s, ok := v.(string); ok {
+					sum := sha256.Sum256([]byte(s))
+					v = hex.EncodeToString(sum[:])
+				}
+				c = "password_digest"
+			}
+			m[c] = v
+		}
+		b, err := json.Marshal(m)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = string(b)
+	}
+	return out, rows.Err()
+}
+
+// imageDiff names the first field where the audit image and the row differ. Fields the
+// image does not hold (added by a later schema version) are not compared.
+func imageDiff(audited, current string) (field, was, now string) {
+	var a, c map[string]any
+	json.Unmarshal([]byte(audited), &a)
+	json.Unmarshal([]byte(current), &c)
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		cv, ok := c[k]
+		if !ok {
+			return k, fmt.Sprint(a[k]), "(missing)"
+		}
+		if fmt.Sprint(a[k]) != fmt.Sprint(cv) {
+			return k, fmt.Sprint(a[k]), fmt.Sprint(cv)
+		}
+	}
+	return "", "", ""
+}
+
+// AuditTrail returns records from seq `from` on (1 is the first), at most limit.
+func (b *Book) AuditTrail(ctx context.Context, by *User, from int64, limit int) ([]AuditRecord, error) {
+	if !by.Can(PermViewLedger) && !by.Can(PermSettings) {
+		return nil, forbidden("audit.view")
+	}
+	var out []AuditRecord
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
+			ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, fromStore(err)
+}
+
+func scanAudit(rows *sql.Rows) (AuditRecord, error) {
+	var r AuditRecord
+	var at string
+	if err := rows.Scan(&r.Seq, &at, &r.User, &r.Action, &r.Entity, &r.EntityID, &r.Image, &r.Before, &r.After,
+		&r.Reason, &r.PrevHash, &r.Hash); err != nil {
+		return r, err
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return r, fmt.Errorf("audit record %d: time %q: %w", r.Seq, at, err)
+	}
+	r.At = t
+	return r, nil
+}
+
+// ChainHead returns the last record's sequence number and hash: the accountant keeps it
+// to prove later that nothing before it changed.
+func (b *Book) ChainHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		return err
+	})
+	return seq, hash, fromStore(err)
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return strings.TrimSpace(string(b))
+}

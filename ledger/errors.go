@@ -1,0 +1,171 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"shopbooks/store"
+)
+
+// Code names a refusal the user can act on. It is the translation key (assets/i18n,
+// prefix "err.") and the CLI's error id: stable, never reused.
+type Code string
+
+// The refusals of the book. Args documented beside each code are what the message uses.
+const (
+	CodeInternal        Code = "internal"             // the cause is logged
+	CodeBusy            Code = "book.busy"            // another program is writing
+	CodeNotABook        Code = "book.not_a_book"      // path
+	CodeTruncated       Code = "book.truncated"       // path
+	CodeCorrupt         Code = "book.corrupt"         // path
+	CodeNewerVersion    Code = "book.newer_version"   // path, book, app
+	CodeReadOnly        Code = "book.read_only"       // path
+	CodeNoBook          Code = "book.not_found"       // path
+	CodeExists          Code = "book.exists"          // path
+	CodeNoFolder        Code = "book.no_folder"       // path
+	CodeDiskFull        Code = "book.disk_full"       // path
+	CodePeriodClosed    Code = "period.closed"        // period
+	CodeForbidden       Code = "user.forbidden"       // action
+	CodeBadPassword     Code = "user.bad_password"    // user
+	CodeUnknownUser     Code = "user.unknown"         // user
+	CodeUserInactive    Code = "user.inactive"        // user
+	CodeWhichUser       Code = "user.which"           // users
+	CodeLastAdmin       Code = "user.last_admin"      // user
+	CodeRequired        Code = "field.required"       // field
+	CodeTooLong         Code = "field.too_long"       // field, max
+	CodeBadChoice       Code = "field.bad_choice"     // field, value, choices
+	CodeCodeTaken       Code = "field.code_taken"     // field, value (code, barcode, name)
+	CodeBadCode         Code = "field.bad_code"       // field, value
+	CodeNumberMalformed Code = "number.malformed"     // field, value
+	CodeNumberNegative  Code = "number.negative"      // field, value
+	CodeNumberDecimals  Code = "number.decimals"      // field, value, max
+	CodeNumberTooBig    Code = "number.too_big"       // field, value
+	CodeBadDate         Code = "date.malformed"       // field, value
+	CodeBadPeriod       Code = "period.malformed"     // field, value
+	CodeUnknownUnit     Code = "unit.unknown"         // value
+	CodeUnknownCategory Code = "category.unknown"     // value
+	CodeUnknownItem     Code = "item.unknown"         // value
+	CodeUnknownWH       Code = "warehouse.unknown"    // value
+	CodeUnknownPartner  Code = "partner.unknown"      // value
+	CodeUnknownAccount  Code = "account.unknown"      // value
+	CodeAccountNotLeaf  Code = "account.not_leaf"     // account
+	CodeAccountUsed     Code = "account.used"         // account
+	CodeAccountParent   Code = "account.bad_parent"   // account, parent
+	CodeAccountLevels   Code = "account.too_deep"     // account
+	CodeAccountSeeded   Code = "account.seeded"       // account
+	CodeAccountInactive Code = "account.inactive"     // account
+	CodeAuxRequired     Code = "opening.aux_required" // account, aux
+	CodeAuxNotAllowed   Code = "opening.aux_not_allowed"
+	CodeAuxWrongKind    Code = "opening.aux_wrong_kind" // account, partner, aux
+	CodeOpeningStock    Code = "opening.use_stock"      // account
+	CodeOpeningYTD      Code = "opening.ytd_not_allowed"
+	CodeRecordUsed      Code = "record.used"  // what, value
+	CodeStale           Code = "record.stale" // what, value: someone saved it since it was read
+	CodeCostingFixed    Code = "book.costing_fixed"
+	CodeSettingFixed    Code = "book.setting_fixed" // field
+)
+
+// Error is a refusal the user can act on: Code and Args make the message (translated by
+// ui and cli through assets/i18n); Err is the cause, for the log. Args "field", "line"
+// and "column" locate it.
+type Error struct {
+	Code Code
+	Args map[string]any
+	Err  error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(string(e.Code))
+	keys := make([]string, 0, len(e.Args))
+	for k := range e.Args {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%v", k, e.Args[k])
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is lets errors.Is(err, &Error{Code: c}) match any *Error with that code.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// Field returns the field the error names, or "".
+func (e *Error) Field() string {
+	s, _ := e.Args["field"].(string)
+	return s
+}
+
+// ErrBusy matches the refusal of a write while another program holds the book.
+var ErrBusy = &Error{Code: CodeBusy}
+
+func refuse(code Code, kv ...any) *Error {
+	e := &Error{Code: code, Args: map[string]any{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.Args[kv[i].(string)] = kv[i+1]
+	}
+	return e
+}
+
+// CodeOf returns the Code of err, or CodeInternal when err is not a refusal.
+func CodeOf(err error) Code {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// fromStore turns the store's sentinels into refusals; anything else passes unchanged.
+func fromStore(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := errors.AsType[*Error](err); ok {
+		return err
+	}
+	path := ""
+	if pe, ok := errors.AsType[*store.PathError](err); ok {
+		path = pe.Path
+	}
+	if ve, ok := errors.AsType[*store.VersionError](err); ok {
+		return &Error{Code: CodeNewerVersion, Args: map[string]any{"path": ve.Path, "book": ve.Book, "app": ve.App}, Err: err}
+	}
+	var code Code
+	switch {
+	case errors.Is(err, store.ErrBusy):
+		code = CodeBusy
+	case errors.Is(err, store.ErrNotABook):
+		code = CodeNotABook
+	case errors.Is(err, store.ErrTruncated):
+		code = CodeTruncated
+	case errors.Is(err, store.ErrCorrupt):
+		code = CodeCorrupt
+	case errors.Is(err, store.ErrReadOnly):
+		code = CodeReadOnly
+	case errors.Is(err, store.ErrNoFile):
+		code = CodeNoBook
+	case errors.Is(err, store.ErrExists):
+		code = CodeExists
+	case errors.Is(err, store.ErrNoFolder):
+		code = CodeNoFolder
+	case errors.Is(err, store.ErrDiskFull):
+		code = CodeDiskFull
+	case errors.Is(err, store.ErrPeriodClosed):
+		code = CodePeriodClosed
+	default:
+		return err
+	}
+	return &Error{Code: code, Args: map[string]any{"path": path}, Err: err}
+}

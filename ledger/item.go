@@ -1,0 +1,304 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"shopbooks/store"
+)
+
+// ItemID identifies an item row.
+type ItemID int64
+
+// Item is a good the shop buys and sells (商品).
+type Item struct {
+	ID            ItemID
+	Code          string // 编码, unique (case-insensitive)
+	Name          string // 名称
+	Mnemonic      string // 助记码: "" on add makes it from the name (Mnemonic)
+	Spec          string // 规格型号
+	Unit          string // 计量单位: a unit of the book
+	Category      string // category code, "" for none
+	CategoryName  string // read only
+	Barcode       string // 条码, unique when not empty
+	VAT           Rate   // default VAT rate (DOMAIN.md §2.2)
+	Buy, Sell     Price  // reference purchase and sale prices, tax-exclusive
+	Reorder       Qty    // 最低库存: the reorder list shows items below it
+	RefCost       Price  // 参考成本: the unit cost used when no cost is known (DOMAIN.md §3.1)
+	OtherBusiness bool   // 其他业务: revenue to 5051, cost to 5402
+	Active        bool
+	Version       int64 // the version read; an edit of a stale version is refused
+}
+
+// VATRates are the rates an item or line may carry (DOMAIN.md §2.2).
+var VATRates = []Rate{1300, 900, 600, 500, 300, 100, 0}
+
+// ItemFilter selects items: Text matches any part of code, name, 助记码 or barcode,
+// case-insensitively; inactive items only with Inactive.
+type ItemFilter struct {
+	Text     string
+	Inactive bool
+	Limit    int // 0: all
+}
+
+const itemCols = `i.id, i.code, i.name, i.mnemonic, i.spec, i.unit, ifnull(c.code, ''), ifnull(c.name, ''), i.barcode,
+	i.vat_bp, i.buy_price, i.sell_price, i.reorder_qty, i.ref_cost, i.other_business, i.active, i.version`
+
+const itemFrom = ` FROM items i LEFT JOIN categories c ON c.id = i.category_id`
+
+func scanItem(row interface{ Scan(...any) error }) (Item, error) {
+	var it Item
+	err := row.Scan(&it.ID, &it.Code, &it.Name, &it.Mnemonic, &it.Spec, &it.Unit, &it.Category, &it.CategoryName,
+		&it.Barcode, &it.VAT, &it.Buy, &it.Sell, &it.Reorder, &it.RefCost, &it.OtherBusiness, &it.Active, &it.Version)
+	return it, err
+}
+
+// Items lists items by code.
+func (b *Book) Items(ctx context.Context, f ItemFilter) ([]Item, error) {
+	q := "SELECT " + itemCols + itemFrom + " WHERE 1"
+	var args []any
+	if !f.Inactive {
+		q += " AND i.active = 1"
+	}
+	if t := Normalize(f.Text); t != "" {
+		p := likePattern(t)
+		q += ` AND (i.code LIKE ?1 ESCAPE '\' OR i.name LIKE ?1 ESCAPE '\' OR i.mnemonic LIKE ?1 ESCAPE '\' OR i.barcode LIKE ?1 ESCAPE '\')`
+		args = append(args, p)
+	}
+	q += " ORDER BY i.code"
+	if f.Limit > 0 {
+		q += " LIMIT " + itoa(f.Limit)
+	}
+	var out []Item
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			it, err := scanItem(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	return out, fromStore(err)
+}
+
+// Item returns the item with this code or barcode.
+func (b *Book) Item(ctx context.Context, code string) (Item, error) {
+	var it Item
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		it, err = loadItem(ctx, tx, code)
+		return err
+	})
+	return it, fromStore(err)
+}
+
+func loadItem(ctx context.Context, tx *store.Tx, code string) (Item, error) {
+	c := Normalize(code)
+	it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemCols+itemFrom+" WHERE i.code = ?1 OR (i.barcode = ?1 AND ?1 <> '') ORDER BY i.code = ?1 DESC LIMIT 1", c))
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, refuse(CodeUnknownItem, "value", code)
+	}
+	return it, err
+}
+
+// checkItem validates and normalises what the user typed; it resolves the category.
+func checkItem(ctx context.Context, tx *store.Tx, it *Item) (catID sql.NullInt64, err error) {
+	if it.Code, err = cleanCode("code", it.Code); err != nil {
+		return
+	}
+	if it.Name, err = cleanText("name", it.Name, true, maxNameLen); err != nil {
+		return
+	}
+	if it.Spec, err = cleanText("spec", it.Spec, false, maxNameLen); err != nil {
+		return
+	}
+	it.Mnemonic = strings.ToUpper(Normalize(it.Mnemonic))
+	if it.Mnemonic == "" {
+		it.Mnemonic = Mnemonic(it.Name)
+	}
+	if it.Mnemonic, err = cleanText("mnemonic", it.Mnemonic, false, maxCodeLen); err != nil {
+		return
+	}
+	if it.Barcode, err = cleanText("barcode", Normalize(it.Barcode), false, 64); err != nil {
+		return
+	}
+	if strings.ContainsAny(it.Barcode, " \t") {
+		err = refuse(CodeBadCode, "field", "barcode", "value", it.Barcode)
+		return
+	}
+	okRate := false
+	for _, r := range VATRates {
+		okRate = okRate || r == it.VAT
+	}
+	if !okRate {
+		err = refuse(CodeBadChoice, "field", "vat", "value", it.VAT.String(), "choices", "13, 9, 6, 5, 3, 1, 0")
+		return
+	}
+	for _, p := range []struct {
+		field string
+		v     int64
+	}{{"buy", int64(it.Buy)}, {"sell", int64(it.Sell)}, {"reorder", int64(it.Reorder)}, {"ref_cost", int64(it.RefCost)}} {
+		if p.v < 0 {
+			err = refuse(CodeNumberNegative, "field", p.field, "value", formatScaled(p.v, 6, 2, false))
+			return
+		}
+	}
+	it.Unit = Normalize(it.Unit)
+	if it.Unit == "" {
+		err = refuse(CodeRequired, "field", "unit")
+		return
+	}
+	var n int
+	if err = tx.QueryRowContext(ctx, "SELECT count(*) FROM units WHERE name = ? AND active = 1", it.Unit).Scan(&n); err != nil {
+		return
+	}
+	if n == 0 {
+		err = refuse(CodeUnknownUnit, "field", "unit", "value", it.Unit)
+		return
+	}
+	if c := Normalize(it.Category); c != "" {
+		var id int64
+		id, err = lookupID(ctx, tx, entCategory, c)
+		if err != nil {
+			err = refuse(CodeUnknownCategory, "field", "category", "value", it.Category)
+			return
+		}
+		catID = sql.NullInt64{Int64: id, Valid: true}
+	}
+	return
+}
+
+// itemTaken turns a unique-constraint failure into the refusal naming the field.
+func itemTaken(ctx context.Context, tx *store.Tx, it Item, id ItemID) error {
+	var n int
+	tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE code = ? AND id <> ?", it.Code, id).Scan(&n)
+	if n > 0 {
+		return refuse(CodeCodeTaken, "field", "code", "value", it.Code)
+	}
+	return refuse(CodeCodeTaken, "field", "barcode", "value", it.Barcode)
+}
+
+// AddItem adds an item. Needs PermMasterData. Refuses a taken code or barcode, an empty
+// name, an unknown unit or category, a VAT rate that is not one of VATRates, negative
+// prices.
+func (b *Book) AddItem(ctx context.Context, by *User, it Item) (Item, error) {
+	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		catID, err := checkItem(ctx, tx, &it)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO items(code, name, mnemonic, spec, unit, category_id, barcode, vat_bp,
+			buy_price, sell_price, reorder_qty, ref_cost, other_business, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy, it.Sell, it.Reorder,
+			it.RefCost, it.OtherBusiness)
+		if isUnique(err) {
+			return itemTaken(ctx, tx, it, 0)
+		}
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if err := logChange(ctx, tx, by.Name, "item.add", entItem, id, ""); err != nil {
+			return err
+		}
+		it, err = loadItem(ctx, tx, it.Code)
+		return err
+	})
+	return it, err
+}
+
+// UpdateItem saves an edited item, found by ID; it.Version must be the version read.
+// The code may change only while the item is unused. Needs PermMasterData.
+func (b *Book) UpdateItem(ctx context.Context, by *User, it Item) (Item, error) {
+	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		catID, err := checkItem(ctx, tx, &it)
+		if err != nil {
+			return err
+		}
+		var oldCode string
+		if err := tx.QueryRowContext(ctx, "SELECT code FROM items WHERE id = ?", it.ID).Scan(&oldCode); errors.Is(err, sql.ErrNoRows) {
+			return refuse(CodeUnknownItem, "value", it.Code)
+		} else if err != nil {
+			return err
+		}
+		if oldCode != it.Code {
+			if used, err := itemUsed(ctx, tx, it.ID); err != nil {
+				return err
+			} else if used {
+				return refuse(CodeRecordUsed, "what", "item", "value", oldCode)
+			}
+		}
+		err = updateRow(ctx, tx, by, "item.edit", entItem, it.ID, it.Version, "item", oldCode, func() error {
+			_, err := tx.ExecContext(ctx, `UPDATE items SET code = ?, name = ?, mnemonic = ?, spec = ?, unit = ?, category_id = ?,
+				barcode = ?, vat_bp = ?, buy_price = ?, sell_price = ?, reorder_qty = ?, ref_cost = ?, other_business = ?,
+				active = ? WHERE id = ?`, it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy,
+				it.Sell, it.Reorder, it.RefCost, it.OtherBusiness, it.Active, it.ID)
+			if isUnique(err) {
+				return itemTaken(ctx, tx, it, it.ID)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		it, err = loadItem(ctx, tx, it.Code)
+		return err
+	})
+	return it, err
+}
+
+// SetItemActive activates or deactivates (停用) an item. Needs PermMasterData.
+func (b *Book) SetItemActive(ctx context.Context, by *User, code string, active bool) error {
+	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		it, err := loadItem(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		return updateRow(ctx, tx, by, "item.active", entItem, it.ID, 0, "item", it.Code, func() error {
+			_, err := tx.ExecContext(ctx, "UPDATE items SET active = ? WHERE id = ?", active, it.ID)
+			return err
+		})
+	})
+}
+
+// DeleteItem deletes an item that nothing refers to; a used item can only be
+// deactivated (CodeRecordUsed). Needs PermMasterData.
+func (b *Book) DeleteItem(ctx context.Context, by *User, code string) error {
+	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		it, err := loadItem(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if used, err := itemUsed(ctx, tx, it.ID); err != nil {
+			return err
+		} else if used {
+			return refuse(CodeRecordUsed, "what", "item", "value", it.Code)
+		}
+		before, err := rowImage(ctx, tx, entItem, it.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM items WHERE id = ?", it.ID); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, by.Name, "item.delete", entItem, it.ID, before)
+	})
+}
+
+func itemUsed(ctx context.Context, tx *store.Tx, id ItemID) (bool, error) {
+	return rowUsed(ctx, tx, id, [2]string{"opening_stock", "item_id"}, [2]string{"doc_lines", "item_id"},
+		[2]string{"stock_moves", "item_id"})
+}
+
+func itoa(n int) string {
+	return formatScaled(int64(n), 0, 0, false)
+}

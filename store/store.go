@@ -1,0 +1,265 @@
+// Package store is the book's SQLite file: it opens and creates it, applies the pragmas,
+// migrates the schema, runs transactions and classifies SQLite errors into the sentinels
+// of errors.go. It knows nothing of items or vouchers; the tables and their owners are
+// listed at the top of each schema file in schema/.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // driver "sqlite"
+)
+
+// ApplicationID marks a SQLite file as a ShopBooks book (PRAGMA application_id, "SHBK").
+const ApplicationID = 0x5348424B
+
+// BusyTimeout is how long a writer waits for another writer before ErrBusy.
+const BusyTimeout = 5 * time.Second
+
+// DB is an open book file.
+type DB struct {
+	sql  *sql.DB
+	path string
+	// Now is the clock every transaction reads once; tests replace it.
+	Now func() time.Time
+}
+
+// Tx is one transaction. Now is fixed for the whole transaction, so every row it writes
+// carries the same instant.
+type Tx struct {
+	*sql.Tx
+	Now time.Time
+}
+
+func dsn(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" {
+		p = "/" + p
+	}
+	q := fmt.Sprintf("_pragma=foreign_keys(1)&_pragma=busy_timeout(%d)&_pragma=synchronous(FULL)&_txlock=immediate",
+		BusyTimeout.Milliseconds())
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q}
+	return u.String()
+}
+
+// Create makes a new book at path and applies every migration. It refuses to touch an
+// existing file (ErrExists).
+func Create(ctx context.Context, path string) (*DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		return nil, &PathError{Err: ErrExists, Path: path}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, classifyFS(path, err)
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, &PathError{Err: ErrNoFolder, Path: dir}
+	}
+	if err := probeWritable(dir); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	d := &DB{sql: db, path: path, Now: time.Now}
+	fail := func(err error) (*DB, error) {
+		db.Close()
+		os.Remove(path)
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		return nil, err
+	}
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return fail(classify(err))
+	}
+	if mode != "wal" {
+		return fail(fmt.Errorf("create %s: journal mode is %q, want wal", path, mode))
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d", ApplicationID)); err != nil {
+		return fail(classify(err))
+	}
+	if err := d.migrate(ctx, schemaMigrations, 0); err != nil {
+		return fail(err)
+	}
+	return d, nil
+}
+
+// Open opens an existing book. A file that is not a book, a truncated copy, a book of a
+// newer version or a folder where the book cannot be written are refused with the
+// sentinels of errors.go (wrapped in *PathError). An older book is migrated after a copy
+// of it is kept beside it (<path>.v<N>.bak).
+func Open(ctx context.Context, path string) (*DB, error) {
+	return openWith(ctx, path, schemaMigrations)
+}
+
+func openWith(ctx context.Context, path string, migs []migration) (*DB, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, classifyFS(path, err)
+	}
+	if st.IsDir() {
+		return nil, &PathError{Err: ErrNotABook, Path: path}
+	}
+	if err := checkHeader(path, st.Size()); err != nil {
+		return nil, err
+	}
+	if err := probeWritable(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err != nil {
+		return nil, classifyFS(path, err)
+	} else {
+		f.Close()
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	d := &DB{sql: db, path: path, Now: time.Now}
+	fail := func(err error) (*DB, error) {
+		db.Close()
+		return nil, err
+	}
+	var appID, version int
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return fail(&PathError{Err: classify(err), Path: path})
+	}
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fail(&PathError{Err: classify(err), Path: path})
+	}
+	if appID != ApplicationID {
+		return fail(&PathError{Err: ErrNotABook, Path: path})
+	}
+	if version > len(migs) {
+		return fail(&VersionError{Path: path, Book: version, App: len(migs)})
+	}
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fail(&PathError{Err: classify(err), Path: path})
+	}
+	if mode != "wal" {
+		if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil || mode != "wal" {
+			return fail(&PathError{Err: ErrReadOnly, Path: path})
+		}
+	}
+	if version < len(migs) {
+		bak := fmt.Sprintf("%s.v%d.bak", path, version)
+		os.Remove(bak)
+		if _, err := db.ExecContext(ctx, "VACUUM INTO ?", bak); err != nil {
+			return fail(fmt.Errorf("back up %s before upgrade: %w", path, classify(err)))
+		}
+		if err := d.migrate(ctx, migs, version); err != nil {
+			return fail(err)
+		}
+	}
+	return d, nil
+}
+
+// checkHeader refuses a file that is not SQLite or is shorter than its header says
+// (a truncated copy), before SQLite sees it.
+func checkHeader(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return classifyFS(path, err)
+	}
+	defer f.Close()
+	var h [100]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		if size == 0 {
+			return &PathError{Err: ErrNotABook, Path: path}
+		}
+		return &PathError{Err: ErrNotABook, Path: path}
+	}
+	if string(h[:16]) != "SQLite format 3\x00" {
+		return &PathError{Err: ErrNotABook, Path: path}
+	}
+	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	pages := int64(binary.BigEndian.Uint32(h[28:32]))
+	if pageSize < 512 || size%pageSize != 0 || size < pages*pageSize {
+		return &PathError{Err: ErrTruncated, Path: path}
+	}
+	if binary.BigEndian.Uint32(h[68:72]) != ApplicationID {
+		return &PathError{Err: ErrNotABook, Path: path}
+	}
+	return nil
+}
+
+// probeWritable tells a read-only folder apart before SQLite fails on its -wal file.
+func probeWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".shopbooks-probe-*")
+	if err != nil {
+		return &PathError{Err: ErrReadOnly, Path: dir}
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
+}
+
+// Path is the book's file.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the file.
+func (d *DB) Close() error { return d.sql.Close() }
+
+// Write runs fn in one IMMEDIATE transaction and commits only if fn returns nil.
+// Never call Write inside Write: the inner one waits out BusyTimeout.
+func (d *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	stx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	defer stx.Rollback()
+	if err := fn(&Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second)}); err != nil {
+		return classify(err)
+	}
+	return classify(stx.Commit())
+}
+
+// Read runs fn in one read-only transaction: one consistent snapshot that does not block
+// writers.
+func (d *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	stx, err := d.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return classify(err)
+	}
+	defer stx.Rollback()
+	return classify(fn(&Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second)}))
+}
+
+// Exec runs one statement outside a transaction. Only for maintenance (VACUUM INTO,
+// checkpoints); writes to the book go through Write.
+func (d *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := d.sql.ExecContext(ctx, query, args...)
+	return classify(err)
+}
+
+// IntegrityCheck runs PRAGMA quick_check (full=false) or integrity_check and returns the
+// first problem SQLite reports, or "" when the file is sound.
+func (d *DB) IntegrityCheck(ctx context.Context, full bool) (string, error) {
+	q := "PRAGMA quick_check(1)"
+	if full {
+		q = "PRAGMA integrity_check(1)"
+	}
+	var res string
+	if err := d.sql.QueryRowContext(ctx, q).Scan(&res); err != nil {
+		return "", classify(err)
+	}
+	if res == "ok" {
+		return "", nil
+	}
+	return res, nil
+}

@@ -212,7 +212,7 @@ func TestOpenRefusesWhatIsNotABook(t *testing.T) {
 		{"bigtext.book", []byte(bigText), ErrNotABook},
 		{"empty.book", []byte{}, ErrNotABook},
 		{"short.book", []byte("SQLite format 3\x00"), ErrNotABook}, // header cut inside its first 100 bytes
-		{"other.db", nil, ErrNotABook},                            // SQLite, but no application_id
+		{"other.db", nil, ErrNotABook},                             // SQLite, but no application_id
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.name)

@@ -61,10 +61,20 @@ const (
 	CodeAuxWrongKind    Code = "opening.aux_wrong_kind" // account, partner, aux
 	CodeOpeningStock    Code = "opening.use_stock"      // account
 	CodeOpeningYTD      Code = "opening.ytd_not_allowed"
-	CodeRecordUsed      Code = "record.used"  // what, value
-	CodeStale           Code = "record.stale" // what, value: someone saved it since it was read
+	CodeOpeningPL       Code = "opening.pl_balance" // account
+	CodeRecordUsed      Code = "record.used"        // what, value
+	CodeStale           Code = "record.stale"       // what, value: someone saved it since it was read
 	CodeCostingFixed    Code = "book.costing_fixed"
 	CodeSettingFixed    Code = "book.setting_fixed" // field
+	// verify's findings
+	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
+	CodeVerifyChain      Code = "verify.chain"          // seq: the first record that does not hash
+	CodeVerifyChanged    Code = "verify.row_changed"    // what, id, field, was, now, seq
+	CodeVerifyUnrecorded Code = "verify.row_unrecorded" // what, id
+	CodeVerifyMissing    Code = "verify.row_missing"    // what, id, seq
+	CodeVerifyAccounts   Code = "verify.account_tree"   // account
+	CodeVerifyOpening    Code = "verify.opening_leaf"   // account
+	CodeVerifyPeriods    Code = "verify.periods"        // period
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

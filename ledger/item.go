@@ -283,14 +283,7 @@ func (b *Book) DeleteItem(ctx context.Context, by *User, code string) error {
 		} else if used {
 			return refuse(CodeRecordUsed, "what", "item", "value", it.Code)
 		}
-		before, err := rowImage(ctx, tx, entItem, it.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM items WHERE id = ?", it.ID); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, by.Name, "item.delete", entItem, it.ID, before)
+		return deleteRow(ctx, tx, by, "item.delete", entItem, it.ID)
 	})
 }
 

@@ -170,8 +170,13 @@ func (c *Catalog) Error(code string, args map[string]any) string {
 	a := make(map[string]any, len(args))
 	for k, v := range args {
 		a[k] = v
-		if s, ok := v.(string); ok && (k == "field" || k == "what") && c.Has(k+"."+s) {
+		s, ok := v.(string)
+		switch {
+		case !ok:
+		case (k == "field" || k == "what") && c.Has(k+"."+s):
 			a[k] = Key(k + "." + s)
+		case strings.HasPrefix(s, "field.") && c.Has(s):
+			a[k] = Key(s)
 		}
 	}
 	key := "err." + code

@@ -1,0 +1,202 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"shopbooks/store"
+)
+
+// VerifyReport is what Verify found: the checks that passed, in order, as catalog keys
+// ("verify.check.<name>"), and the first failure, a refusal naming what is wrong in words
+// a user can act on (nil when every check passed).
+type VerifyReport struct {
+	Checks  []string
+	Failure *Error
+}
+
+// OK tells whether every check passed.
+func (r VerifyReport) OK() bool { return r.Failure == nil }
+
+// Verify recomputes what the book must satisfy and stops at the first failure:
+//   - integrity: SQLite's own check (quick_check; integrity_check when full);
+//   - chain: every audit record's hash from its content and its predecessor's;
+//   - rows: every audited row equals the after-image of its last audit record, and no
+//     row exists that the trail does not know, and none is missing that it does — so an
+//     edit with the sqlite3 shell behind the app's back is found and named;
+//   - accounts: the chart's tree (parents exist, levels follow the code);
+//   - opening: opening balances sit on leaves, never on 1405;
+//   - periods: no closed period follows an open one.
+//
+// It reads one snapshot and changes nothing.
+func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
+	var rep VerifyReport
+	detail, err := b.db.IntegrityCheck(ctx, full)
+	if err != nil {
+		if c := CodeOf(fromStore(err)); c != CodeInternal {
+			rep.Failure = refuse(CodeVerifyIntegrity, "detail", err.Error())
+			return rep, nil
+		}
+		return rep, err
+	}
+	if detail != "" {
+		rep.Failure = refuse(CodeVerifyIntegrity, "detail", detail)
+		return rep, nil
+	}
+	rep.Checks = append(rep.Checks, "verify.check.integrity")
+	checks := []struct {
+		name string
+		fn   func(context.Context, *store.Tx) (*Error, error)
+	}{
+		{"chain", verifyChain},
+		{"rows", verifyRows},
+		{"accounts", verifyAccounts},
+		{"opening", verifyOpening},
+		{"periods", verifyPeriods},
+	}
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		for _, c := range checks {
+			f, err := c.fn(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("verify %s: %w", c.name, err)
+			}
+			if f != nil {
+				rep.Failure = f
+				return nil
+			}
+			rep.Checks = append(rep.Checks, "verify.check."+c.name)
+		}
+		return nil
+	})
+	return rep, fromStore(err)
+}
+
+func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
+		ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	prev, want := "", int64(1)
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return refuse(CodeVerifyChain, "seq", want), nil
+		}
+		if r.Seq != want || r.PrevHash != prev || r.computeHash() != r.Hash {
+			return refuse(CodeVerifyChain, "seq", want), nil
+		}
+		prev, want = r.Hash, want+1
+	}
+	return nil, rows.Err()
+}
+
+func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
+	for _, e := range imaged {
+		current, err := allImages(ctx, tx, e)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT a.entity_id, a.seq, ifnull(a.after, '') FROM audit_log a
+			WHERE a.image = 1 AND a.entity = ?1 AND a.seq = (SELECT max(seq) FROM audit_log b
+			WHERE b.image = 1 AND b.entity = ?1 AND b.entity_id = a.entity_id) ORDER BY a.seq`, e.name)
+		if err != nil {
+			return nil, err
+		}
+		audited := map[string]bool{}
+		var failure *Error
+		for rows.Next() && failure == nil {
+			var id, after string
+			var seq int64
+			if err := rows.Scan(&id, &seq, &after); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			audited[id] = true
+			cur, exists := current[id]
+			switch {
+			case after == "" && exists:
+				failure = refuse(CodeVerifyUnrecorded, "what", e.name, "id", label(cur, id))
+			case after != "" && !exists:
+				failure = refuse(CodeVerifyMissing, "what", e.name, "id", label(after, id), "seq", seq)
+			case after != "":
+				if field, was, now := imageDiff(after, cur); field != "" {
+					failure = refuse(CodeVerifyChanged, "what", e.name, "id", label(after, id), "field", field,
+						"was", was, "now", now, "seq", seq)
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rows.Close()
+		if failure != nil {
+			return failure, nil
+		}
+		for id, cur := range current {
+			if !audited[id] {
+				return refuse(CodeVerifyUnrecorded, "what", e.name, "id", label(cur, id)), nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// label names a row for a person: its code or name where it has one, else its key.
+func label(image, id string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(image), &m) == nil {
+		for _, k := range []string{"code", "name", "account", "period"} {
+			if v, ok := m[k]; ok && v != nil {
+				return fmt.Sprint(v)
+			}
+		}
+	}
+	return id
+}
+
+func verifyAccounts(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var code sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT a.code FROM accounts a LEFT JOIN accounts p ON p.code = a.parent
+		WHERE (a.parent IS NOT NULL AND (p.code IS NULL OR a.code NOT GLOB p.code || '[0-9][0-9]' OR a.level <> p.level + 1))
+		   OR (a.parent IS NULL AND (length(a.code) <> 4 OR a.level <> 1))
+		ORDER BY a.code LIMIT 1`).Scan(&code)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return refuse(CodeVerifyAccounts, "account", code.String), nil
+}
+
+func verifyOpening(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var code string
+	err := tx.QueryRowContext(ctx, `SELECT o.account FROM opening_balances o
+		WHERE o.account GLOB '1405*' OR EXISTS (SELECT 1 FROM accounts c WHERE c.parent = o.account)
+		ORDER BY o.account LIMIT 1`).Scan(&code)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return refuse(CodeVerifyOpening, "account", code), nil
+}
+
+func verifyPeriods(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var p string
+	err := tx.QueryRowContext(ctx, `SELECT c.period FROM periods c WHERE c.closed = 1
+		AND EXISTS (SELECT 1 FROM periods o WHERE o.closed = 0 AND o.period < c.period) ORDER BY c.period LIMIT 1`).Scan(&p)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return refuse(CodeVerifyPeriods, "period", p), nil
+}

@@ -1,6 +1,9 @@
 package cli
 
-import "log/slog"
+import (
+	"log/slog"
+	"os"
+)
 
 // GUIOptions is what the CLI hands to the window when the program starts without a
 // subcommand or with `gui`. The window itself lives in package ui; main.go connects the
@@ -16,4 +19,38 @@ type GUIOptions struct {
 	Log          *slog.Logger
 	// Remember saves the last opened book and the chosen language for the next start.
 	Remember func(bookPath, lang string) error
+}
+
+func guiCommands() []command {
+	return []command{{usage: "gui [--screen ID]", flags: "screen=", run: func(c *call) error {
+		if c.batch {
+			return refuse("cli.batch.no_gui", nil)
+		}
+		return c.openGUI(c.str("screen"))
+	}}}
+}
+
+// openGUI hands over to the window: the book named by --book, else the last one opened
+// (when it still exists), else none (the window offers to create or choose one).
+func (s *session) openGUI(screen string) error {
+	if s.env.GUI == nil {
+		return refuse("cli.gui.none", nil)
+	}
+	path, explicit := s.bookFlag, s.bookFlag != ""
+	if !explicit && s.cfg.LastBook != "" {
+		if _, err := os.Stat(s.cfg.LastBook); err == nil {
+			path = s.cfg.LastBook
+		}
+	}
+	return s.env.GUI(GUIOptions{
+		BookPath:     path,
+		BookExplicit: explicit,
+		Lang:         string(s.lang),
+		Screen:       screen,
+		User:         s.userFlag,
+		Password:     s.env.Getenv(envPassword),
+		ConfigDir:    s.configDir,
+		Log:          s.log,
+		Remember:     s.rememberer(),
+	})
 }

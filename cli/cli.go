@@ -68,7 +68,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	defer s.close()
 
 	inv, err := parse(args)
-	s.setGlobals(inv.g) // even after a parse error: the message's language
+	if err != nil && inv.g.lang == "" {
+		inv.g.lang = scanLang(args) // the message's language, even when the line is not understood
+	}
+	s.setGlobals(inv.g)
 	if err == nil {
 		err = s.run(inv)
 	}
@@ -266,6 +269,19 @@ func (s *session) describe(err error) (int, string) {
 	}
 	s.log.Error("command failed", "err", err)
 	return exitRefused, s.cat.Error(string(ledger.CodeInternal), nil)
+}
+
+// scanLang finds --lang in a command line that could not be parsed.
+func scanLang(args []string) string {
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return v
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // langFromEnv picks the language as a desktop does (LC_ALL, LC_MESSAGES, LANG,

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"shopbooks/assets/i18n"
 )
 
 func batchCommands() []command {
@@ -66,20 +68,16 @@ func (c *call) runLine(words []string) error {
 	if s.book != nil && (inv.g.book != "" && inv.g.book != s.bookFlag || inv.g.user != "" && inv.g.user != s.userFlag) {
 		return refuse("cli.batch.switch", nil)
 	}
-	lang, cat, format := s.lang, s.cat, s.format
-	defer func() { s.lang, s.cat, s.format = lang, cat, format }()
-	if inv.g.lang != "" || inv.g.format != "" {
-		g := inv.g
-		if g.lang == "" {
-			g.lang = string(lang)
-		}
-		if g.format == "" {
-			g.format = format
-		}
-		s.setGlobals(g)
-	} else if inv.g.book != "" || inv.g.user != "" {
-		s.setGlobals(globals{book: inv.g.book, user: inv.g.user, lang: string(lang), format: format})
+	lang, format := s.lang, s.format
+	defer func() { s.lang, s.cat, s.format = lang, i18n.For(lang), format }()
+	g := inv.g
+	if g.lang == "" {
+		g.lang = string(lang)
 	}
+	if g.format == "" {
+		g.format = format
+	}
+	s.setGlobals(g)
 	return s.run(inv)
 }
 

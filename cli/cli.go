@@ -184,14 +184,14 @@ func (s *session) open() error {
 	}
 	s.book = b
 	s.log.Debug("book opened", "path", path)
-	name := s.userFlag
+	name, password := s.userFlag, s.env.Getenv(envPassword)
 	needsPassword := false
 	if name == "" {
 		name, needsPassword, err = b.DefaultUser(s.ctx)
 		if err != nil {
 			return err
 		}
-	} else {
+	} else if password == "" {
 		users, err := b.Users(s.ctx)
 		if err != nil {
 			return err
@@ -202,7 +202,6 @@ func (s *session) open() error {
 			}
 		}
 	}
-	password := s.env.Getenv(envPassword)
 	if password == "" && needsPassword {
 		password, err = s.readPassword(s.t("cli.password.prompt", map[string]any{"user": name}))
 		if err != nil {

@@ -488,6 +488,10 @@ func TestBatch(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "Line 1") {
 		t.Errorf("unclosed quote: exit %d %q", code, errs)
 	}
+	code, out, errs = s.runWith(nil, "item list --format json --lang zh-CN\nitem list\n--book other.book item list\n", "batch", "-")
+	if code != 1 || !strings.Contains(errs, "Line 3") || !strings.Contains(out, "Code") || !strings.Contains(out, `"code"`) {
+		t.Errorf("per-line globals: exit %d %q\n%s", code, errs, out)
+	}
 	if code, _, _ := s.runWith(nil, "batch -\n", "batch", "-"); code != 1 {
 		t.Errorf("nested batch: exit %d", code)
 	}
@@ -550,7 +554,7 @@ func TestGUI(t *testing.T) {
 	if code := Main(context.Background(), []string{"gui", "--book", "other.book"}, env); code != 0 {
 		t.Fatal(code)
 	}
-	if opts.Lang != "zh-CN" || !opts.BookExplicit || opts.BookPath != "other.book" {
+	if opts.Lang != "zh-CN" || !opts.BookExplicit || opts.BookPath != absPath("other.book") {
 		t.Errorf("remembered language / explicit book: %+v", opts)
 	}
 	var errb bytes.Buffer

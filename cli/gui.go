@@ -37,7 +37,9 @@ func (s *session) openGUI(screen string) error {
 		return refuse("cli.gui.none", nil)
 	}
 	path, explicit := s.bookFlag, s.bookFlag != ""
-	if !explicit && s.cfg.LastBook != "" {
+	if explicit {
+		path = absPath(path)
+	} else if s.cfg.LastBook != "" {
 		if _, err := os.Stat(s.cfg.LastBook); err == nil {
 			path = s.cfg.LastBook
 		}

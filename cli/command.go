@@ -68,15 +68,6 @@ func (f *family) find(name string) *command {
 	return nil
 }
 
-// usages lists the family's synopses, one a line.
-func (f *family) usages() string {
-	var out []string
-	for _, c := range f.cmds {
-		out = append(out, "shopbooks "+c.usage)
-	}
-	return strings.Join(out, "\n")
-}
-
 // globals are the flags every command accepts, before or after the command.
 type globals struct {
 	book, user, lang, format string

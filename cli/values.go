@@ -45,10 +45,6 @@ func qtyParser(field string) func(string) (ledger.Qty, error) {
 	return func(s string) (ledger.Qty, error) { return ledger.ParseQty(field, s, false) }
 }
 
-func moneyParser(field string) func(string) (ledger.Money, error) {
-	return func(s string) (ledger.Money, error) { return ledger.ParseMoney(field, s) }
-}
-
 func rateParser(field string) func(string) (ledger.Rate, error) {
 	return func(s string) (ledger.Rate, error) { return ledger.ParseRate(field, s) }
 }

@@ -65,7 +65,9 @@ const (
 	CodeRecordUsed      Code = "record.used"        // what, value
 	CodeStale           Code = "record.stale"       // what, value: someone saved it since it was read
 	CodeCostingFixed    Code = "book.costing_fixed"
-	CodeSettingFixed    Code = "book.setting_fixed" // field
+	CodeSettingFixed    Code = "book.setting_fixed"    // field
+	CodeDiscountTooBig  Code = "line.discount_too_big" // field, value, base
+	CodeVATOverride     Code = "line.vat_override"     // field, value, computed: more than 0.06 from the computed VAT
 	// verify's findings
 	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
 	CodeVerifyChain      Code = "verify.chain"          // seq: the first record that does not hash

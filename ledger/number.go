@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
-	"math/big"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -76,18 +75,7 @@ func RoundHalfAway(d decimal.Decimal) Money {
 // Ratio returns round2(a × q / Q) as DOMAIN.md §0 states it: one exact division of the
 // product, rounded once, half away from zero. Q must not be zero.
 func Ratio(a Money, q, Q Qty) Money {
-	n := new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(q)))
-	d := big.NewInt(int64(Q))
-	neg := n.Sign()*d.Sign() < 0
-	n.Abs(n)
-	d.Abs(d)
-	// floor((2|n| + |d|) / (2|d|))
-	num := new(big.Int).Add(new(big.Int).Lsh(n, 1), d)
-	res := num.Quo(num, new(big.Int).Lsh(d, 1))
-	if neg {
-		res.Neg(res)
-	}
-	return Money(res.Int64())
+	return Money(mulDivRound(int64(a), int64(q), int64(Q)))
 }
 
 // Value stores Money as INTEGER fen.

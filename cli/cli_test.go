@@ -267,8 +267,10 @@ func TestUsageErrors(t *testing.T) {
 	if out := s.ok("--help"); !strings.Contains(out, "item add") || !strings.Contains(out, "batch") {
 		t.Errorf("help: %q", out)
 	}
-	if out := s.ok("item", "--help"); !strings.Contains(out, "item edit") || strings.Contains(out, "partner add") {
-		t.Errorf("item help: %q", out)
+	for _, args := range [][]string{{"item", "--help"}, {"help", "item"}} {
+		if out := s.ok(args...); !strings.Contains(out, "item edit") || strings.Contains(out, "partner add") {
+			t.Errorf("%v: %q", args, out)
+		}
 	}
 }
 
@@ -454,6 +456,13 @@ func TestPasswordsAndRoles(t *testing.T) {
 	}
 	if code, _, errs := s.runWith(nil, "", "--user", "viewer1", "item", "list"); code != 0 {
 		t.Errorf("viewer without password: %d %s", code, errs)
+	}
+	log, err := os.ReadFile(filepath.Join(s.dir, "config", "shopbooks", "shopbooks.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(log), "boss-pass") || strings.Contains(string(log), "view-pass") || !strings.Contains(string(log), "refused") {
+		t.Errorf("the log:\n%s", log)
 	}
 }
 

@@ -104,6 +104,8 @@ func parse(argv []string) (invocation, error) {
 		}
 		if !isFlag(a) {
 			switch {
+			case inv.family == nil && a == "help" && !inv.help:
+				inv.help = true
 			case inv.family == nil:
 				inv.family = findFamily(a)
 				if inv.family == nil {

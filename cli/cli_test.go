@@ -107,6 +107,7 @@ func (s *shop) csvRows(args ...string) [][]string {
 }
 
 func TestItemsThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("warehouse", "add", "--code", "W1", "--name", "主仓")
 	if out := s.ok("item", "add", "--code", "A001", "--name", "矿泉水 550ml", "--unit", "瓶", "--vat", "13", "--buy", "1.2",
@@ -172,6 +173,7 @@ func TestItemsThroughTheCLI(t *testing.T) {
 }
 
 func TestRefusedInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("item", "add", "--code", "A001", "--name", "矿泉水", "--unit", "瓶", "--buy", "1.2")
 	before := s.ok("item", "list", "--format", "csv")
@@ -201,6 +203,7 @@ func TestRefusedInputChangesNothing(t *testing.T) {
 }
 
 func TestLanguages(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("item", "add", "--code", "A001", "--name", "x", "--unit", "个")
 	dup := []string{"item", "add", "--code", "A001", "--name", "dup", "--unit", "个"}
@@ -238,6 +241,7 @@ func TestLanguages(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	for _, args := range [][]string{
 		{"frobnicate"},
@@ -275,6 +279,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	inv, err := parse([]string{"--format", "json", "item", "add", "--code", "A", "--unit", "个", "--buy", "-5", "--sell=-1", "--other-business", "--lang", "en", "--name=a=b"})
 	if err != nil {
 		t.Fatal(err)
@@ -301,6 +306,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestSplitWords(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		line string
 		want []string
@@ -327,6 +333,7 @@ func TestSplitWords(t *testing.T) {
 }
 
 func TestTableAlignsCJK(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("item", "add", "--code", "A1", "--name", "矿泉水５５０ml", "--unit", "瓶", "--sell", "2")
 	s.ok("item", "add", "--code", "LONGCODE2", "--name", "soap", "--unit", "块", "--sell", "12.5")
@@ -371,6 +378,7 @@ func TestTableAlignsCJK(t *testing.T) {
 }
 
 func TestPasswordsAndRoles(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	boss := map[string]string{"SHOPBOOKS_PASSWORD": "boss-pass"}
 	if code, _, errs := s.runWith(boss, "", "init", "--name", "pw", "--start", "2025-01", "--admin", "boss"); code != 0 {
@@ -424,14 +432,10 @@ func TestPasswordsAndRoles(t *testing.T) {
 		t.Errorf("viewer cannot see the reference cost: %s", out)
 	}
 	// roles, grants, activation, password removal
-	for _, args := range [][]string{
-		{"user", "role", "clerk1", "accountant"},
-		{"user", "grant", "clerk1", "--unclose"},
-		{"user", "deactivate", "clerk1"},
-	} {
-		if code, _, errs := asBoss(nil, args...); code != 0 {
-			t.Fatalf("%v: %d %s", args, code, errs)
-		}
+	// one login for three changes
+	if code, _, errs := s.runWith(boss, "user role clerk1 accountant\nuser grant clerk1 --unclose\nuser deactivate clerk1\n",
+		"--user", "boss", "batch", "-"); code != 0 {
+		t.Fatalf("batch as boss: %d %s", code, errs)
 	}
 	if code, _, _ := s.runWith(nil, "", "--user", "clerk1", "item", "list"); code != 1 {
 		t.Errorf("inactive user logged in: exit %d", code)
@@ -467,6 +471,7 @@ func TestPasswordsAndRoles(t *testing.T) {
 }
 
 func TestBatch(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	script := filepath.Join(s.dir, "setup.txt")
 	os.WriteFile(script, []byte("\ufeff# master data\n\nwarehouse add --code W1 --name '主 仓'\n"+
@@ -516,6 +521,7 @@ func TestBatch(t *testing.T) {
 }
 
 func TestConfigRemembersTheLastBook(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	s.ok("init", "--name", "店", "--start", "2025-01")
 	s.ok("item", "add", "--code", "A1", "--name", "x", "--unit", "个")
@@ -542,6 +548,7 @@ func TestConfigRemembersTheLastBook(t *testing.T) {
 }
 
 func TestGUI(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	var opts GUIOptions
 	env := Env{Getenv: func(k string) string { return s.env[k] }, GUI: func(o GUIOptions) error { opts = o; return nil }}
@@ -573,6 +580,7 @@ func TestGUI(t *testing.T) {
 }
 
 func TestNotABook(t *testing.T) {
+	t.Parallel()
 	s := newShop(t)
 	os.WriteFile(s.book, []byte("hello\n"), 0o644)
 	if errs := s.fails(1, "item", "list"); !strings.Contains(errs, "not a ShopBooks book") {
@@ -594,6 +602,7 @@ func TestNotABook(t *testing.T) {
 }
 
 func TestVerifyAndAudit(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("item", "add", "--code", "A001", "--name", "矿泉水", "--unit", "瓶")
 	if out := s.ok("verify"); !strings.Contains(out, "✓") {

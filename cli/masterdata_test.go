@@ -7,6 +7,7 @@ import (
 )
 
 func TestWarehousesPartnersCategoriesUnits(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("warehouse", "add", "--code", "W1", "--name", "主仓")
 	s.ok("warehouse", "add", "--code", "W2", "--name", "后仓")
@@ -70,6 +71,7 @@ func TestWarehousesPartnersCategoriesUnits(t *testing.T) {
 }
 
 func TestAccountsAndOpening(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	s.ok("account", "add", "100201", "工商银行", "--en", "ICBC")
 	s.ok("account", "add", "100202", "建设银行", "--parent", "1002")
@@ -141,6 +143,7 @@ func TestAccountsAndOpening(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	s := initShop(t)
 	var v map[string]any
 	json.Unmarshal([]byte(s.ok("settings", "show", "--format", "json")), &v)

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -93,6 +94,7 @@ func (v *formView) build() fyne.CanvasObject {
 			editor = e
 		case kChoice:
 			sel := widget.NewSelect(nil, nil)
+			sel.PlaceHolder = s.t("ui.choice.select")
 			sel.OnChanged = func(lbl string) {
 				if v.updating {
 					return
@@ -123,10 +125,7 @@ func (v *formView) build() fyne.CanvasObject {
 		v.errs[key] = el
 		cell := container.NewVBox(editor, el)
 		if sp.hint != "" {
-			h := widget.NewLabel(s.t(sp.hint))
-			h.Importance = widget.LowImportance
-			h.Wrapping = fyne.TextWrapWord
-			cell.Add(h)
+			cell.Add(hintText(s.t(sp.hint)))
 		}
 		grid.Add(widget.NewLabel(label))
 		grid.Add(cell)
@@ -229,4 +228,12 @@ func (v *formView) focusFirst() {
 			return
 		}
 	}
+}
+
+// hintText is a field's rule in small grey words under it.
+func hintText(text string) fyne.CanvasObject {
+	r := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		SizeName: theme.SizeNameCaptionText, ColorName: theme.ColorNameForeground, Inline: true}})
+	r.Wrapping = fyne.TextWrapWord
+	return r
 }

@@ -240,7 +240,7 @@ func (v *masterScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(s.t("ui.form.title."+m.ID()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewBorder(title, nil, nil, nil, container.NewVScroll(formObj))
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.58
+	split.Offset = 0.62
 	var content fyne.CanvasObject = split
 	if v.lo != nil {
 		e := errorLabel()

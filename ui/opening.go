@@ -53,7 +53,7 @@ func (o *openingScreen) CheckText() (string, bool) {
 	}
 	c := o.check
 	args := map[string]any{"debit": c.Debit.Format(), "credit": c.Credit.Format(), "stock": c.Stock.Format(),
-		"acct": c.Account1405.Format()}
+		"acct": c.Account1405.Format(), "diff": (c.Debit - c.Credit).Format()}
 	var txt string
 	if c.Balanced {
 		txt = o.s.t("ui.opening.balanced", args)
@@ -121,12 +121,12 @@ func openingEntity(s *session, after func()) *entity[ledger.OpeningBalance] {
 		return func(t string) error { _, err := ledger.ParseMoney(field, t); return err }
 	}
 	side := func(c *ctxT, r ledger.OpeningBalance) string { return c.t("ui.acct.side." + r.Side) }
-	return &entity[ledger.OpeningBalance]{
+	e := &entity[ledger.OpeningBalance]{
 		id:   "opening",
 		perm: ledger.PermChart,
 		columns: []column[ledger.OpeningBalance]{
 			{title: "ui.col.account", width: 80, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.Account }},
-			{title: "ui.col.account_name", width: 150, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.AccountName }},
+			{title: "ui.col.account_name", width: 140, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.AccountName }},
 			{title: "ui.col.partner", width: 120, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.PartnerName }},
 			{title: "ui.col.side", width: 50, value: side},
 			{title: "ui.col.amount", width: 110, right: true, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.Amount.Format() },
@@ -186,6 +186,12 @@ func openingEntity(s *session, after func()) *entity[ledger.OpeningBalance] {
 		},
 		after: after,
 	}
+	// year-to-date amounts exist only when the first period is not January
+	if set, err := s.book.Settings(s.ctx); err == nil && set.Start.Month() == 1 {
+		e.columns = e.columns[:len(e.columns)-2]
+		e.fields = e.fields[:len(e.fields)-2]
+	}
+	return e
 }
 
 // parseSignedMoney reads an opening amount: negative is allowed (a balance on the other

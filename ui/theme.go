@@ -26,6 +26,8 @@ func (t *shopTheme) Font(s fyne.TextStyle) fyne.Resource {
 	return fontCJK
 }
 
-func (t *shopTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, v)
+// Color is always the light variant: a bookkeeping window reads like paper, whatever the
+// desktop's dark mode says.
+func (t *shopTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantLight)
 }

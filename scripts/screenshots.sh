@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Screenshot check of the real window under Xvfb (UI.md §6.4): builds the program, makes
+# the demo book of DOMAIN.md §8 (恒达便利店) through the CLI, opens the window at each main
+# screen in both languages, and writes one PNG per screen and language to $1 (default
+# ./screenshots). Fails when the program crashes or an image is blank. A person looks at
+# the PNGs before a GUI change is done: no tofu boxes, no clipped labels. The book has two
+# users, so every screen but "login" opens as admin (--user admin, no password).
+set -euo pipefail
+
+out=${1:-./screenshots}
+screens=${SCREENS:-"home items warehouses partners accounts opening users settings sales_delivery login"}
+langs=${LANGS:-"zh-CN en"}
+display=${DISPLAY_NUM:-:99}
+wait_s=${WAIT:-4}
+
+for tool in Xvfb xwd convert; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt-get install xvfb x11-apps imagemagick)" >&2; exit 1; }
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+app_pid=""
+xvfb_pid=""
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$out"
+bin="$work/shopbooks"
+echo "screenshots: building" >&2
+(cd "$root" && go build -o "$bin" .)
+
+# a private home, so the run neither reads nor changes the user's settings
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
+mkdir -p "$HOME"
+book="$work/恒达便利店.book"
+sb() { "$bin" --book "$book" "$@" >/dev/null; }
+sb init --name 恒达便利店 --start 2025-01 --costing moving --taxpayer general
+sb warehouse add --code W1 --name 主仓
+sb warehouse add --code W2 --name 门店
+sb item add --code A --name 洗衣液2kg --unit 瓶 --vat 13 --buy 20 --sell 32 --barcode 6901234567890 --reorder 300 --spec 2kg
+sb item add --code B --name 抽纸 --unit 提 --vat 13 --buy 5 --sell 8 --barcode 6901234567891
+sb item add --code C --name 矿泉水550ml --unit 瓶 --vat 13 --buy 0.8 --sell 1.5
+sb item add --code D --name 方便面 --unit 箱 --vat 13 --buy 38 --sell 52
+sb partner add --code C1 --name 明辉餐厅 --customer --contact 王明 --phone 13800000001 --terms 30
+sb partner add --code C2 --name 阳光幼儿园 --customer --contact 李芳 --phone 13800000002 --terms 30
+sb partner add --code C3 --name 零售客户 --customer
+sb partner add --code S1 --name 华南日化批发 --supplier --contact 陈华 --terms 45
+sb partner add --code S2 --name 江城纸业 --supplier
+sb opening set 1001 5000
+sb opening set 1002 200000
+sb opening set 1122 8000 --partner C1
+sb opening stock A W1 200 4000
+sb opening stock A W2 100 2000
+sb opening stock B W1 1000 5000
+sb opening set 1601 50000
+sb opening set 1602 10000
+sb opening set 2202 12000 --partner S1
+sb opening set 3001 200000
+sb opening set 3101 10000
+sb opening set 310415 42000 || true
+SHOPBOOKS_NEW_PASSWORD=pw sb user add 李梅 --role accountant || true
+
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+sleep 1
+kill -0 "$xvfb_pid" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
+
+fail=0
+for lang in $langs; do
+	for screen in $screens; do
+		png="$out/$screen-$lang.png"
+		locale=en_US.UTF-8
+		[ "$lang" = zh-CN ] && locale=zh_CN.UTF-8
+		user=(--user admin)
+		[ "$screen" = login ] && user=()
+		DISPLAY=$display LANG=$locale "$bin" --book "$book" --lang "$lang" "${user[@]}" gui --screen "$screen" >"$work/app.log" 2>&1 &
+		app_pid=$!
+		sleep "$wait_s"
+		if ! kill -0 "$app_pid" 2>/dev/null; then
+			echo "screenshots: the program exited early on $screen ($lang):" >&2
+			cat "$work/app.log" >&2
+			app_pid=""
+			fail=1
+			continue
+		fi
+		xwd -root -display "$display" | convert xwd:- "PNG:$png"
+		kill "$app_pid" 2>/dev/null || true
+		wait "$app_pid" 2>/dev/null || true
+		app_pid=""
+		sd=$(convert "$png" -format '%[fx:standard_deviation]' info:)
+		if awk -v s="$sd" 'BEGIN { exit !(s > 0.01) }'; then
+			echo "$png"
+		else
+			echo "screenshots: $png is blank (standard deviation $sd)" >&2
+			fail=1
+		fi
+	done
+done
+exit $fail

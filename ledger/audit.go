@@ -197,8 +197,14 @@ func scanImages(rows *sql.Rows, e entity) (map[string]string, error) {
 // image does not hold (added by a later schema version) are not compared.
 func imageDiff(audited, current string) (field, was, now string) {
 	var a, c map[string]any
-	json.Unmarshal([]byte(audited), &a)
-	json.Unmarshal([]byte(current), &c)
+	for _, x := range []struct {
+		s string
+		m *map[string]any
+	}{{audited, &a}, {current, &c}} {
+		d := json.NewDecoder(strings.NewReader(x.s))
+		d.UseNumber() // exact integers: fen and ×10⁶ prices exceed float64's 2⁵³
+		d.Decode(x.m)
+	}
 	keys := make([]string, 0, len(a))
 	for k := range a {
 		keys = append(keys, k)

@@ -297,9 +297,6 @@ func loadSettings(ctx context.Context, tx *store.Tx) (Settings, error) {
 // first period and the taxpayer type never change; the costing method only until the
 // first audited stock document. s.Version must be the version read (CodeStale otherwise).
 func (b *Book) UpdateSettings(ctx context.Context, by *User, s Settings) error {
-	if err := b.require(by, PermSettings); err != nil {
-		return err
-	}
 	s.Name = strings.TrimSpace(s.Name)
 	if s.Name == "" {
 		return refuse(CodeRequired, "field", "name")
@@ -316,7 +313,7 @@ func (b *Book) UpdateSettings(ctx context.Context, by *User, s Settings) error {
 	if s.CityRate != 700 && s.CityRate != 500 && s.CityRate != 100 {
 		return refuse(CodeBadChoice, "field", "city_rate", "value", s.CityRate.String(), "choices", "7, 5, 1")
 	}
-	err := b.db.Write(ctx, func(tx *store.Tx) error {
+	return b.write(ctx, by, PermSettings, func(tx *store.Tx) error {
 		cur, err := loadSettings(ctx, tx)
 		if err != nil {
 			return err
@@ -348,7 +345,6 @@ func (b *Book) UpdateSettings(ctx context.Context, by *User, s Settings) error {
 		}
 		return logChange(ctx, tx, by.Name, "book.settings", entBook, 1, before)
 	})
-	return fromStore(err)
 }
 
 // costingFixed tells whether a stock document has been audited (DOMAIN.md §1.2: the

@@ -70,6 +70,7 @@ const (
 	CodeVATOverride     Code = "line.vat_override"     // field, value, computed: more than 0.06 from the computed VAT
 	// verify's findings
 	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
+	CodeVerifySchema     Code = "verify.schema"         // kind, name, how (a verify.how.* key)
 	CodeVerifyChain      Code = "verify.chain"          // seq: the first record that does not hash
 	CodeVerifyChanged    Code = "verify.row_changed"    // what, id, field, was, now, seq
 	CodeVerifyUnrecorded Code = "verify.row_unrecorded" // what, id

@@ -59,12 +59,42 @@ func likePattern(text string) string {
 	return "%" + r.Replace(Normalize(text)) + "%"
 }
 
-// write runs fn as one audited write by `by`, after checking perm.
+// write runs fn as one audited write by `by`, after checking perm. The check is made
+// again inside the transaction against the user's row as it is now, so a session whose
+// user was since deactivated, demoted or removed can no longer write.
 func (b *Book) write(ctx context.Context, by *User, perm Perm, fn func(*store.Tx) error) error {
 	if err := b.require(by, perm); err != nil {
 		return err
 	}
-	return fromStore(b.db.Write(ctx, fn))
+	return fromStore(b.db.Write(ctx, func(tx *store.Tx) error {
+		now, err := actingUser(ctx, tx, by)
+		if err != nil {
+			return err
+		}
+		if !now.Can(perm) {
+			return forbidden(string(perm))
+		}
+		return fn(tx)
+	}))
+}
+
+// actingUser reloads the acting user inside a transaction: the same row (id and name),
+// still active, with its role and grants as they are now.
+func actingUser(ctx context.Context, tx *store.Tx, by *User) (*User, error) {
+	if by == nil || !by.Active {
+		return nil, forbidden("session")
+	}
+	u, err := scanUser(tx.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", by.ID))
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !strings.EqualFold(u.Name, by.Name) {
+		return nil, forbidden("session")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, refuse(CodeUserInactive, "user", u.Name)
+	}
+	return &u, nil
 }
 
 // update runs the usual edit of one audited row: check the version read, take the

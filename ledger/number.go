@@ -285,8 +285,9 @@ func ParseQty(field, s string, allowNeg bool) (Qty, error) {
 func ParseRate(field, s string) (Rate, error) {
 	t := strings.TrimSuffix(Normalize(s), "%")
 	n, err := parseScaled(field, t, 2, false)
-	if err != nil {
-		return 0, err
+	if e, ok := err.(*Error); ok {
+		e.Args["value"] = s // the refusal names what the user typed
+		return 0, e
 	}
 	if n > 10000 {
 		return 0, refuse(CodeNumberTooBig, "field", field, "value", s)

@@ -71,8 +71,10 @@ func (b *Book) SetOpening(ctx context.Context, by *User, account, partner string
 			return refuse(CodeOpeningYTD)
 		case a.Category == "P" && amount != 0:
 			return refuse(CodeOpeningPL, "account", a.Code)
-		case ytdDebit < 0 || ytdCredit < 0:
-			return refuse(CodeNumberNegative, "field", "ytd_debit", "value", "")
+		case ytdDebit < 0:
+			return refuse(CodeNumberNegative, "field", "ytd_debit", "value", ytdDebit.String())
+		case ytdCredit < 0:
+			return refuse(CodeNumberNegative, "field", "ytd_credit", "value", ytdCredit.String())
 		}
 		var pid sql.NullInt64
 		switch {

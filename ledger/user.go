@@ -236,7 +236,7 @@ func (b *Book) DefaultUser(ctx context.Context) (name string, needsPassword bool
 }
 
 // Login checks name and password and returns the user. A user without a password logs in
-// with "". Every check of a password is recorded in the audit trail, success or failure;
+// with "". Every login is recorded in the audit trail, success or failure;
 // a wrong password or an unknown user both give CodeBadPassword, so names are not probed.
 func (b *Book) Login(ctx context.Context, name, password string) (*User, error) {
 	var user *User
@@ -256,7 +256,7 @@ func (b *Book) Login(ctx context.Context, name, password string) (*User, error) 
 		}
 		if hash == "" {
 			user = &u
-			return nil
+			return logEvent(ctx, tx, u.Name, "user.login", entUser, u.ID, "no password")
 		}
 		if !checkPassword(hash, password) {
 			refusal = refuse(CodeBadPassword, "user", u.Name)
@@ -287,9 +287,6 @@ func validUserName(name string) (string, error) {
 
 // AddUser creates a user with a role and a password ("" for none). Needs PermSettings.
 func (b *Book) AddUser(ctx context.Context, by *User, name string, role Role, password string) (User, error) {
-	if err := b.require(by, PermSettings); err != nil {
-		return User{}, err
-	}
 	n, err := validUserName(name)
 	if err != nil {
 		return User{}, err
@@ -302,7 +299,7 @@ func (b *Book) AddUser(ctx context.Context, by *User, name string, role Role, pa
 		hash = sql.NullString{String: hashPassword(password), Valid: true}
 	}
 	var u User
-	err = b.db.Write(ctx, func(tx *store.Tx) error {
+	err = b.write(ctx, by, PermSettings, func(tx *store.Tx) error {
 		res, err := tx.ExecContext(ctx, "INSERT INTO users(name, role, password_hash) VALUES (?, ?, ?)", n, role, hash)
 		if isUnique(err) {
 			return refuse(CodeCodeTaken, "field", "name", "value", n)
@@ -317,13 +314,13 @@ func (b *Book) AddUser(ctx context.Context, by *User, name string, role Role, pa
 		u, _, err = loadUser(ctx, tx, n)
 		return err
 	})
-	return u, fromStore(err)
+	return u, err
 }
 
 // SetPassword sets name's password ("" removes it). Users change their own; an admin
 // anyone's.
 func (b *Book) SetPassword(ctx context.Context, by *User, name, password string) error {
-	return b.updateUser(ctx, by, name, "user.password", func(tx *store.Tx, u User) error {
+	return b.updateUser(ctx, by, name, "user.password", func(tx *store.Tx, by *User, u User) error {
 		if !strings.EqualFold(u.Name, by.Name) && !by.Can(PermSettings) {
 			return forbidden("user.password")
 		}
@@ -344,7 +341,7 @@ func (b *Book) SetRole(ctx context.Context, by *User, name string, role Role) er
 	if _, err := ParseRole("role", string(role)); err != nil {
 		return err
 	}
-	return b.updateUser(ctx, by, name, "user.role", func(tx *store.Tx, u User) error {
+	return b.updateUser(ctx, by, name, "user.role", func(tx *store.Tx, by *User, u User) error {
 		if !by.Can(PermSettings) {
 			return forbidden("user.role")
 		}
@@ -361,7 +358,7 @@ func (b *Book) SetRole(ctx context.Context, by *User, name string, role Role) er
 // SetUserActive enables or disables a user. Needs PermSettings; the last active admin
 // stays active.
 func (b *Book) SetUserActive(ctx context.Context, by *User, name string, active bool) error {
-	return b.updateUser(ctx, by, name, "user.active", func(tx *store.Tx, u User) error {
+	return b.updateUser(ctx, by, name, "user.active", func(tx *store.Tx, by *User, u User) error {
 		if !by.Can(PermSettings) {
 			return forbidden("user.active")
 		}
@@ -378,7 +375,7 @@ func (b *Book) SetUserActive(ctx context.Context, by *User, name string, active 
 // SetGrants sets the grants an admin gives beyond a role: un-close for an accountant,
 // seeing costs for a clerk. Needs PermSettings.
 func (b *Book) SetGrants(ctx context.Context, by *User, name string, unclose, viewCost bool) error {
-	return b.updateUser(ctx, by, name, "user.grants", func(tx *store.Tx, u User) error {
+	return b.updateUser(ctx, by, name, "user.grants", func(tx *store.Tx, by *User, u User) error {
 		if !by.Can(PermSettings) {
 			return forbidden("user.grants")
 		}
@@ -399,11 +396,15 @@ func (b *Book) keepAnAdmin(ctx context.Context, tx *store.Tx, u User) error {
 	return nil
 }
 
-func (b *Book) updateUser(ctx context.Context, by *User, name, action string, fn func(*store.Tx, User) error) error {
+func (b *Book) updateUser(ctx context.Context, by *User, name, action string, fn func(tx *store.Tx, by *User, u User) error) error {
 	if by == nil {
 		return forbidden(action)
 	}
 	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		now, err := actingUser(ctx, tx, by)
+		if err != nil {
+			return err
+		}
 		u, _, err := loadUser(ctx, tx, name)
 		if err != nil {
 			return err
@@ -412,10 +413,10 @@ func (b *Book) updateUser(ctx context.Context, by *User, name, action string, fn
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, u); err != nil {
+		if err := fn(tx, now, u); err != nil {
 			return err
 		}
-		return logChange(ctx, tx, by.Name, action, entUser, u.ID, before)
+		return logChange(ctx, tx, now.Name, action, entUser, u.ID, before)
 	})
 	return fromStore(err)
 }

@@ -28,7 +28,9 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //     edit with the sqlite3 shell behind the app's back is found and named;
 //   - accounts: the chart's tree (parents exist, levels follow the code);
 //   - opening: opening balances sit on leaves, never on 1405;
-//   - periods: no closed period follows an open one.
+//   - periods: no closed period follows an open one;
+//   - schema: every table, index and trigger is the one the migrations made (a dropped
+//     closed-period or append-only trigger is found here).
 //
 // It reads one snapshot and changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
@@ -70,7 +72,19 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		}
 		return nil
 	})
-	return rep, fromStore(err)
+	if err != nil || rep.Failure != nil {
+		return rep, fromStore(err)
+	}
+	kind, name, how, err := b.db.SchemaDiff(ctx)
+	if err != nil {
+		return rep, fromStore(err)
+	}
+	if kind != "" {
+		rep.Failure = refuse(CodeVerifySchema, "kind", kind, "name", name, "how", "verify.how."+how)
+		return rep, nil
+	}
+	rep.Checks = append(rep.Checks, "verify.check.schema")
+	return rep, nil
 }
 
 func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {

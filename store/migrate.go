@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -77,4 +78,83 @@ func (d *DB) migrate(ctx context.Context, ms []migration, from int) error {
 		}
 	}
 	return nil
+}
+
+// SchemaDiff compares the book's schema (every table, index and trigger in
+// sqlite_master, with its SQL) with the one this program's migrations make, and names
+// the first difference: a dropped trigger, an altered table, an object added behind the
+// program's back. "" when they agree. A book of an older version is compared with the
+// migrations up to its own.
+func (d *DB) SchemaDiff(ctx context.Context) (kind, name, how string, err error) {
+	var version int
+	if err := d.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return "", "", "", classify(err)
+	}
+	if version > len(schemaMigrations) {
+		version = len(schemaMigrations)
+	}
+	ref, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		return "", "", "", err
+	}
+	defer ref.Close()
+	ref.SetMaxOpenConns(1) // one connection: one in-memory database
+	for _, m := range schemaMigrations[:version] {
+		if _, err := ref.ExecContext(ctx, m.sql); err != nil {
+			return "", "", "", fmt.Errorf("reference schema %04d_%s: %w", m.version, m.name, err)
+		}
+	}
+	want, err := schemaObjects(ctx, ref)
+	if err != nil {
+		return "", "", "", err
+	}
+	got, err := schemaObjects(ctx, d.sql)
+	if err != nil {
+		return "", "", "", classify(err)
+	}
+	names := make([]string, 0, len(want))
+	for k := range want {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		kind, name, _ := strings.Cut(k, " ")
+		g, ok := got[k]
+		switch {
+		case !ok:
+			return kind, name, "missing", nil
+		case g != want[k]:
+			return kind, name, "changed", nil
+		}
+	}
+	names = names[:0]
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	if len(names) > 0 {
+		kind, name, _ := strings.Cut(names[0], " ")
+		return kind, name, "unexpected", nil
+	}
+	return "", "", "", nil
+}
+
+func schemaObjects(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT type, name, ifnull(sql, '') FROM sqlite_master
+		WHERE name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			return nil, err
+		}
+		out[typ+" "+name] = text
+	}
+	return out, rows.Err()
 }

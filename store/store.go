@@ -54,6 +54,10 @@ func dsn(path string) string {
 // Create makes a new book at path and applies every migration. It refuses to touch an
 // existing file (ErrExists).
 func Create(ctx context.Context, path string) (*DB, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
 	if _, err := os.Stat(path); err == nil {
 		return nil, &PathError{Err: ErrExists, Path: path}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -103,6 +107,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 func openWith(ctx context.Context, path string, migs []migration) (*DB, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, classifyFS(path, err)
@@ -166,8 +174,20 @@ func openWith(ctx context.Context, path string, migs []migration) (*DB, error) {
 }
 
 // checkHeader refuses a file that is not SQLite or is shorter than its header says
-// (a truncated copy), before SQLite sees it.
+// (a truncated copy), before SQLite sees it. While a -wal file is beside the book, the
+// main file's header may lag behind (SQLite updates it at checkpoints), so then only the
+// magic string is checked here and the rest is left to SQLite and the application_id.
 func checkHeader(path string, size int64) error {
+	walPending := false
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		walPending = true
+	}
+	if size == 0 {
+		if walPending {
+			return nil
+		}
+		return &PathError{Err: ErrNotABook, Path: path}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return classifyFS(path, err)
@@ -175,13 +195,13 @@ func checkHeader(path string, size int64) error {
 	defer f.Close()
 	var h [100]byte
 	if _, err := io.ReadFull(f, h[:]); err != nil {
-		if size == 0 {
-			return &PathError{Err: ErrNotABook, Path: path}
-		}
 		return &PathError{Err: ErrNotABook, Path: path}
 	}
 	if string(h[:16]) != "SQLite format 3\x00" {
 		return &PathError{Err: ErrNotABook, Path: path}
+	}
+	if walPending {
+		return nil
 	}
 	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
 	if pageSize == 1 {

@@ -170,6 +170,7 @@ CREATE TABLE audit_log (
 	hash      TEXT    NOT NULL
 ) STRICT;
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id, seq) WHERE image = 1;
+CREATE INDEX audit_log_action ON audit_log(action, entity, entity_id, at) WHERE image = 0;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;

@@ -37,6 +37,7 @@ echo "screenshots: building" >&2
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config"
 mkdir -p "$HOME"
 book="$work/恒达便利店.book"
+export LANG=en_US.UTF-8
 sb() { "$bin" --book "$book" "$@" >/dev/null; }
 sb init --name 恒达便利店 --start 2025-01 --costing moving --taxpayer general
 sb warehouse add --code W1 --name 主仓

@@ -233,7 +233,7 @@ func (v *formView) focusFirst() {
 // hintText is a field's rule in small grey words under it.
 func hintText(text string) fyne.CanvasObject {
 	r := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
-		SizeName: theme.SizeNameCaptionText, ColorName: theme.ColorNameForeground, Inline: true}})
+		SizeName: theme.SizeNameText, ColorName: theme.ColorNamePlaceHolder, Inline: true}})
 	r.Wrapping = fyne.TextWrapWord
 	return r
 }

@@ -36,7 +36,7 @@ func (h *homeVM) Steps() []step {
 	chk, _ := s.book.CheckOpening(ctx)
 	users, _ := s.book.Users(ctx)
 	out := []step{
-		{key: "ui.home.step_settings", screen: "settings", count: 1, done: true},
+		{key: "ui.home.step_settings", screen: "settings", count: -1, done: true},
 		{key: "ui.home.step_warehouses", screen: "warehouses", count: len(whs)},
 		{key: "ui.home.step_items", screen: "items", count: len(items)},
 		{key: "ui.home.step_partners", screen: "partners", count: len(ps)},

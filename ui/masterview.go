@@ -160,7 +160,11 @@ func (v *masterScreen) build() fyne.CanvasObject {
 	}
 
 	v.search = newFieldEntry()
-	v.search.SetPlaceHolder(s.t("ui.search.placeholder"))
+	hint := "ui.search.placeholder." + m.ID()
+	if !s.cat.Has(hint) {
+		hint = "ui.search.placeholder"
+	}
+	v.search.SetPlaceHolder(s.t(hint))
 	v.search.SetText(m.Filter())
 	v.search.OnChanged = func(t string) {
 		m.SetFilter(t)

@@ -55,7 +55,7 @@ func (h *shell) build() fyne.CanvasObject {
 	h.statusLabel = widget.NewLabel(s.status)
 	h.statusLabel.Truncation = fyne.TextTruncateEllipsis
 	split := container.NewHSplit(h.tree, h.tabs)
-	split.Offset = 0.16
+	split.Offset = 0.185
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, widget.NewLabel(s.t("ui.status.backup_none")), h.statusLabel))
 	top := container.NewVBox(h.topBar(), widget.NewSeparator())
 	return container.NewBorder(top, bottom, nil, nil, split)

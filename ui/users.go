@@ -34,7 +34,7 @@ func usersEntity(s *session) *entity[ledger.User] {
 		perm: ledger.PermSettings,
 		columns: []column[ledger.User]{
 			{title: "ui.col.user", width: 120, value: func(_ *ctxT, r ledger.User) string { return r.Name }},
-			{title: "ui.col.role", width: 90, value: func(c *ctxT, r ledger.User) string { return c.t("ui.role." + string(r.Role)) }},
+			{title: "ui.col.role", width: 110, value: func(c *ctxT, r ledger.User) string { return c.t("ui.role." + string(r.Role)) }},
 			{title: "ui.col.status", width: 70, value: func(c *ctxT, r ledger.User) string { return stateText(c, r.Active) }},
 			{title: "ui.col.password", width: 80, value: func(c *ctxT, r ledger.User) string {
 				if r.HasPassword {

@@ -191,9 +191,9 @@ func Create(ctx context.Context, path string, nb NewBook, log *slog.Logger) (*Bo
 
 // commonUnits are the units a new book offers (计量单位); more can be added.
 var commonUnits = [][2]string{
-	{"个", "piece"}, {"件", "piece"}, {"瓶", "bottle"}, {"箱", "carton"}, {"包", "pack"}, {"袋", "bag"},
-	{"盒", "box"}, {"提", "pack"}, {"桶", "barrel"}, {"支", "stick"}, {"条", "strip"}, {"块", "block"},
-	{"双", "pair"}, {"套", "set"}, {"台", "unit"}, {"张", "sheet"}, {"本", "volume"}, {"卷", "roll"},
+	{"个", "pcs"}, {"件", "piece"}, {"瓶", "bottle"}, {"箱", "carton"}, {"包", "pack"}, {"袋", "bag"},
+	{"盒", "box"}, {"提", "bundle"}, {"桶", "barrel"}, {"支", "stick"}, {"条", "strip"}, {"块", "block"},
+	{"双", "pair"}, {"套", "set"}, {"台", "unit"}, {"张", "sheet"}, {"本", "book"}, {"卷", "roll"},
 	{"罐", "can"}, {"听", "tin"}, {"只", "each"}, {"把", "handle"}, {"份", "portion"}, {"斤", "jin"},
 	{"千克", "kg"}, {"克", "g"}, {"米", "m"}, {"升", "L"}, {"毫升", "mL"},
 }

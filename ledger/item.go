@@ -157,14 +157,18 @@ func checkItem(ctx context.Context, tx *store.Tx, it *Item) (catID sql.NullInt64
 		err = refuse(CodeRequired, "field", "unit")
 		return
 	}
-	var n int
-	if err = tx.QueryRowContext(ctx, "SELECT count(*) FROM units WHERE name = ? AND active = 1", it.Unit).Scan(&n); err != nil {
-		return
-	}
-	if n == 0 {
+	// A unit is found by its name or its English name ("pcs" is 个); the item keeps the name.
+	var unit string
+	err = tx.QueryRowContext(ctx, `SELECT name FROM units WHERE active = 1 AND (name = ?1 OR (name_en <> '' AND name_en = ?1 COLLATE NOCASE))
+		ORDER BY name = ?1 DESC LIMIT 1`, it.Unit).Scan(&unit)
+	if errors.Is(err, sql.ErrNoRows) {
 		err = refuse(CodeUnknownUnit, "field", "unit", "value", it.Unit)
 		return
 	}
+	if err != nil {
+		return
+	}
+	it.Unit = unit
 	if c := Normalize(it.Category); c != "" {
 		var id int64
 		id, err = lookupID(ctx, tx, entCategory, c)

@@ -30,6 +30,7 @@ CREATE TABLE units (
 	name_en TEXT    NOT NULL DEFAULT '',
 	active  INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
 ) STRICT;
+CREATE UNIQUE INDEX units_name_en ON units(name_en COLLATE NOCASE) WHERE name_en <> '';
 
 CREATE TABLE categories (
 	id      INTEGER PRIMARY KEY,

@@ -73,12 +73,12 @@ func partnersEntity(s *session) *entity[ledger.Partner] {
 		id:   "partners",
 		perm: ledger.PermMasterData,
 		columns: []column[ledger.Partner]{
-			{title: "ui.col.code", width: 100, value: func(_ *ctxT, r ledger.Partner) string { return r.Code }},
-			{title: "ui.col.name", width: 200, value: func(_ *ctxT, r ledger.Partner) string { return r.Name }},
-			{title: "ui.col.kind", width: 110, value: kind},
-			{title: "ui.col.contact", width: 80, value: func(_ *ctxT, r ledger.Partner) string { return r.Contact }},
-			{title: "ui.col.phone", width: 120, value: func(_ *ctxT, r ledger.Partner) string { return r.Phone }},
-			{title: "ui.col.status", width: 70, value: func(c *ctxT, r ledger.Partner) string { return stateText(c, r.Active) }},
+			{title: "ui.col.code", width: 70, value: func(_ *ctxT, r ledger.Partner) string { return r.Code }},
+			{title: "ui.col.name", width: 160, value: func(_ *ctxT, r ledger.Partner) string { return r.Name }},
+			{title: "ui.col.kind", width: 90, value: kind},
+			{title: "ui.col.contact", width: 70, value: func(_ *ctxT, r ledger.Partner) string { return r.Contact }},
+			{title: "ui.col.phone", width: 110, value: func(_ *ctxT, r ledger.Partner) string { return r.Phone }},
+			{title: "ui.col.status", width: 60, value: func(c *ctxT, r ledger.Partner) string { return stateText(c, r.Active) }},
 		},
 		fields: []fieldSpec{
 			{key: "code", label: "field.code", required: true},

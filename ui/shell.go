@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"shopbooks/assets/i18n"
@@ -303,5 +302,3 @@ func (s *session) leaveBook(proceed func()) {
 func iconButton(label string, icon fyne.Resource, f func()) *widget.Button {
 	return widget.NewButtonWithIcon(label, icon, f)
 }
-
-var _ = theme.ContentAddIcon

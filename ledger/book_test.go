@@ -106,10 +106,11 @@ func dumpBook(t testing.TB, b *Book) string {
 		}
 		rows.Close()
 		for _, tbl := range tables {
-			rows, err := tx.QueryContext(ctx, "SELECT * FROM "+tbl+" ORDER BY rowid")
+			rows, err := tx.QueryContext(ctx, "SELECT * FROM "+tbl) // sorted below: some tables have no rowid
 			if err != nil {
 				return err
 			}
+			var lines []string
 			cols, _ := rows.Columns()
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
@@ -121,16 +122,21 @@ func dumpBook(t testing.TB, b *Book) string {
 					rows.Close()
 					return err
 				}
-				fmt.Fprintf(&out, "%s:", tbl)
+				var line strings.Builder
+				fmt.Fprintf(&line, "%s:", tbl)
 				for _, v := range vals {
 					if bs, ok := v.([]byte); ok {
 						v = string(bs)
 					}
-					fmt.Fprintf(&out, " %v", v)
+					fmt.Fprintf(&line, " %v", v)
 				}
-				out.WriteByte('\n')
+				lines = append(lines, line.String())
 			}
 			rows.Close()
+			slices.Sort(lines)
+			for _, l := range lines {
+				out.WriteString(l + "\n")
+			}
 		}
 		return nil
 	})

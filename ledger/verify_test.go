@@ -13,7 +13,7 @@ import (
 // legitBook makes a book through the services only — many kinds of writes, some undone
 // — closes it and returns its path. Built once; each test copies it.
 var legitBook = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "shopbooks-verify-*")
+	dir, err := runTempDir("shopbooks-verify-*")
 	if err != nil {
 		return "", err
 	}

@@ -254,7 +254,7 @@ func TestOpenTruncatedCopy(t *testing.T) {
 	err := d.Write(ctx, func(tx *Tx) error {
 		for i := range 300 {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO units(name, name_en) VALUES (?, ?)",
-				fmt.Sprintf("unit-%d", i), strings.Repeat("x", 100)); err != nil {
+				fmt.Sprintf("unit-%d", i), fmt.Sprintf("%s-%d", strings.Repeat("x", 100), i)); err != nil {
 				return err
 			}
 		}

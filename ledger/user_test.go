@@ -381,7 +381,7 @@ func permCases() []permCase {
 			return fmt.Errorf("category C-%s not found", tag)
 		}},
 		{"AddUnit", masterRoles, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
-			return b.AddUnit(ctx, by, "U"+tag[:2], "u")
+			return b.AddUnit(ctx, by, "U"+tag[:2], "unit "+tag)
 		}},
 		{"AddAccount", chartRoles, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
 			_, err := b.AddAccount(ctx, by, fmt.Sprintf("1002%02d", tagN[whoOf(tag)]), "银行 "+tag, "")

@@ -231,3 +231,19 @@ func TestPartnersAndWarehouses(t *testing.T) {
 		return err
 	})
 }
+
+func TestUnits(t *testing.T) {
+	ctx := t.Context()
+	b, admin := openTestBook(t)
+	if err := b.AddUnit(ctx, admin, "吨", "t"); err != nil {
+		t.Fatal(err)
+	}
+	refusedField(t, b, "duplicate unit", CodeCodeTaken, "unit", func() error { return b.AddUnit(ctx, admin, "吨", "ton") })
+	refusedField(t, b, "empty unit", CodeRequired, "unit", func() error { return b.AddUnit(ctx, admin, " ", "x") })
+	// The English name is what is taken here, so the refusal names it, not the new unit.
+	refusedField(t, b, "taken English name", CodeCodeTaken, "name_en", func() error { return b.AddUnit(ctx, admin, "公吨", "T") })
+	units, _ := b.Units(ctx)
+	if last := units[len(units)-1]; last.Name != "吨" || last.NameEN != "t" || !last.Active {
+		t.Errorf("last unit = %+v", last)
+	}
+}

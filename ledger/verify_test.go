@@ -259,7 +259,7 @@ func TestVerifyComparesLargeIntegersExactly(t *testing.T) {
 // The closed-period and append-only guards are part of the book: dropping one with the
 // sqlite3 shell is tampering too, even before any row is touched.
 func TestVerifyDetectsDroppedTrigger(t *testing.T) {
-	for _, trig := range []string{"opening_balances_closed_upd", "opening_stock_closed_del", "audit_log_no_update", "audit_log_chain"} {
+	for _, trig := range []string{"opening_balances_closed_upd", "opening_stock_closed_del", "audit_log_no_update", "audit_log_no_delete", "audit_log_chain", "periods_closed_del", "book_start_fixed"} {
 		t.Run(trig, func(t *testing.T) {
 			b := copyLegitBook(t)
 			rawExec(t, rawDB(t, b.Path()), "DROP TRIGGER "+trig)
@@ -268,7 +268,32 @@ func TestVerifyDetectsDroppedTrigger(t *testing.T) {
 				t.Fatal(err)
 			}
 			if rep.OK() {
-				t.Errorf("trigger %s dropped: Verify passed (%v)", trig, rep.Checks)
+				t.Fatalf("trigger %s dropped: Verify passed (%v)", trig, rep.Checks)
+			}
+			if f := rep.Failure; f.Code != CodeVerifySchema || f.Args["name"] != trig || f.Args["kind"] != "trigger" {
+				t.Errorf("trigger %s dropped: failure %v, want %s naming the trigger", trig, f, CodeVerifySchema)
+			}
+		})
+	}
+}
+
+// Other schema edits: a trigger that silently rewrites, a dropped index, a column added.
+func TestVerifyDetectsSchemaEdits(t *testing.T) {
+	for name, q := range map[string]string{
+		"trigger added": "CREATE TRIGGER sneaky AFTER INSERT ON items BEGIN UPDATE items SET sell_price = 0 WHERE id = NEW.id; END",
+		"index dropped": "DROP INDEX items_barcode",
+		"column added":  "ALTER TABLE items ADD COLUMN note TEXT",
+		"table added":   "CREATE TABLE shadow (x)",
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := copyLegitBook(t)
+			rawExec(t, rawDB(t, b.Path()), q)
+			rep, err := b.Verify(t.Context(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK() || rep.Failure.Code != CodeVerifySchema {
+				t.Errorf("%s: Verify = %v, %v; want %s", q, rep.Failure, rep.Checks, CodeVerifySchema)
 			}
 		})
 	}

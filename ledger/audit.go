@@ -37,10 +37,11 @@ var (
 	entPeriod    = entity{"period", "periods", "period"}
 	entOpening   = entity{"opening", "opening_balances", "id"}
 	entOpenStock = entity{"opening_stock", "opening_stock", "id"}
+	entDoc       = entity{"doc", "docs", "id"} // its image holds its lines too
 )
 
 // imaged lists every table whose rows verify compares with their last audit image.
-var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock}
+var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock, entDoc}
 
 // AuditRecord is one record of the trail, as verify and the audit log screen read it.
 type AuditRecord struct {
@@ -124,6 +125,10 @@ func logChange(ctx context.Context, tx *store.Tx, user, action string, e entity,
 
 // rowImage is the row as canonical JSON (keys sorted), or "" when there is no such row.
 func rowImage(ctx context.Context, tx *store.Tx, e entity, id any) (string, error) {
+	if e == entDoc {
+		imgs, err := docImages(ctx, tx, "WHERE id = ?", id)
+		return imgs[fmt.Sprint(id)], err
+	}
 	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table+" WHERE "+e.key+" = ?", id)
 	if err != nil {
 		return "", fmt.Errorf("image of %s %v: %w", e.name, id, err)
@@ -140,11 +145,103 @@ func rowImage(ctx context.Context, tx *store.Tx, e entity, id any) (string, erro
 
 // allImages returns every row of e's table as key → image.
 func allImages(ctx context.Context, tx *store.Tx, e entity) (map[string]string, error) {
+	if e == entDoc {
+		return docImages(ctx, tx, "")
+	}
 	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table)
 	if err != nil {
 		return nil, fmt.Errorf("images of %s: %w", e.name, err)
 	}
 	return scanImages(rows, e)
+}
+
+// docImages are documents with their lines: the docs row as an object whose "lines" is
+// the list of its doc_lines rows by line number.
+func docImages(ctx context.Context, tx *store.Tx, where string, args ...any) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM docs "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	heads, err := scanRowMaps(rows, "id")
+	if err != nil {
+		return nil, err
+	}
+	lwhere := ""
+	if where != "" {
+		lwhere = "WHERE doc_id IN (SELECT id FROM docs " + where + ")"
+	}
+	lrows, err := tx.QueryContext(ctx, "SELECT * FROM doc_lines "+lwhere+" ORDER BY doc_id, line_no", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer lrows.Close()
+	cols, err := lrows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	lines := map[string][]map[string]any{}
+	for lrows.Next() {
+		m, err := scanRowMap(lrows, cols)
+		if err != nil {
+			return nil, err
+		}
+		k := fmt.Sprint(m["doc_id"])
+		lines[k] = append(lines[k], m)
+	}
+	if err := lrows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(heads))
+	for k, h := range heads {
+		ls := lines[k]
+		if ls == nil {
+			ls = []map[string]any{}
+		}
+		h["lines"] = ls
+		b, err := json.Marshal(h)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = string(b)
+	}
+	return out, nil
+}
+
+func scanRowMap(rows *sql.Rows, cols []string) (map[string]any, error) {
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	m := make(map[string]any, len(cols))
+	for i, c := range cols {
+		v := vals[i]
+		if b, ok := v.([]byte); ok {
+			v = string(b)
+		}
+		m[c] = v
+	}
+	return m, nil
+}
+
+func scanRowMaps(rows *sql.Rows, key string) (map[string]map[string]any, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]any{}
+	for rows.Next() {
+		m, err := scanRowMap(rows, cols)
+		if err != nil {
+			return nil, err
+		}
+		out[fmt.Sprint(m[key])] = m
+	}
+	return out, rows.Err()
 }
 
 func scanImages(rows *sql.Rows, e entity) (map[string]string, error) {
@@ -154,41 +251,27 @@ func scanImages(rows *sql.Rows, e entity) (map[string]string, error) {
 		return nil, err
 	}
 	out := map[string]string{}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
 	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+		m, err := scanRowMap(rows, cols)
+		if err != nil {
 			return nil, err
 		}
-		m := make(map[string]any, len(cols))
-		var key string
-		for i, c := range cols {
-			v := vals[i]
-			if b, ok := v.([]byte); ok {
-				v = string(b)
+		if e == entUser {
+			// The image holds a digest of the hash, never the hash itself: a changed
+			// password is still detected, and the trail carries nothing to attack.
+			if s, ok := m["password_hash"].(string); ok {
+				sum := sha256.Sum256([]byte(s))
+				m["password_digest"] = hex.EncodeToString(sum[:])
+			} else {
+				m["password_digest"] = nil
 			}
-			if c == e.key {
-				key = fmt.Sprint(v)
-			}
-			if e == entUser && c == "password_hash" {
-				// The image holds a digest of the hash, never the hash itself: a changed
-				// password is still detected, and the trail carries nothing to attack.
-				if s, ok := v.(string); ok {
-					sum := sha256.Sum256([]byte(s))
-					v = hex.EncodeToString(sum[:])
-				}
-				c = "password_digest"
-			}
-			m[c] = v
+			delete(m, "password_hash")
 		}
 		b, err := json.Marshal(m)
 		if err != nil {
 			return nil, err
 		}
-		out[key] = string(b)
+		out[fmt.Sprint(m[e.key])] = string(b)
 	}
 	return out, rows.Err()
 }

@@ -68,6 +68,31 @@ const (
 	CodeSettingFixed    Code = "book.setting_fixed"    // field
 	CodeDiscountTooBig  Code = "line.discount_too_big" // field, value, base
 	CodeVATOverride     Code = "line.vat_override"     // field, value, computed: more than 0.06 from the computed VAT
+	// documents and stock
+	CodeUnknownDoc      Code = "doc.unknown"            // value
+	CodeDocNotDraft     Code = "doc.not_draft"          // number, status: only drafts are edited, audited, voided or deleted
+	CodeDocNotAudited   Code = "doc.not_audited"        // number
+	CodeDocNotLast      Code = "doc.not_last"           // number, last: only the highest draft of its sequence is deleted
+	CodeDocMonth        Code = "doc.month_fixed"        // number: a numbered document stays in its month
+	CodeDocBeforeStart  Code = "doc.before_start"       // date, start
+	CodeDocNoLines      Code = "doc.no_lines"           // number
+	CodeDocDependents   Code = "doc.has_dependents"     // number, dependents
+	CodeDocSeparation   Code = "doc.separation"         // number: separation of duties forbids auditing one's own
+	CodeDocNotOrder     Code = "doc.not_order"          // number
+	CodeDocSource       Code = "doc.bad_source"         // field, value, line: the source does not fit
+	CodeQtyNotPositive  Code = "line.qty_not_positive"  // line, item
+	CodeItemInactive    Code = "item.inactive"          // value, line
+	CodePartnerInactive Code = "partner.inactive"       // value
+	CodeWHInactive      Code = "warehouse.inactive"     // value
+	CodePartnerKind     Code = "partner.wrong_kind"     // value, kind: not a customer / not a supplier
+	CodeSameWarehouse   Code = "doc.same_warehouse"     // value
+	CodeNotSettlement   Code = "account.not_settlement" // account
+	CodeReturnTooMuch   Code = "line.return_too_much"   // line, item, returnable, requested
+	CodeStockNegative   Code = "stock.negative"         // item, warehouse, date, onhand, requested, shortfall
+	CodePaidTooMuch     Code = "doc.paid_too_much"      // paid, gross
+	CodeAdvanceTooBig   Code = "doc.advance_too_big"    // value, balance
+	CodeSplitMismatch   Code = "doc.split_mismatch"     // applied, advance, amount
+	CodeDuplicateLine   Code = "line.duplicate"         // line, item
 	// verify's findings
 	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
 	CodeVerifySchema     Code = "verify.schema"         // kind, name, how (a verify.how.* key)
@@ -78,6 +103,8 @@ const (
 	CodeVerifyAccounts   Code = "verify.account_tree"   // account
 	CodeVerifyOpening    Code = "verify.opening_leaf"   // account
 	CodeVerifyPeriods    Code = "verify.periods"        // period
+	CodeVerifyOnHand     Code = "verify.on_hand"        // item, warehouse, stored, computed
+	CodeVerifyMoves      Code = "verify.moves"          // number: an audited document's movements do not match its lines
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

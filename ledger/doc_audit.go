@@ -1,0 +1,336 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"shopbooks/store"
+)
+
+// AuditDoc audits a draft (审核): it checks the document again, applies its stock
+// movements, refuses negative stock where the book forbids it (and always for a
+// purchase return), costs the items it touches, and records the audit — one
+// transaction. Needs PermAuditDoc; with separation of duties nobody audits their own.
+func (b *Book) AuditDoc(ctx context.Context, by *User, number string) error {
+	return b.write(ctx, by, PermAuditDoc, func(tx *store.Tx) error {
+		now, err := actingUser(ctx, tx, by)
+		if err != nil {
+			return err
+		}
+		return auditDoc(ctx, tx, now, number)
+	})
+}
+
+func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error {
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	d, err := loadDoc(ctx, tx, number)
+	if err != nil {
+		return err
+	}
+	if d.Status != StatusDraft {
+		return refuse(CodeDocNotDraft, "number", d.Number, "status", "status."+string(d.Status))
+	}
+	if s.Separation && strings.EqualFold(d.Maker, by.Name) {
+		return refuse(CodeDocSeparation, "number", d.Number)
+	}
+	// The same checks as at save: items may have been deactivated, returns made since.
+	check := d
+	if _, err := prepareDoc(ctx, tx, s, &check); err != nil {
+		return err
+	}
+	before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+	if err != nil {
+		return err
+	}
+	seq, err := nextCounter(ctx, tx, "*", "*")
+	if err != nil {
+		return err
+	}
+	book := map[int]Qty{}
+	if d.Type == DocCount {
+		for _, l := range d.Lines {
+			q, err := onHandAt(ctx, tx, l.Item, d.Warehouse, d.Date)
+			if err != nil {
+				return err
+			}
+			book[l.No] = q
+			if _, err := tx.ExecContext(ctx, "UPDATE doc_lines SET book_qty = ? WHERE doc_id = ? AND line_no = ?", q, d.ID, l.No); err != nil {
+				return err
+			}
+		}
+	}
+	moves, err := docMoves(ctx, tx, d, book)
+	if err != nil {
+		return err
+	}
+	if err := insertMoves(ctx, tx, d, seq, moves); err != nil {
+		return err
+	}
+	items := map[int64]bool{}
+	checked := map[[2]int64]bool{}
+	for _, m := range moves {
+		items[m.itemID] = true
+		if m.qty < 0 && (!s.AllowNegative || m.kind == MovePurchaseReturn) && !checked[[2]int64{m.itemID, m.whID}] {
+			checked[[2]int64{m.itemID, m.whID}] = true
+			if err := checkNegative(ctx, tx, m.itemID, m.whID, d.Date); err != nil {
+				return err
+			}
+		}
+	}
+	if err := recost(ctx, tx, s, items); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE docs SET status = 'audited', auditor = ?, audited_at = ?, audit_seq = ?,
+		version = version + 1 WHERE id = ?`, by.Name, tx.Now.Format(time.RFC3339), seq, d.ID); err != nil {
+		return err
+	}
+	return logChange(ctx, tx, by.Name, "doc.audit", entDoc, int64(d.ID), before)
+}
+
+// UnauditDoc returns an audited document to draft (反审核), keeping its number: its
+// movements go, the items are costed again. Refused in a closed period and when another
+// document depends on it (DOMAIN.md §4.3, CodeDocDependents). Needs PermUnauditDoc.
+func (b *Book) UnauditDoc(ctx context.Context, by *User, number string) error {
+	return b.write(ctx, by, PermUnauditDoc, func(tx *store.Tx) error {
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		d, err := loadDoc(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if d.Status != StatusAudited {
+			return refuse(CodeDocNotAudited, "number", d.Number)
+		}
+		if err := periodOpen(ctx, tx, s, d.Date); err != nil {
+			return err
+		}
+		if deps, err := dependents(ctx, tx, d); err != nil {
+			return err
+		} else if len(deps) > 0 {
+			return refuse(CodeDocDependents, "number", d.Number, "dependents", strings.Join(deps, ", "))
+		}
+		before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+		if err != nil {
+			return err
+		}
+		moves, err := removeMoves(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		items := map[int64]bool{}
+		checked := map[[2]int64]bool{}
+		for _, m := range moves {
+			items[m.itemID] = true
+			key := [2]int64{m.itemID, m.whID}
+			if m.qty > 0 && !s.AllowNegative && !checked[key] {
+				checked[key] = true
+				if err := checkNegative(ctx, tx, m.itemID, m.whID, d.Date); err != nil {
+					return err
+				}
+			}
+		}
+		if err := recost(ctx, tx, s, items); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE docs SET status = 'draft', auditor = NULL, audited_at = NULL, audit_seq = NULL,
+			version = version + 1 WHERE id = ?`, d.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE doc_lines SET book_qty = NULL WHERE doc_id = ?", d.ID); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, by.Name, "doc.unaudit", entDoc, int64(d.ID), before)
+	})
+}
+
+// dependents lists the documents that keep d from being un-audited (DOMAIN.md §4.3).
+func dependents(ctx context.Context, tx *store.Tx, d Doc) ([]string, error) {
+	var q string
+	var args []any
+	switch d.Type {
+	case DocPO, DocSO:
+		q = `SELECT number FROM docs WHERE status <> 'voided' AND (source_id = ?1 OR id IN (SELECT l.doc_id FROM doc_lines l
+			JOIN doc_lines o ON o.id = l.source_line_id WHERE o.doc_id = ?1)) ORDER BY number`
+		args = []any{d.ID}
+	case DocReceipt, DocDelivery:
+		q = `SELECT DISTINCT r.number FROM docs r JOIN doc_lines l ON l.doc_id = r.id JOIN doc_lines s ON s.id = l.source_line_id
+			WHERE s.doc_id = ?1 AND r.status <> 'voided' AND r.id <> ?1 AND r.type IN ('CT', 'XT') ORDER BY r.number`
+		args = []any{d.ID}
+	case DocCollect, DocPay:
+		if d.Advance <= 0 {
+			return nil, nil
+		}
+		t := DocDelivery
+		if d.Type == DocPay {
+			t = DocReceipt
+		}
+		q = `SELECT number FROM docs WHERE status = 'audited' AND type = ?2 AND advance_used > 0 AND date >= ?3
+			AND partner_id = (SELECT partner_id FROM docs WHERE id = ?1) ORDER BY number`
+		args = []any{d.ID, t, d.Date}
+	default:
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// DeleteDoc deletes a draft that holds the highest number of its sequence, so the number
+// is given again and no gap remains; any other draft is voided instead
+// (CodeDocNotLast). Own drafts with PermDraft, others' with PermDraftOthers.
+func (b *Book) DeleteDoc(ctx context.Context, by *User, number string) error {
+	return b.write(ctx, by, PermDraft, func(tx *store.Tx) error {
+		d, last, err := ownDraft(ctx, tx, by, number)
+		if err != nil {
+			return err
+		}
+		var seq int64
+		if err := tx.QueryRowContext(ctx, "SELECT seq FROM docs WHERE id = ?", d.ID).Scan(&seq); err != nil {
+			return err
+		}
+		if seq != last {
+			return refuse(CodeDocNotLast, "number", d.Number, "last", docNumber(d.Type, d.Date.Period(), last))
+		}
+		before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM doc_lines WHERE doc_id = ?", d.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM docs WHERE id = ?", d.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE doc_counters SET last = last - 1 WHERE type = ? AND period = ?", d.Type, d.Date.Period()); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "doc.delete", Entity: entDoc.name,
+			EntityID: itoa(int(d.ID)), Image: true, Before: before})
+	})
+}
+
+// VoidDoc voids a draft (作废): it keeps its number and has no effect, for good. Own
+// drafts with PermDraft, others' with PermDraftOthers.
+func (b *Book) VoidDoc(ctx context.Context, by *User, number string) error {
+	return b.write(ctx, by, PermDraft, func(tx *store.Tx) error {
+		d, _, err := ownDraft(ctx, tx, by, number)
+		if err != nil {
+			return err
+		}
+		before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE docs SET status = 'voided', version = version + 1 WHERE id = ?", d.ID); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, by.Name, "doc.void", entDoc, int64(d.ID), before)
+	})
+}
+
+// ownDraft loads a draft the user may change, in an open period, with its sequence's
+// highest number.
+func ownDraft(ctx context.Context, tx *store.Tx, by *User, number string) (Doc, int64, error) {
+	now, err := actingUser(ctx, tx, by)
+	if err != nil {
+		return Doc{}, 0, err
+	}
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return Doc{}, 0, err
+	}
+	d, err := loadDoc(ctx, tx, number)
+	if err != nil {
+		return d, 0, err
+	}
+	if d.Status != StatusDraft {
+		return d, 0, refuse(CodeDocNotDraft, "number", d.Number, "status", "status."+string(d.Status))
+	}
+	if !strings.EqualFold(d.Maker, now.Name) && !now.Can(PermDraftOthers) {
+		return d, 0, forbidden(string(PermDraftOthers))
+	}
+	if err := periodOpen(ctx, tx, s, d.Date); err != nil {
+		return d, 0, err
+	}
+	var last int64
+	err = tx.QueryRowContext(ctx, "SELECT last FROM doc_counters WHERE type = ? AND period = ?", d.Type, d.Date.Period()).Scan(&last)
+	if err == sql.ErrNoRows {
+		err = nil
+	}
+	return d, last, err
+}
+
+// SetOrderClosed closes an audited order (已关闭: the rest is not expected) or reopens
+// it, while its period is open. Needs PermAuditDoc.
+func (b *Book) SetOrderClosed(ctx context.Context, by *User, number string, closed bool) error {
+	return b.write(ctx, by, PermAuditDoc, func(tx *store.Tx) error {
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		d, err := loadDoc(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if !d.Type.Order() {
+			return refuse(CodeDocNotOrder, "number", d.Number)
+		}
+		if d.Status != StatusAudited {
+			return refuse(CodeDocNotAudited, "number", d.Number)
+		}
+		if err := periodOpen(ctx, tx, s, d.Date); err != nil {
+			return err
+		}
+		before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE docs SET order_closed = ?, version = version + 1 WHERE id = ?", closed, d.ID); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, by.Name, "doc.order_closed", entDoc, int64(d.ID), before)
+	})
+}
+
+// SaveAndAuditDoc saves a document and audits it in the same transaction: the CLI's
+// `doc new ... --audit`. Nothing is written when the audit is refused.
+func (b *Book) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
+	var out Doc
+	err := b.write(ctx, by, PermDraft, func(tx *store.Tx) error {
+		now, err := actingUser(ctx, tx, by)
+		if err != nil {
+			return err
+		}
+		if !now.Can(PermAuditDoc) {
+			return forbidden(string(PermAuditDoc))
+		}
+		saved, err := saveDoc(ctx, tx, now, d)
+		if err != nil {
+			return err
+		}
+		if err := auditDoc(ctx, tx, now, saved.Number); err != nil {
+			return err
+		}
+		out, err = loadDoc(ctx, tx, saved.Number)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,326 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+
+	"shopbooks/store"
+)
+
+// stockMove is a row of stock_moves about to be written.
+type stockMove struct {
+	lineID, itemID, whID int64
+	lineNo, sub          int
+	kind                 MoveKind // 0: a transfer leg
+	qty                  Qty      // signed
+	amount               Money    // signed; set for fixed amounts
+	fixed                bool
+	link                 string
+}
+
+func moveID(lineID int64) string { return fmt.Sprintf("L%d", lineID) }
+
+// docMoves builds the movements of a document being audited (DOMAIN.md §3.1), with the
+// ids of its lines and, for a count, the book quantities.
+func docMoves(ctx context.Context, tx *store.Tx, d Doc, bookQty map[int]Qty) ([]stockMove, error) {
+	if !d.Type.Stock() {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT l.id, l.line_no, l.item_id, ifnull(l.warehouse_id, d.warehouse_id), l.qty,
+		l.inv_amount, ifnull(l.source_line_id, 0), ifnull(d.to_warehouse_id, 0)
+		FROM doc_lines l JOIN docs d ON d.id = l.doc_id WHERE l.doc_id = ? ORDER BY l.line_no`, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stockMove
+	for rows.Next() {
+		var m stockMove
+		var q Qty
+		var inv Money
+		var src, toWH int64
+		if err := rows.Scan(&m.lineID, &m.lineNo, &m.itemID, &m.whID, &q, &inv, &src, &toWH); err != nil {
+			return nil, err
+		}
+		if src != 0 {
+			m.link = moveID(src)
+		}
+		switch d.Type {
+		case DocReceipt, DocOtherIn:
+			m.kind, m.qty, m.amount, m.fixed = MoveIn, q, inv, true
+		case DocPReturn:
+			m.kind, m.qty, m.amount, m.fixed = MovePurchaseReturn, -q, -inv, true
+		case DocDelivery, DocOtherOut:
+			m.kind, m.qty = MoveOut, -q
+		case DocSReturn:
+			m.kind, m.qty = MoveSalesReturn, q
+		case DocTransfer:
+			in := m
+			m.kind, m.qty = 0, -q
+			in.kind, in.qty, in.whID, in.sub = 0, q, toWH, 1
+			out = append(out, m)
+			m = in
+		case DocCount:
+			diff := q - bookQty[m.lineNo]
+			switch {
+			case diff > 0:
+				m.kind, m.qty = MoveGain, diff
+			case diff < 0:
+				m.kind, m.qty = MoveOut, diff
+			default:
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// insertMoves writes the movements of an audited document and adds them to the on-hand
+// quantities.
+func insertMoves(ctx context.Context, tx *store.Tx, d Doc, seq int64, moves []stockMove) error {
+	for _, m := range moves {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq,
+			line_no, sub, kind, qty, fixed, link, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, m.lineID, m.itemID, m.whID, d.Date, d.Date.Period(), seq, m.lineNo, m.sub, int(m.kind), m.qty, m.fixed,
+			m.link, m.amount); err != nil {
+			return err
+		}
+		if err := addOnHand(ctx, tx, m.itemID, m.whID, m.qty); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addOnHand(ctx context.Context, tx *store.Tx, itemID, whID int64, q Qty) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO stock_on_hand(item_id, warehouse_id, qty) VALUES (?, ?, ?)
+		ON CONFLICT (item_id, warehouse_id) DO UPDATE SET qty = qty + excluded.qty`, itemID, whID, q)
+	return err
+}
+
+// removeMoves deletes a document's movements (un-audit) and takes them off the on-hand
+// quantities; it returns them.
+func removeMoves(ctx context.Context, tx *store.Tx, docID DocID) ([]stockMove, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT item_id, warehouse_id, qty, kind FROM stock_moves WHERE doc_id = ?", docID)
+	if err != nil {
+		return nil, err
+	}
+	var moves []stockMove
+	for rows.Next() {
+		var m stockMove
+		if err := rows.Scan(&m.itemID, &m.whID, &m.qty, &m.kind); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		moves = append(moves, m)
+	}
+	rows.Close()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM stock_moves WHERE doc_id = ?", docID); err != nil {
+		return nil, err
+	}
+	for _, m := range moves {
+		if err := addOnHand(ctx, tx, m.itemID, m.whID, -m.qty); err != nil {
+			return nil, err
+		}
+	}
+	return moves, nil
+}
+
+// openingQty is the opening stock of an item in a warehouse.
+func openingQty(ctx context.Context, tx *store.Tx, itemID, whID int64) (Qty, error) {
+	var q Qty
+	err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", itemID, whID).Scan(&q)
+	return q, err
+}
+
+// checkNegative refuses when the running quantity of an item in a warehouse, in costing
+// order, would go below zero at any point from `from` on (DOMAIN.md §3.1). The refusal
+// names the item, the warehouse, the date, what was on hand and what was asked for.
+func checkNegative(ctx context.Context, tx *store.Tx, itemID, whID int64, from Date) error {
+	open, err := openingQty(ctx, tx, itemID, whID)
+	if err != nil {
+		return err
+	}
+	var date Date
+	var qty, run Qty
+	err = tx.QueryRowContext(ctx, `SELECT date, qty, run FROM (
+		SELECT date, qty, ? + sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
+		FROM stock_moves WHERE item_id = ? AND warehouse_id = ?) WHERE run < 0 AND date >= ? LIMIT 1`,
+		open, itemID, whID, from).Scan(&date, &qty, &run)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var item, wh string
+	if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", itemID, whID).Scan(&item, &wh); err != nil {
+		return err
+	}
+	onhand := run - qty
+	requested := -qty
+	if requested <= 0 { // an inflow taken away (un-audit): the shortfall shows at this point
+		requested, onhand = -run, 0
+	}
+	return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", onhand.String(),
+		"requested", requested.String(), "shortfall", (-run).String())
+}
+
+// firstOpenPeriod is the period after the latest closed one, or the first period.
+func firstOpenPeriod(ctx context.Context, tx *store.Tx, s Settings) (Period, error) {
+	var last sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1").Scan(&last); err != nil {
+		return "", err
+	}
+	if !last.Valid {
+		return s.Start, nil
+	}
+	return Period(last.String).Next(), nil
+}
+
+// costOpening is an item's costing state at the start of the first open period. Until a
+// period is closed it is the book's opening stock (FIFO: one layer). The close stores
+// later states (issue: the month-end close).
+func costOpening(ctx context.Context, tx *store.Tx, itemID int64) (CostState, error) {
+	var s CostState
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?", itemID).
+		Scan(&s.Qty, &s.Amount); err != nil {
+		return s, err
+	}
+	if s.Qty != 0 {
+		s.Layers = []Layer{{ID: "opening", Qty: s.Qty, Amount: s.Amount}}
+	}
+	err := tx.QueryRowContext(ctx, "SELECT ref_cost FROM items WHERE id = ?", itemID).Scan(&s.RefCost)
+	return s, err
+}
+
+// recost runs the book's costing method over the open periods of each item and stores
+// the results on the movements (provisional until the close, DOMAIN.md §3.1).
+func recost(ctx context.Context, tx *store.Tx, s Settings, items map[int64]bool) error {
+	first, err := firstOpenPeriod(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(items))
+	for id := range items {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		if err := recostItem(ctx, tx, s.Costing, first, id); err != nil {
+			return fmt.Errorf("cost item %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+type movedRow struct {
+	id     int64
+	period Period
+	move   Move
+	stored [4]int64 // amount, adj, qty_after, amount_after as stored
+}
+
+func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) error {
+	state, err := costOpening(ctx, tx, itemID)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
+		FROM stock_moves WHERE item_id = ? AND period >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first)
+	if err != nil {
+		return err
+	}
+	var all []movedRow
+	for rows.Next() {
+		var r movedRow
+		var lineID int64
+		var kind int
+		var qty Qty
+		var amount, adj, amtAfter Money
+		var qtyAfter Qty
+		var fixed bool
+		if err := rows.Scan(&r.id, &lineID, &r.period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
+			rows.Close()
+			return err
+		}
+		r.move.ID = moveID(lineID)
+		r.move.Kind = MoveKind(kind)
+		r.move.Qty = qty
+		if qty < 0 {
+			r.move.Qty = -qty
+		}
+		if fixed {
+			r.move.Amount = amount
+			if amount < 0 {
+				r.move.Amount = -amount
+			}
+		}
+		r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Linked sales returns whose delivery is not in this run: what costing needs of it.
+	inRun := map[string]bool{}
+	for _, r := range all {
+		inRun[r.move.ID] = true
+	}
+	for i := range all {
+		m := &all[i].move
+		if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
+			continue
+		}
+		var srcLine int64
+		fmt.Sscanf(m.Link, "L%d", &srcLine)
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
+			Scan(&m.SrcQty, &m.SrcCost); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
+			WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), first).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+			return err
+		}
+	}
+	// One run per period, each opening with the previous one's closing state.
+	for start := 0; start < len(all); {
+		end := start
+		for end < len(all) && all[end].period == all[start].period {
+			end++
+		}
+		moves := make([]Move, end-start)
+		for i := range moves {
+			moves[i] = all[start+i].move
+		}
+		run := Cost(method, state, moves)
+		for i, c := range run.Rows {
+			r := &all[start+i]
+			amount := c.Cost
+			if !r.move.Kind.In() {
+				amount = -amount
+			}
+			qa, aa := c.Qty, c.Amount
+			if method == CostingMonthly {
+				qa, aa = 0, 0
+			}
+			now := [4]int64{int64(amount), int64(c.Adj), int64(qa), int64(aa)}
+			if now != r.stored {
+				if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
+					now[0], now[1], now[2], now[3], r.id); err != nil {
+					return err
+				}
+			}
+		}
+		state = run.Close
+		start = end
+	}
+	return nil
+}

@@ -1,0 +1,316 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sort"
+
+	"shopbooks/store"
+)
+
+// onHandAt is an item's quantity in a warehouse at the end of a date: the opening stock
+// and every audited movement dated on or before it.
+func onHandAt(ctx context.Context, tx *store.Tx, item, warehouse string, date Date) (Qty, error) {
+	it, err := loadItem(ctx, tx, item)
+	if err != nil {
+		return 0, err
+	}
+	w, err := loadWarehouse(ctx, tx, warehouse)
+	if err != nil {
+		return 0, err
+	}
+	var q Qty
+	err = tx.QueryRowContext(ctx, `SELECT
+		(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1 AND warehouse_id = ?2) +
+		(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2 AND date <= ?3)`,
+		it.ID, w.ID, date).Scan(&q)
+	return q, err
+}
+
+// OnHand is an item's stock: the quantity per warehouse, the total, and the amount at
+// cost (costing is per item across warehouses, DOMAIN.md §3.1; provisional in open
+// periods).
+type OnHand struct {
+	Item        string
+	Name        string
+	Unit        string
+	Reorder     Qty
+	ByWarehouse map[string]Qty // warehouse code → quantity
+	Qty         Qty
+	Amount      Money
+	UnitCost    Price // Amount / Qty, for display (0 when Qty ≤ 0)
+}
+
+// OnHandFilter selects stock: one item, one warehouse (the amount is then the item's
+// amount pro rata to that warehouse's quantity), at the end of a date ("" today: every
+// audited movement); Below keeps only items under their reorder level.
+type OnHandFilter struct {
+	Item      string
+	Warehouse string
+	Date      Date
+	Below     bool
+	Zero      bool // also items with nothing on hand
+}
+
+// StockOnHand lists stock by item code. Amounts need PermViewCost; without it they are 0.
+func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnHand, error) {
+	if !by.Can(PermViewDocs) {
+		return nil, forbidden(string(PermViewDocs))
+	}
+	date := f.Date
+	if date == "" {
+		date = "9999-12-31"
+	}
+	var out []OnHand
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		var itemID, whID int64
+		if f.Item != "" {
+			it, err := loadItem(ctx, tx, f.Item)
+			if err != nil {
+				return err
+			}
+			itemID = int64(it.ID)
+		}
+		if f.Warehouse != "" {
+			w, err := loadWarehouse(ctx, tx, f.Warehouse)
+			if err != nil {
+				return err
+			}
+			whID = int64(w.ID)
+		}
+		// Quantities per item × warehouse.
+		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, i.reorder_qty, w.code, sum(q.qty) FROM (
+				SELECT item_id, warehouse_id, qty FROM opening_stock
+				UNION ALL
+				SELECT item_id, warehouse_id, qty FROM stock_moves WHERE date <= ?1) q
+			JOIN items i ON i.id = q.item_id JOIN warehouses w ON w.id = q.warehouse_id
+			WHERE (?2 = 0 OR q.item_id = ?2) AND (?3 = 0 OR q.warehouse_id = ?3)
+			GROUP BY q.item_id, q.warehouse_id ORDER BY i.code, w.code`, date, itemID, whID)
+		if err != nil {
+			return err
+		}
+		byCode := map[string]*OnHand{}
+		var order []string
+		for rows.Next() {
+			var o OnHand
+			var wh string
+			var q Qty
+			if err := rows.Scan(&o.Item, &o.Name, &o.Unit, &o.Reorder, &wh, &q); err != nil {
+				rows.Close()
+				return err
+			}
+			cur := byCode[o.Item]
+			if cur == nil {
+				o.ByWarehouse = map[string]Qty{}
+				cur = &o
+				byCode[o.Item] = cur
+				order = append(order, o.Item)
+			}
+			cur.ByWarehouse[wh] = q
+			cur.Qty += q
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if f.Zero || f.Below {
+			items, err := tx.QueryContext(ctx, `SELECT code, name, unit, reorder_qty FROM items WHERE active = 1 AND (?1 = 0 OR id = ?1)`, itemID)
+			if err != nil {
+				return err
+			}
+			for items.Next() {
+				var o OnHand
+				if err := items.Scan(&o.Item, &o.Name, &o.Unit, &o.Reorder); err != nil {
+					items.Close()
+					return err
+				}
+				if byCode[o.Item] == nil {
+					o.ByWarehouse = map[string]Qty{}
+					byCode[o.Item] = &o
+					order = append(order, o.Item)
+				}
+			}
+			items.Close()
+			sort.Strings(order)
+		}
+		// Amounts: the item's state after its last movement on or before the date.
+		for _, code := range order {
+			o := byCode[code]
+			if f.Below && (o.Reorder <= 0 || o.Qty >= o.Reorder) {
+				continue
+			}
+			if by.Can(PermViewCost) {
+				total, amount, err := itemValueAt(ctx, tx, code, date)
+				if err != nil {
+					return err
+				}
+				o.Amount = amount
+				if whID != 0 && total != 0 {
+					o.Amount = Ratio(amount, o.Qty, total)
+				}
+				if o.Qty > 0 {
+					o.UnitCost = Price(mulDivRound(int64(o.Amount), 100_000_000, int64(o.Qty)))
+				}
+			}
+			out = append(out, *o)
+		}
+		return nil
+	})
+	return out, fromStore(err)
+}
+
+// itemValueAt is an item's quantity and amount (all warehouses) at the end of a date.
+func itemValueAt(ctx context.Context, tx *store.Tx, code string, date Date) (Qty, Money, error) {
+	var q Qty
+	var a Money
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT ifnull(sum(s.qty), 0) FROM opening_stock s WHERE s.item_id = i.id) +
+		(SELECT ifnull(sum(m.qty), 0) FROM stock_moves m WHERE m.item_id = i.id AND m.date <= ?2 AND m.kind <> 0),
+		(SELECT ifnull(sum(s.amount), 0) FROM opening_stock s WHERE s.item_id = i.id) +
+		(SELECT ifnull(sum(m.amount - m.adj), 0) FROM stock_moves m WHERE m.item_id = i.id AND m.date <= ?2 AND m.kind <> 0)
+		FROM items i WHERE i.code = ?1`, code, date).Scan(&q, &a)
+	return q, a, err
+}
+
+// LedgerRow is one line of an item's stock ledger (库存明细账).
+type LedgerRow struct {
+	Date      Date
+	Number    string // document number; "" for the opening row
+	Type      DocType
+	Warehouse string
+	InQty     Qty
+	InAmount  Money
+	OutQty    Qty
+	OutAmount Money
+	Adj       Money // a quantity-0 adjustment (DOMAIN.md §3.1)
+	Qty       Qty   // the item's running quantity, all warehouses
+	Amount    Money // and its running amount
+	UnitCost  Price
+}
+
+// StockLedger is an item's stock ledger over a period ("" for every period): an opening
+// row, every movement in costing order with running quantity and amount (the item across
+// warehouses; transfers show as a warehouse's out and in, changing neither), and the
+// closing. Returns are negative in their own column, as in the stock summary (§7.4).
+func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Period) ([]LedgerRow, error) {
+	if !by.Can(PermViewDocs) {
+		return nil, forbidden(string(PermViewDocs))
+	}
+	cost := by.Can(PermViewCost)
+	var out []LedgerRow
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		it, err := loadItem(ctx, tx, item)
+		if err != nil {
+			return err
+		}
+		from, to := Date("0000-00-00"), Date("9999-12-31")
+		if period != "" {
+			from, to = period.FirstDay(), Date(string(period)+"-31")
+		}
+		var q Qty
+		var a Money
+		if err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1) +
+			(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0),
+			(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?1) +
+			(SELECT ifnull(sum(amount - adj), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0)`,
+			it.ID, from).Scan(&q, &a); err != nil {
+			return err
+		}
+		open := LedgerRow{Date: from, Qty: q, Amount: a}
+		if period == "" {
+			open.Date = ""
+		}
+		out = append(out, open)
+		rows, err := tx.QueryContext(ctx, `SELECT m.date, d.number, d.type, w.code, m.kind, m.qty, m.amount, m.adj
+			FROM stock_moves m JOIN docs d ON d.id = m.doc_id JOIN warehouses w ON w.id = m.warehouse_id
+			WHERE m.item_id = ? AND m.date BETWEEN ? AND ? ORDER BY m.date, m.audit_seq, m.line_no, m.sub, m.id`, it.ID, from, to)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r LedgerRow
+			var kind MoveKind
+			var mq Qty
+			var ma Money
+			if err := rows.Scan(&r.Date, &r.Number, &r.Type, &r.Warehouse, &kind, &mq, &ma, &r.Adj); err != nil {
+				return err
+			}
+			switch {
+			case kind == 0 && mq < 0:
+				r.OutQty = -mq
+			case kind == 0:
+				r.InQty = mq
+			case kind == MovePurchaseReturn: // a negative receipt
+				r.InQty, r.InAmount = mq, ma
+			case kind == MoveSalesReturn: // a negative delivery
+				r.OutQty, r.OutAmount = -mq, -ma
+			case mq > 0:
+				r.InQty, r.InAmount = mq, ma
+			default:
+				r.OutQty, r.OutAmount = -mq, -ma
+			}
+			if kind != 0 {
+				q += mq
+				a += ma - r.Adj
+			}
+			r.Qty, r.Amount = q, a
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fromStore(err)
+	}
+	for i := range out {
+		if !cost {
+			out[i].InAmount, out[i].OutAmount, out[i].Adj, out[i].Amount = 0, 0, 0, 0
+		} else if out[i].Qty > 0 {
+			out[i].UnitCost = Price(mulDivRound(int64(out[i].Amount), 100_000_000, int64(out[i].Qty)))
+		}
+	}
+	return out, nil
+}
+
+// CountLine is a line of a count sheet generated from the book: an item's quantity in
+// the warehouse, to be replaced by what is counted.
+type CountLine struct {
+	Item    string
+	Name    string
+	Unit    string
+	BookQty Qty
+}
+
+// CountSheet lists every active item with stock (or any movement) in a warehouse at a
+// date, with its book quantity: the lines of a new stock count (按当前库存生成).
+func (b *Book) CountSheet(ctx context.Context, by *User, warehouse string, date Date) ([]CountLine, error) {
+	if !by.Can(PermViewDocs) {
+		return nil, forbidden(string(PermViewDocs))
+	}
+	var out []CountLine
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		w, err := loadWarehouse(ctx, tx, warehouse)
+		if errors.Is(err, sql.ErrNoRows) || err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, sum(q.qty) FROM (
+				SELECT item_id, qty FROM opening_stock WHERE warehouse_id = ?1
+				UNION ALL SELECT item_id, qty FROM stock_moves WHERE warehouse_id = ?1 AND date <= ?2) q
+			JOIN items i ON i.id = q.item_id WHERE i.active = 1 GROUP BY i.id ORDER BY i.code`, w.ID, date)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c CountLine
+			if err := rows.Scan(&c.Item, &c.Name, &c.Unit, &c.BookQty); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, fromStore(err)
+}

@@ -67,7 +67,9 @@ func ParseDocType(field, s string) (DocType, error) {
 }
 
 // Supplier tells whether the type's partner is a supplier (else a customer, or none).
-func (t DocType) Supplier() bool { return t == DocPO || t == DocReceipt || t == DocPReturn || t == DocPay }
+func (t DocType) Supplier() bool {
+	return t == DocPO || t == DocReceipt || t == DocPReturn || t == DocPay
+}
 
 // Customer tells whether the type's partner is a customer.
 func (t DocType) Customer() bool {

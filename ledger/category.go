@@ -136,13 +136,20 @@ func (b *Book) AddUnit(ctx context.Context, by *User, name, nameEN string) error
 	if err != nil {
 		return err
 	}
-	en, err := cleanText("unit", nameEN, false, 20)
+	en, err := cleanText("name_en", nameEN, false, 20)
 	if err != nil {
 		return err
 	}
 	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO units(name, name_en) VALUES (?, ?)", n, en)
 		if isUnique(err) {
+			var same int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM units WHERE name = ?", n).Scan(&same); err != nil {
+				return err
+			}
+			if same == 0 {
+				return refuse(CodeCodeTaken, "field", "name_en", "value", en)
+			}
 			return refuse(CodeCodeTaken, "field", "unit", "value", n)
 		}
 		if err != nil {

@@ -103,7 +103,11 @@ func (b *Book) Item(ctx context.Context, code string) (Item, error) {
 
 func loadItem(ctx context.Context, tx *store.Tx, code string) (Item, error) {
 	c := Normalize(code)
-	it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemCols+itemFrom+" WHERE i.code = ?1 OR (i.barcode = ?1 AND ?1 <> '') ORDER BY i.code = ?1 DESC LIMIT 1", c))
+	// By code first, then by barcode: each an exact match on its own index.
+	it, err := scanItem(tx.QueryRowContext(ctx, "SELECT "+itemCols+itemFrom+" WHERE i.code = ?", c))
+	if errors.Is(err, sql.ErrNoRows) && c != "" {
+		it, err = scanItem(tx.QueryRowContext(ctx, "SELECT "+itemCols+itemFrom+" WHERE i.barcode = ? AND i.barcode <> ''", c))
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, refuse(CodeUnknownItem, "value", code)
 	}

@@ -175,7 +175,7 @@ func (c *Catalog) Error(code string, args map[string]any) string {
 		case !ok:
 		case (k == "field" || k == "what") && c.Has(k+"."+s):
 			a[k] = Key(k + "." + s)
-		case strings.HasPrefix(s, "field.") && c.Has(s):
+		case (strings.HasPrefix(s, "field.") || strings.HasPrefix(s, "status.") || strings.HasPrefix(s, "verify.how.")) && c.Has(s):
 			a[k] = Key(s)
 		}
 	}

@@ -159,7 +159,8 @@ func (b *Book) SetOpeningStock(ctx context.Context, by *User, item, warehouse st
 		return refuse(CodeRequired, "field", "qty")
 	}
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		if _, err := startOpen(ctx, tx); err != nil {
+		st, err := startOpen(ctx, tx)
+		if err != nil {
 			return err
 		}
 		it, err := loadItem(ctx, tx, item)
@@ -171,7 +172,21 @@ func (b *Book) SetOpeningStock(ctx context.Context, by *User, item, warehouse st
 			return err
 		}
 		var id int64
-		err = tx.QueryRowContext(ctx, "SELECT id FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", it.ID, w.ID).Scan(&id)
+		var was Qty
+		err = tx.QueryRowContext(ctx, "SELECT id, qty FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", it.ID, w.ID).Scan(&id, &was)
+		if err == nil || errors.Is(err, sql.ErrNoRows) {
+			if err := addOnHand(ctx, tx, int64(it.ID), int64(w.ID), qty-was); err != nil {
+				return err
+			}
+			if qty < was && !st.AllowNegative {
+				if err := checkNegative(ctx, tx, int64(it.ID), int64(w.ID), st.Start.FirstDay()); err != nil {
+					return err
+				}
+			}
+			if err := recost(ctx, tx, st, map[int64]bool{int64(it.ID): true}); err != nil {
+				return err
+			}
+		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			if qty == 0 {

@@ -29,6 +29,8 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //   - accounts: the chart's tree (parents exist, levels follow the code);
 //   - opening: opening balances sit on leaves, never on 1405;
 //   - periods: no closed period follows an open one;
+//   - stock: the on-hand quantities equal the opening stock plus the movements, and every
+//     audited stock document's movements match its lines (none for the others);
 //   - schema: every table, index and trigger is the one the migrations made (a dropped
 //     closed-period or append-only trigger is found here).
 //
@@ -57,6 +59,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
+		{"stock", verifyStock},
 	}
 	err = b.db.Read(ctx, func(tx *store.Tx) error {
 		for _, c := range checks {
@@ -213,4 +216,45 @@ func verifyPeriods(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return nil, err
 	}
 	return refuse(CodeVerifyPeriods, "period", p), nil
+}
+
+func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var item, wh string
+	var stored, computed Qty
+	err := tx.QueryRowContext(ctx, `WITH sums AS (
+			SELECT item_id, warehouse_id, sum(qty) AS q FROM (
+				SELECT item_id, warehouse_id, qty FROM opening_stock
+				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_moves)
+			GROUP BY item_id, warehouse_id),
+		cmp AS (
+			SELECT s.item_id, s.warehouse_id, ifnull(h.qty, 0) AS stored, s.q AS computed
+			FROM sums s LEFT JOIN stock_on_hand h ON h.item_id = s.item_id AND h.warehouse_id = s.warehouse_id
+			UNION ALL
+			SELECT h.item_id, h.warehouse_id, h.qty, 0 FROM stock_on_hand h
+			WHERE NOT EXISTS (SELECT 1 FROM sums s WHERE s.item_id = h.item_id AND s.warehouse_id = h.warehouse_id))
+		SELECT i.code, w.code, c.stored, c.computed FROM cmp c JOIN items i ON i.id = c.item_id
+		JOIN warehouses w ON w.id = c.warehouse_id WHERE c.stored <> c.computed ORDER BY i.code, w.code LIMIT 1`).
+		Scan(&item, &wh, &stored, &computed)
+	if err == nil {
+		return refuse(CodeVerifyOnHand, "item", item, "warehouse", wh, "stored", stored.String(), "computed", computed.String()), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var number string
+	err = tx.QueryRowContext(ctx, `SELECT number FROM (
+			SELECT d.number FROM docs d WHERE d.status <> 'audited' AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.doc_id = d.id)
+			UNION ALL
+			SELECT d.number FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+			WHERE d.status = 'audited' AND d.type IN ('CG', 'CT', 'XS', 'XT', 'QR', 'QC', 'DB', 'PD')
+			AND ifnull((SELECT sum(abs(m.qty)) FROM stock_moves m WHERE m.line_id = l.id), 0) <>
+				CASE d.type WHEN 'DB' THEN 2 * l.qty WHEN 'PD' THEN abs(l.qty - ifnull(l.book_qty, l.qty)) ELSE l.qty END)
+		LIMIT 1`).Scan(&number)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return refuse(CodeVerifyMoves, "number", number), nil
 }

@@ -143,3 +143,6 @@ BEGIN SELECT RAISE(ABORT, 'period closed'); END;
 CREATE TRIGGER stock_moves_closed_del BEFORE DELETE ON stock_moves
 WHEN (SELECT closed FROM periods WHERE period = OLD.period) = 1
 BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+
+-- A book made before documents existed: its opening stock is its on-hand.
+INSERT INTO stock_on_hand(item_id, warehouse_id, qty) SELECT item_id, warehouse_id, qty FROM opening_stock;

@@ -174,45 +174,50 @@ func (b *Book) SetOpeningStock(ctx context.Context, by *User, item, warehouse st
 		var id int64
 		var was Qty
 		err = tx.QueryRowContext(ctx, "SELECT id, qty FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", it.ID, w.ID).Scan(&id, &was)
-		if err == nil || errors.Is(err, sql.ErrNoRows) {
-			if err := addOnHand(ctx, tx, int64(it.ID), int64(w.ID), qty-was); err != nil {
-				return err
-			}
-			if qty < was && !st.AllowNegative {
-				if err := checkNegative(ctx, tx, int64(it.ID), int64(w.ID), st.Start.FirstDay()); err != nil {
-					return err
-				}
-			}
-			if err := recost(ctx, tx, st, map[int64]bool{int64(it.ID): true}); err != nil {
-				return err
-			}
-		}
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if qty == 0 {
-				return nil
-			}
-			res, err := tx.ExecContext(ctx, "INSERT INTO opening_stock(item_id, warehouse_id, qty, amount) VALUES (?, ?, ?, ?)",
-				it.ID, w.ID, qty, amount)
-			if err != nil {
-				return err
-			}
-			id, _ = res.LastInsertId()
-			return logChange(ctx, tx, by.Name, "opening.stock", entOpenStock, id, "")
-		case err != nil:
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
-		case qty == 0:
-			return deleteRow(ctx, tx, by, "opening.stock", entOpenStock, id)
 		}
-		before, err := rowImage(ctx, tx, entOpenStock, id)
+		if err := writeOpeningStock(ctx, tx, by, id, int64(it.ID), int64(w.ID), qty, amount); err != nil {
+			return err
+		}
+		// Then what depends on it: on-hand, negative stock, the item's costs.
+		if err := addOnHand(ctx, tx, int64(it.ID), int64(w.ID), qty-was); err != nil {
+			return err
+		}
+		if qty < was && !st.AllowNegative {
+			if err := checkNegative(ctx, tx, int64(it.ID), int64(w.ID), st.Start.FirstDay()); err != nil {
+				return err
+			}
+		}
+		return recost(ctx, tx, st, map[int64]bool{int64(it.ID): true})
+	})
+}
+
+// writeOpeningStock inserts, updates or (quantity 0) deletes the opening stock row id
+// (0: none yet), with its audit record.
+func writeOpeningStock(ctx context.Context, tx *store.Tx, by *User, id, itemID, whID int64, qty Qty, amount Money) error {
+	switch {
+	case id == 0 && qty == 0:
+		return nil
+	case id == 0:
+		res, err := tx.ExecContext(ctx, "INSERT INTO opening_stock(item_id, warehouse_id, qty, amount) VALUES (?, ?, ?, ?)",
+			itemID, whID, qty, amount)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE opening_stock SET qty = ?, amount = ? WHERE id = ?", qty, amount, id); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, by.Name, "opening.stock", entOpenStock, id, before)
-	})
+		id, _ = res.LastInsertId()
+		return logChange(ctx, tx, by.Name, "opening.stock", entOpenStock, id, "")
+	case qty == 0:
+		return deleteRow(ctx, tx, by, "opening.stock", entOpenStock, id)
+	}
+	before, err := rowImage(ctx, tx, entOpenStock, id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE opening_stock SET qty = ?, amount = ? WHERE id = ?", qty, amount, id); err != nil {
+		return err
+	}
+	return logChange(ctx, tx, by.Name, "opening.stock", entOpenStock, id, before)
 }
 
 // Openings lists the opening balances by account and partner, and the opening stock by

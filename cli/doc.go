@@ -166,8 +166,8 @@ var docHeadCols = []col{{key: "number"}, {key: "type"}, {key: "date"}, {key: "st
 var docTotalCols = []col{{key: "net"}, {key: "tax"}, {key: "gross"}, {key: "paid"}, {key: "advance_used"}, {key: "amount"},
 	{key: "applied"}, {key: "advance"}, {key: "in_words"}}
 
-var docLineKeys = []string{"line", "item", "item_name", "unit", "warehouse", "qty", "price", "discount_rate", "discount", "vat_rate",
-	"vat_override", "base", "net", "tax", "gross", "inv_amount", "source_line", "book_qty", "difference", "abnormal", "account", "memo", "cost"}
+var docLineKeys = []string{"line", "item", "item_name", "account", "unit", "warehouse", "qty", "price", "discount_rate", "discount", "vat_rate",
+	"vat_override", "base", "net", "tax", "gross", "inv_amount", "source_line", "book_qty", "difference", "abnormal", "memo", "cost"}
 
 // docLineShown lists, per kind of document, the line columns the table shows.
 func docLineShown(t ledger.DocType, cost bool) string {
@@ -221,8 +221,8 @@ func (c *call) docLineRow(d ledger.Doc, l ledger.DocLine) []any {
 	if l.HasDiscountAmount {
 		disc = null{}
 	}
-	return []any{l.No, l.Item, l.ItemName, l.Unit, l.Warehouse, l.Qty, l.Price, disc, l.Discount, l.VATRate, vatOverride,
-		l.Base, l.Net, l.Tax, l.Gross, l.InvAmount, l.SourceLine, book, diff, l.Abnormal, l.Account, l.Memo, cost}
+	return []any{l.No, l.Item, l.ItemName, l.Account, l.Unit, l.Warehouse, l.Qty, l.Price, disc, l.Discount, l.VATRate, vatOverride,
+		l.Base, l.Net, l.Tax, l.Gross, l.InvAmount, l.SourceLine, book, diff, l.Abnormal, l.Memo, cost}
 }
 
 func docHeadRow(d ledger.Doc) []any {

@@ -37,6 +37,8 @@ const docNewUsage = "doc new TYPE --date YYYY-MM-DD [--partner P] [--warehouse W
 func docCommands() []command {
 	return []command{
 		{name: "new", usage: docNewUsage, flags: docNewFlags, required: "date", minArgs: 1, maxArgs: 1, book: true, run: docNew},
+		{name: "edit", usage: "doc edit NUMBER [the flags of doc new]   (a draft; --line replaces all its lines)",
+			flags: strings.Replace(docNewFlags, " audit ", " ", 1), minArgs: 1, maxArgs: 1, book: true, run: docEdit},
 		{name: "list", usage: "doc list [--type T] [--period YYYY-MM] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--status draft|audited|voided] " +
 			"[--partner P] [--search TEXT] [--limit N]", flags: "type= period= from= to= status= partner= search= limit=", book: true, run: docList},
 		{name: "show", usage: "doc show NUMBER", minArgs: 1, maxArgs: 1, book: true, run: docShow},
@@ -354,36 +356,9 @@ func docNew(c *call) error {
 	if err != nil {
 		return err
 	}
-	d := ledger.Doc{Type: t, Deductible: !c.on("no-invoice"), Inclusive: c.on("tax-inclusive")}
-	if d.Date, err = ledger.ParseDate("date", c.str("date")); err != nil {
+	d := ledger.Doc{Type: t, Deductible: true}
+	if err := c.applyDoc(&d, true); err != nil {
 		return err
-	}
-	setText(c, "partner", &d.Partner)
-	setText(c, "warehouse", &d.Warehouse)
-	setText(c, "to-warehouse", &d.ToWarehouse)
-	setText(c, "account", &d.Account)
-	setText(c, "memo", &d.Memo)
-	for _, e := range []error{
-		setFrom(c, "paid", nonNegativeMoney("paid"), &d.Paid),
-		setFrom(c, "advance", nonNegativeMoney("advance_used"), &d.AdvanceUsed),
-	} {
-		if e != nil {
-			return e
-		}
-	}
-	switch t {
-	case ledger.DocCollect, ledger.DocPay:
-		if err := c.payment(&d); err != nil {
-			return err
-		}
-	case ledger.DocExpense:
-		if err := c.expenseLines(&d); err != nil {
-			return err
-		}
-	default:
-		if err := c.stockLines(&d); err != nil {
-			return err
-		}
 	}
 	var saved ledger.Doc
 	if c.on("audit") {
@@ -394,6 +369,31 @@ func docNew(c *call) error {
 	if err != nil {
 		return err
 	}
+	return c.savedDoc(saved)
+}
+
+// docEdit changes a draft: the header fields given, and all its lines when --line (or
+// --from, --from-stock, --amount for an expense) is given; the rest stays as saved.
+// The ledger refuses anything but a draft, a draft saved by someone else since it was
+// read, and a move to another month.
+func docEdit(c *call) error {
+	d, err := c.book.Doc(c.ctx, docNumberArg(c.args[0]))
+	if err != nil {
+		return err
+	}
+	if err := c.applyDoc(&d, false); err != nil {
+		return err
+	}
+	saved, err := c.book.SaveDoc(c.ctx, c.user, d)
+	if err != nil {
+		return err
+	}
+	return c.savedDoc(saved)
+}
+
+// savedDoc prints a saved document: its number on stdout and a confirmation on stderr in
+// the table format (so `$(shopbooks doc new ...)` is the number), else the document.
+func (c *call) savedDoc(saved ledger.Doc) error {
 	if c.format != "table" {
 		return c.showDoc(saved)
 	}
@@ -407,15 +407,62 @@ func docNew(c *call) error {
 	return nil
 }
 
+// applyDoc copies the given flags into d: a new document (isNew) gets its lines from
+// them; a draft being edited keeps its lines unless new ones are given.
+func (c *call) applyDoc(d *ledger.Doc, isNew bool) error {
+	if c.has("date") {
+		var err error
+		if d.Date, err = ledger.ParseDate("date", c.str("date")); err != nil {
+			return err
+		}
+	}
+	setText(c, "partner", &d.Partner)
+	setText(c, "warehouse", &d.Warehouse)
+	setText(c, "to-warehouse", &d.ToWarehouse)
+	setText(c, "account", &d.Account)
+	setText(c, "memo", &d.Memo)
+	setSwitch(c, "tax-inclusive", &d.Inclusive)
+	if c.has("no-invoice") {
+		d.Deductible = !c.on("no-invoice")
+	}
+	newLines := isNew || len(c.flags["line"]) > 0 || c.has("from") || c.on("from-stock") ||
+		d.Type == ledger.DocExpense && (c.has("amount") || c.has("expense-account"))
+	if !isNew && newLines && !c.has("paid") && d.Paid == d.Gross {
+		d.Paid = 0 // paid in full: in full again with the new lines
+	}
+	for _, e := range []error{
+		setFrom(c, "paid", nonNegativeMoney("paid"), &d.Paid),
+		setFrom(c, "advance", nonNegativeMoney("advance_used"), &d.AdvanceUsed),
+	} {
+		if e != nil {
+			return e
+		}
+	}
+	switch {
+	case d.Type == ledger.DocCollect || d.Type == ledger.DocPay:
+		return c.payment(d, isNew)
+	case !newLines:
+		return nil
+	case d.Type == ledger.DocExpense:
+		d.Lines = nil
+		return c.expenseLines(d)
+	}
+	d.Lines = nil
+	return c.stockLines(d)
+}
+
 // payment reads a receipt's or payment's amount and its split (DOMAIN.md §5.3): when one
 // part is given the other is the rest; when neither, the ledger applies what the partner
 // owes and keeps the rest as an advance.
-func (c *call) payment(d *ledger.Doc) error {
+func (c *call) payment(d *ledger.Doc, isNew bool) error {
 	if err := setFrom(c, "amount", moneyParser("amount"), &d.Amount); err != nil {
 		return err
 	}
-	if !c.has("amount") {
+	if isNew && !c.has("amount") {
 		return &ledger.Error{Code: ledger.CodeRequired, Args: map[string]any{"field": "amount"}}
+	}
+	if c.has("amount") && !c.has("applied") && !c.has("advance-part") {
+		d.Applied, d.Advance = 0, 0 // split again
 	}
 	for _, e := range []error{
 		setFrom(c, "applied", moneyParser("applied"), &d.Applied),
@@ -652,6 +699,8 @@ func (c *call) stockLines(d *ledger.Doc) error {
 	}
 	if c.has("from") {
 		d.Source = docNumberArg(c.str("from"))
+	}
+	if d.Source != "" {
 		var err error
 		if lines, err = c.fromSource(d, lines, opts); err != nil {
 			return err
@@ -682,7 +731,7 @@ func (c *call) fromSource(d *ledger.Doc, lines []ledger.DocLine, opts []lineOpts
 	if !c.has("tax-inclusive") && d.Type.Priced() {
 		d.Inclusive = src.Inclusive
 	}
-	open, err := c.openQty(src, d.Type)
+	open, err := c.openQty(src, d.Type, d.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -746,15 +795,15 @@ func (c *call) fromSource(d *ledger.Doc, lines []ledger.DocLine, opts []lineOpts
 }
 
 // openQty is what is left of each line of a source document: its quantity less what the
-// documents of type t linked to it (voided ones aside) already took.
-func (c *call) openQty(src ledger.Doc, t ledger.DocType) (map[int]ledger.Qty, error) {
+// documents of type t linked to it (voided ones and the one being edited aside) took.
+func (c *call) openQty(src ledger.Doc, t ledger.DocType, except string) (map[int]ledger.Qty, error) {
 	docs, err := c.book.Docs(c.ctx, c.user, ledger.DocFilter{Type: t, Partner: src.Partner})
 	if err != nil {
 		return nil, err
 	}
 	taken := map[int]ledger.Qty{}
 	for _, h := range docs {
-		if h.Status == ledger.StatusVoided {
+		if h.Status == ledger.StatusVoided || h.Number == except {
 			continue
 		}
 		d, err := c.book.Doc(c.ctx, h.Number)

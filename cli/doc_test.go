@@ -376,7 +376,18 @@ func TestDocumentLifeCycle(t *testing.T) {
 	if now := s.ok("stock", "onhand", "--format", "json") + s.ok("stock", "ledger", "A001", "--format", "json"); now != before {
 		t.Errorf("a draft moved stock")
 	}
+	// A draft is edited: the flags given, all lines when --line is given.
+	s.ok("doc", "edit", num, "--line", "A001:12:20", "--line", "A001:1:0")
+	s.ok("doc", "edit", num, "--memo", "改数量")
+	if d := s.jsonObject("doc", "show", num); d["memo"] != "改数量" || len(docLines(d)) != 2 || d["gross"] != "271.20" || d["version"] != float64(3) {
+		t.Errorf("edited draft: %v", d)
+	}
+	s.fails(1, "doc", "edit", num, "--date", "2025-02-01")
+	s.ok("doc", "edit", num, "--line", "A001:10:20")
 	s.ok("doc", "audit", num)
+	if errs := s.fails(1, "doc", "edit", num, "--memo", "x"); !strings.Contains(errs, num) {
+		t.Errorf("editing an audited document: %q", errs)
+	}
 	if rows := s.jsonList("stock", "onhand", "--item", "A001"); rows[0]["qty"] != "50" {
 		t.Errorf("after audit: %v", rows)
 	}
@@ -485,6 +496,11 @@ func TestLineSyntax(t *testing.T) {
 	if ls := docLines(d); len(ls) != 2 || ls[0]["qty"] != "20" || ls[1]["qty"] != "20" || ls[1]["price"] != "9.50" || d["partner"] != "S01" ||
 		d["warehouse"] != "W2" || ls[0]["source_line"] != "CD-202501-0001/1" || ls[1]["source_line"] != "CD-202501-0001/2" {
 		t.Errorf("receipt of the rest: %v", d)
+	}
+	// Its lines edited: still linked to the order, whose open quantity leaves this draft out.
+	d = show("doc", "edit", d["number"].(string), "--line", "A001:15")
+	if ls := docLines(d); len(ls) != 1 || ls[0]["source_line"] != "CD-202501-0001/1" || ls[0]["price"] != "9.00" || d["source"] != "CD-202501-0001" {
+		t.Errorf("edited receipt: %v", d)
 	}
 	// Count: --from-stock with an override and an abnormal loss; expense; payment.
 	d = show("doc", "new", "count", "--date", "2025-01-25", "--warehouse", "W1", "--from-stock", "--line", "A001:88:abnormal", "--audit")

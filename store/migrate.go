@@ -67,10 +67,10 @@ func loadMigrations(fsys fs.FS, dir string) ([]migration, error) {
 func (d *DB) migrate(ctx context.Context, ms []migration, from int) error {
 	for _, m := range ms[from:] {
 		err := d.Write(ctx, func(tx *Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.Tx.ExecContext(ctx, m.sql); err != nil { // a script: not through the statement cache
 				return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", m.version))
+			_, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version=%d", m.version))
 			return err
 		})
 		if err != nil {

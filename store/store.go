@@ -27,8 +27,10 @@ const BusyTimeout = 5 * time.Second
 
 // DB is an open book file.
 type DB struct {
-	sql  *sql.DB
-	path string
+	sql    *sql.DB
+	path   string
+	writer *writer
+	busy   time.Duration // how long a writer of this process waits for another; 0: BusyTimeout
 	// Now is the clock every transaction reads once; tests replace it.
 	Now func() time.Time
 }
@@ -37,7 +39,8 @@ type DB struct {
 // carries the same instant.
 type Tx struct {
 	*sql.Tx
-	Now time.Time
+	Now    time.Time
+	writer *writer // nil in read transactions: no statement cache
 }
 
 func dsn(path string) string {
@@ -74,7 +77,7 @@ func Create(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{sql: db, path: path, Now: time.Now}
+	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter()}
 	fail := func(err error) (*DB, error) {
 		db.Close()
 		os.Remove(path)
@@ -133,7 +136,7 @@ func openWith(ctx context.Context, path string, migs []migration) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{sql: db, path: path, Now: time.Now}
+	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter()}
 	fail := func(err error) (*DB, error) {
 		db.Close()
 		return nil, err
@@ -233,17 +236,31 @@ func probeWritable(dir string) error {
 func (d *DB) Path() string { return d.path }
 
 // Close closes the file.
-func (d *DB) Close() error { return d.sql.Close() }
+func (d *DB) Close() error {
+	if d.writer != nil {
+		d.writer.close()
+	}
+	return d.sql.Close()
+}
 
 // Write runs fn in one IMMEDIATE transaction and commits only if fn returns nil.
 // Never call Write inside Write: the inner one waits out BusyTimeout.
-func (d *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	stx, err := d.sql.BeginTx(ctx, nil)
+func (d *DB) Write(ctx context.Context, fn func(*Tx) error) (err error) {
+	if d.writer == nil {
+		d.writer = newWriter()
+	}
+	if err := d.writer.acquire(ctx, d.sql, d.busy); err != nil {
+		return err
+	}
+	broken := false
+	defer func() { d.writer.release(broken) }()
+	stx, err := d.writer.conn.BeginTx(ctx, nil)
 	if err != nil {
+		broken = true
 		return classify(err)
 	}
 	defer stx.Rollback()
-	if err := fn(&Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second)}); err != nil {
+	if err := fn(&Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second), writer: d.writer}); err != nil {
 		return classify(err)
 	}
 	return classify(stx.Commit())

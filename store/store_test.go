@@ -658,7 +658,7 @@ func TestNestedWriteIsBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &DB{sql: db, path: path, Now: time.Now}
+	d := &DB{sql: db, path: path, Now: time.Now, busy: 50 * time.Millisecond}
 	defer d.Close()
 	var inner error
 	err = d.Write(ctx, func(tx *Tx) error {

@@ -104,6 +104,8 @@ CREATE TABLE stock_moves (
 CREATE INDEX stock_moves_order ON stock_moves(item_id, date, audit_seq, line_no, sub);
 CREATE INDEX stock_moves_wh ON stock_moves(item_id, warehouse_id, date);
 CREATE INDEX stock_moves_doc ON stock_moves(doc_id);
+CREATE INDEX stock_moves_line ON stock_moves(line_id);
+CREATE INDEX stock_moves_link ON stock_moves(link) WHERE link <> '';
 CREATE INDEX stock_moves_period ON stock_moves(period, item_id);
 
 -- On-hand quantity per item × warehouse over every audited movement and the opening

@@ -235,6 +235,14 @@ func TestGoldenMonthDocuments(t *testing.T) {
 			t.Errorf("%s %s: %s, want %s", pb.Account, pb.Partner, got, pb.Closing)
 		}
 	}
+	st, err := b.PartnerStatement(ctx, u, "C1", "1122")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := st[len(st)-1]; last.Balance != 306240 || len(st) != 4 || st[0].Open != 0 || st[1].Number != "XS-202501-0001" ||
+		st[1].Open != 306240 {
+		t.Errorf("C1's statement: %+v", st)
+	}
 	led, err := b.StockLedger(ctx, u, "A", "2025-01")
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"strings"
+	"time"
 
 	"shopbooks/store"
 )
@@ -94,4 +95,96 @@ func (b *Book) PartnerBalances(ctx context.Context, by *User, all bool) ([]Partn
 
 func docEffectSQLFor(acct string) string {
 	return strings.ReplaceAll(docEffectSQL, "?1", acct)
+}
+
+// StatementRow is a document's effect on a partner's account, with the running balance
+// (DOMAIN.md §5.3); for an invoice-like document (a delivery or a receipt on credit) also
+// what is still open of it after payments, applied oldest first (§5.3's default).
+type StatementRow struct {
+	Date    Date
+	Number  string // "" for the opening balance
+	Type    DocType
+	Debit   Money // on the account, debit-positive view: what the partner came to owe us more
+	Credit  Money
+	Balance Money // running, on the account's normal side
+	Open    Money // what is still unpaid of this document
+	DueDate Date  // date + the partner's terms, for documents on credit
+}
+
+// PartnerStatement lists, document by document, what changed a partner's receivable
+// (account "1122", with 2203 advances beside it) or payable ("2202", with 1123), with the
+// running balance and, for each sale or purchase on credit, what is still open after the
+// partner's payments, applied oldest first. Needs PermViewCost.
+func (b *Book) PartnerStatement(ctx context.Context, by *User, partner, account string) ([]StatementRow, error) {
+	if !by.Can(PermViewCost) {
+		return nil, forbidden(string(PermViewCost))
+	}
+	if account != "1122" && account != "2202" {
+		return nil, refuse(CodeBadChoice, "field", "account", "value", account, "choices", "1122, 2202")
+	}
+	var out []StatementRow
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		p, err := loadPartner(ctx, tx, partner)
+		if err != nil {
+			return err
+		}
+		sign := Money(1) // receivables: debit-positive; payables: credit-positive
+		if account == "2202" {
+			sign = -1
+		}
+		var opening Money
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE partner_id = ? AND account GLOB ? || '*'`,
+			p.ID, account).Scan(&opening); err != nil {
+			return err
+		}
+		bal := sign * opening
+		out = append(out, StatementRow{Balance: bal, Open: max(bal, 0)})
+		rows, err := tx.QueryContext(ctx, `SELECT d.date, d.number, d.type, `+docEffectSQLFor("'"+account+"'")+` AS eff
+			FROM docs d WHERE d.partner_id = ? AND d.status = 'audited' ORDER BY d.date, d.type, d.seq`, p.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r StatementRow
+			var eff Money
+			if err := rows.Scan(&r.Date, &r.Number, &r.Type, &eff); err != nil {
+				return err
+			}
+			if eff == 0 {
+				continue
+			}
+			eff *= sign
+			if eff > 0 {
+				r.Debit = eff
+				r.Open = eff
+				if t, err := time.Parse("2006-01-02", string(r.Date)); err == nil {
+					r.DueDate = Date(t.AddDate(0, 0, p.TermsDays).Format("2006-01-02"))
+				}
+			} else {
+				r.Credit = -eff
+			}
+			bal += eff
+			r.Balance = bal
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Apply what was paid (and credits) to the open documents, oldest first.
+		var paid Money
+		for _, r := range out {
+			paid += r.Credit
+		}
+		if out[0].Balance < 0 {
+			paid -= out[0].Balance
+		}
+		for i := range out {
+			take := min(paid, out[i].Open)
+			out[i].Open -= take
+			paid -= take
+		}
+		return nil
+	})
+	return out, fromStore(err)
 }

@@ -1,6 +1,10 @@
 package ui
 
-import "shopbooks/ledger"
+import (
+	"strings"
+
+	"shopbooks/ledger"
+)
 
 // area is one place of the navigation (UI.md §2). A leaf opens a screen; built screens
 // have a view-model, the others a page saying what they will do.
@@ -30,31 +34,31 @@ var areas = map[string]*area{
 	"opening":    {id: "opening", perm: pLedger, built: true},
 
 	"purchase":         {id: "purchase", children: []string{"purchase_order", "purchase_receipt", "purchase_return", "purchase_list"}},
-	"purchase_order":   {id: "purchase_order", perm: pView},
-	"purchase_receipt": {id: "purchase_receipt", perm: pView},
-	"purchase_return":  {id: "purchase_return", perm: pView},
-	"purchase_list":    {id: "purchase_list", perm: pView},
+	"purchase_order":   {id: "purchase_order", perm: pView, built: true},
+	"purchase_receipt": {id: "purchase_receipt", perm: pView, built: true},
+	"purchase_return":  {id: "purchase_return", perm: pView, built: true},
+	"purchase_list":    {id: "purchase_list", perm: pView, built: true},
 
 	"sales":          {id: "sales", children: []string{"sales_order", "sales_delivery", "sales_return", "sales_list"}},
-	"sales_order":    {id: "sales_order", perm: pView},
-	"sales_delivery": {id: "sales_delivery", perm: pView},
-	"sales_return":   {id: "sales_return", perm: pView},
-	"sales_list":     {id: "sales_list", perm: pView},
+	"sales_order":    {id: "sales_order", perm: pView, built: true},
+	"sales_delivery": {id: "sales_delivery", perm: pView, built: true},
+	"sales_return":   {id: "sales_return", perm: pView, built: true},
+	"sales_list":     {id: "sales_list", perm: pView, built: true},
 
 	"stock":        {id: "stock", children: []string{"stock_onhand", "stock_ledger", "transfer", "count", "other_in", "other_out", "reorder"}},
-	"stock_onhand": {id: "stock_onhand", perm: pView},
-	"stock_ledger": {id: "stock_ledger", perm: pView},
-	"transfer":     {id: "transfer", perm: pView},
-	"count":        {id: "count", perm: pView},
-	"other_in":     {id: "other_in", perm: pView},
-	"other_out":    {id: "other_out", perm: pView},
-	"reorder":      {id: "reorder", perm: pView},
+	"stock_onhand": {id: "stock_onhand", perm: pView, built: true},
+	"stock_ledger": {id: "stock_ledger", perm: pView, built: true},
+	"transfer":     {id: "transfer", perm: pView, built: true},
+	"count":        {id: "count", perm: pView, built: true},
+	"other_in":     {id: "other_in", perm: pView, built: true},
+	"other_out":    {id: "other_out", perm: pView, built: true},
+	"reorder":      {id: "reorder", perm: pView, built: true},
 
 	"funds":           {id: "funds", children: []string{"receipt", "payment", "expense", "partner_balance"}},
-	"receipt":         {id: "receipt", perm: pView},
-	"payment":         {id: "payment", perm: pView},
-	"expense":         {id: "expense", perm: pView},
-	"partner_balance": {id: "partner_balance", perm: []ledger.Perm{ledger.PermViewCost}},
+	"receipt":         {id: "receipt", perm: pView, built: true},
+	"payment":         {id: "payment", perm: pView, built: true},
+	"expense":         {id: "expense", perm: pView, built: true},
+	"partner_balance": {id: "partner_balance", perm: []ledger.Perm{ledger.PermViewCost}, built: true},
 
 	"vouchers":       {id: "vouchers", children: []string{"voucher_entry", "voucher_list", "general_ledger", "detail_ledger"}},
 	"voucher_entry":  {id: "voucher_entry", perm: []ledger.Perm{ledger.PermVoucher}},
@@ -131,4 +135,56 @@ func visibleChildren(u *ledger.User, id string) []string {
 		}
 	}
 	return out
+}
+
+// areaScreen makes the view-model of a document or stock area; nil for areas built
+// elsewhere (run.go's switch) or not built yet.
+func areaScreen(s *session, id string) screen {
+	if t, ok := docAreas[id]; ok {
+		return newDocEditor(s, id, t)
+	}
+	switch id {
+	case "purchase_list":
+		return newDocList(s, id, purchaseTypes)
+	case "sales_list":
+		return newDocList(s, id, salesTypes)
+	case "stock_onhand":
+		return newOnHandScreen(s, false)
+	case "reorder":
+		return newOnHandScreen(s, true)
+	case "stock_ledger":
+		return newStockLedgerScreen(s)
+	case "partner_balance":
+		return newPartnerBalances(s)
+	}
+	return nil
+}
+
+// openDoc opens a saved document in its own tab ("doc:NUMBER"), or selects the tab that
+// already shows it.
+func (s *session) openDoc(number string) {
+	number = strings.ToUpper(ledger.Normalize(number))
+	for id, sc := range s.screens {
+		if e, ok := sc.(*docEditor); ok && e.vm.doc.Number == number {
+			s.shell.openTab(id)
+			return
+		}
+	}
+	d, err := s.book.Doc(s.ctx, number)
+	if err != nil {
+		s.setStatus(s.errText(err))
+		return
+	}
+	id := "doc:" + d.Number
+	e := newDocEditor(s, id, d.Type)
+	e.vm.show(d)
+	s.screens[id] = e
+	s.shell.openTab(id)
+}
+
+// docCmd runs a document command (audit, un-audit) on the current screen.
+func (s *session) docCmd(f func(docCommands)) {
+	if c, ok := s.current().(docCommands); ok {
+		f(c)
+	}
 }

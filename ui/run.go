@@ -243,6 +243,10 @@ func (s *session) open(id string) {
 	if s.shell == nil {
 		return
 	}
+	if num, ok := strings.CutPrefix(id, "doc:"); ok {
+		s.openDoc(num)
+		return
+	}
 	if a, ok := areas[id]; ok && len(a.children) > 0 {
 		if kids := visibleChildren(s.user, id); len(kids) > 0 {
 			id = kids[0]
@@ -279,7 +283,9 @@ func (s *session) screen(id string) screen {
 	case "settings":
 		sc = newSettings(s)
 	default:
-		sc = &placeholder{s: s, id: id}
+		if sc = areaScreen(s, id); sc == nil {
+			sc = &placeholder{s: s, id: id}
+		}
 	}
 	s.screens[id] = sc
 	return sc

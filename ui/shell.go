@@ -43,7 +43,7 @@ func (h *shell) build() fyne.CanvasObject {
 		}
 	}
 	for _, id := range h.openIDs {
-		it := container.NewTabItem(s.t("ui.area."+id), s.screen(id).build())
+		it := container.NewTabItem(h.tabTitle(id), s.screen(id).build())
 		h.tabIDs[it] = id
 		h.tabs.Append(it)
 		if id == h.selected {
@@ -145,6 +145,17 @@ func (h *shell) navTree() *widget.Tree {
 
 func (h *shell) groupOfSelected() string { return groupOf(h.selected) }
 
+// titled is a screen whose tab says more than its area (a document's number).
+type titled interface{ title() string }
+
+// tabTitle is the text of a screen's tab.
+func (h *shell) tabTitle(id string) string {
+	if t, ok := h.s.screen(id).(titled); ok {
+		return t.title()
+	}
+	return h.s.t("ui.area." + id)
+}
+
 // openTab selects the screen's tab, opening it first if needed.
 func (h *shell) openTab(id string) {
 	for it, tid := range h.tabIDs {
@@ -154,7 +165,7 @@ func (h *shell) openTab(id string) {
 			return
 		}
 	}
-	it := container.NewTabItem(h.s.t("ui.area."+id), h.s.screen(id).build())
+	it := container.NewTabItem(h.tabTitle(id), h.s.screen(id).build())
 	h.tabIDs[it] = id
 	h.openIDs = append(h.openIDs, id)
 	h.selected = id
@@ -258,6 +269,9 @@ func (s *session) menu() *fyne.MainMenu {
 		item("ui.btn.new", ctrl(fyne.KeyN), func() { s.cmd(commands.cmdNew) }),
 		item("ui.btn.save", ctrl(fyne.KeyS), func() { s.cmd(commands.cmdSave) }),
 		item("ui.btn.find", ctrl(fyne.KeyF), func() { s.cmd(commands.cmdFind) }),
+		item("ui.btn.audit", ctrl(fyne.KeyH), func() { s.docCmd(docCommands.cmdAudit) }),
+		item("ui.btn.unaudit", &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+			func() { s.docCmd(docCommands.cmdUnaudit) }),
 		item("ui.btn.revert", nil, func() { s.cmd(commands.cmdCancel) }),
 	)
 	zh := item("ui.menu.lang_zh", nil, func() { s.setLang(i18n.ZH) })

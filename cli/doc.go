@@ -53,6 +53,7 @@ func docCommands() []command {
 			run: docStep("closed", func(c *call, n string) error { return c.book.SetOrderClosed(c.ctx, c.user, n, true) })},
 		{name: "reopen", usage: "doc reopen NUMBER", minArgs: 1, maxArgs: 1, book: true, run: docStep("reopened",
 			func(c *call, n string) error { return c.book.SetOrderClosed(c.ctx, c.user, n, false) })},
+		docPrintCommand(),
 	}
 }
 

@@ -38,9 +38,7 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	if s.Separation && strings.EqualFold(d.Maker, by.Name) {
 		return refuse(CodeDocSeparation, "number", d.Number)
 	}
-	// The same checks as at save: items may have been deactivated, returns made since.
-	check := d
-	if _, err := prepareDoc(ctx, tx, s, &check); err != nil {
+	if err := recheck(ctx, tx, s, d); err != nil {
 		return err
 	}
 	before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
@@ -333,4 +331,46 @@ func (b *Book) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error
 		return err
 	})
 	return out, err
+}
+
+// recheck repeats, at audit, the checks of the save that may have changed since: the
+// period, and whether the items, warehouses and partner are still active. Documents
+// whose amounts depend on other documents (returns, payments, advances used) go
+// through the whole of prepareDoc again.
+func recheck(ctx context.Context, tx *store.Tx, s Settings, d Doc) error {
+	if d.Type == DocPReturn || d.Type == DocSReturn || d.Type == DocCollect || d.Type == DocPay || d.AdvanceUsed != 0 {
+		check := d
+		_, err := prepareDoc(ctx, tx, s, &check)
+		return err
+	}
+	if err := periodOpen(ctx, tx, s, d.Date); err != nil {
+		return err
+	}
+	var code string
+	var line int
+	err := tx.QueryRowContext(ctx, `SELECT i.code, l.line_no FROM doc_lines l JOIN items i ON i.id = l.item_id
+		WHERE l.doc_id = ? AND i.active = 0 ORDER BY l.line_no LIMIT 1`, d.ID).Scan(&code, &line)
+	if err == nil {
+		return refuse(CodeItemInactive, "field", "item", "value", code, "line", line)
+	}
+	if err != sql.ErrNoRows {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT w.code FROM warehouses w WHERE w.active = 0 AND w.id IN (
+		SELECT warehouse_id FROM docs WHERE id = ?1 UNION SELECT to_warehouse_id FROM docs WHERE id = ?1
+		UNION SELECT warehouse_id FROM doc_lines WHERE doc_id = ?1) LIMIT 1`, d.ID).Scan(&code)
+	if err == nil {
+		return refuse(CodeWHInactive, "field", "warehouse", "value", code)
+	}
+	if err != sql.ErrNoRows {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT p.code FROM partners p JOIN docs d ON d.partner_id = p.id WHERE d.id = ? AND p.active = 0`, d.ID).Scan(&code)
+	if err == nil {
+		return refuse(CodePartnerInactive, "field", "partner", "value", code)
+	}
+	if err != sql.ErrNoRows {
+		return err
+	}
+	return nil
 }

@@ -143,16 +143,13 @@ func openingQty(ctx context.Context, tx *store.Tx, itemID, whID int64) (Qty, err
 // order, would go below zero at any point from `from` on (DOMAIN.md §3.1). The refusal
 // names the item, the warehouse, the date, what was on hand and what was asked for.
 func checkNegative(ctx context.Context, tx *store.Tx, itemID, whID int64, from Date) error {
-	open, err := openingQty(ctx, tx, itemID, whID)
-	if err != nil {
-		return err
-	}
 	var date Date
 	var qty, run Qty
-	err = tx.QueryRowContext(ctx, `SELECT date, qty, run FROM (
-		SELECT date, qty, ? + sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
-		FROM stock_moves WHERE item_id = ? AND warehouse_id = ?) WHERE run < 0 AND date >= ? LIMIT 1`,
-		open, itemID, whID, from).Scan(&date, &qty, &run)
+	err := tx.QueryRowContext(ctx, `SELECT date, qty, run FROM (
+		SELECT date, qty, (SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1 AND warehouse_id = ?2) +
+			sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
+		FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2) WHERE run < 0 AND date >= ?3 LIMIT 1`,
+		itemID, whID, from).Scan(&date, &qty, &run)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -189,15 +186,15 @@ func firstOpenPeriod(ctx context.Context, tx *store.Tx, s Settings) (Period, err
 // later states (issue: the month-end close).
 func costOpening(ctx context.Context, tx *store.Tx, itemID int64) (CostState, error) {
 	var s CostState
-	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?", itemID).
-		Scan(&s.Qty, &s.Amount); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1),
+		(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?1), (SELECT ref_cost FROM items WHERE id = ?1)`, itemID).
+		Scan(&s.Qty, &s.Amount, &s.RefCost); err != nil {
 		return s, err
 	}
 	if s.Qty != 0 {
 		s.Layers = []Layer{{ID: "opening", Qty: s.Qty, Amount: s.Amount}}
 	}
-	err := tx.QueryRowContext(ctx, "SELECT ref_cost FROM items WHERE id = ?", itemID).Scan(&s.RefCost)
-	return s, err
+	return s, nil
 }
 
 // recost runs the book's costing method over the open periods of each item and stores

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 
+	"shopbooks/ledger"
 	"shopbooks/report"
 )
 
@@ -17,6 +18,9 @@ func docPrint(c *call) error {
 	number := docNumberArg(c.args[0])
 	size := report.PageA4
 	if err := setFrom(c, "size", report.ParsePageSize, &size); err != nil {
+		if e, ok := err.(*ledger.Error); ok {
+			e.Args["field"] = fieldArg("page_size")
+		}
 		return err
 	}
 	pdf, err := report.DocPDF(c.ctx, c.book, c.user, number, size)

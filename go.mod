@@ -3,6 +3,7 @@ module shopbooks
 go 1.26.8
 
 require (
+	0earlylog v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/shopspring/decimal v1.6.0
@@ -56,3 +57,6 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// A local module: see cli/earlylog/earlylog.go.
+replace 0earlylog => ./cli/earlylog

@@ -1,0 +1,3 @@
+module 0earlylog
+
+go 1.26

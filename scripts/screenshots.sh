@@ -4,11 +4,12 @@
 # screen in both languages, and writes one PNG per screen and language to $1 (default
 # ./screenshots). Fails when the program crashes or an image is blank. A person looks at
 # the PNGs before a GUI change is done: no tofu boxes, no clipped labels. The book has two
-# users, so every screen but "login" opens as admin (--user admin, no password).
+# users, so every screen but "login" opens as admin (--user admin, no password). January's
+# documents are entered through `doc new`; "doc:NUMBER" opens a document in its editor.
 set -euo pipefail
 
 out=${1:-./screenshots}
-screens=${SCREENS:-"home items warehouses partners accounts opening users settings sales_delivery login"}
+screens=${SCREENS:-"home items warehouses partners accounts opening users settings sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
 langs=${LANGS:-"zh-CN en"}
 display=${DISPLAY_NUM:-:99}
 wait_s=${WAIT:-4}
@@ -63,6 +64,22 @@ sb opening set 2202 12000 --partner S1
 sb opening set 3001 200000
 sb opening set 3101 10000
 sb opening set 310415 42000 || true
+# January's documents (DOMAIN.md §8.1), audited; the count stays a draft to show its sheet
+sb doc new po --date 2025-01-02 --partner S1 --line A:200:21.50 --audit
+sb doc new receipt --date 2025-01-03 --partner S1 --warehouse W1 --from CD-202501-0001 --audit
+sb doc new receipt --date 2025-01-05 --partner S2 --warehouse W1 --account 1002 --tax-inclusive --line B:600:6.20 --audit
+sb doc new delivery --date 2025-01-08 --partner C1 --warehouse W1 --line A:150:32 --audit
+sb doc new transfer --date 2025-01-09 --warehouse W1 --to-warehouse W2 --line B:400 --audit
+sb doc new delivery --date 2025-01-10 --partner C3 --warehouse W2 --account 1001 --tax-inclusive --line B:300:8.80 --audit
+sb doc new preturn --date 2025-01-12 --partner S1 --warehouse W1 --from CG-202501-0001 --line A:20 --audit
+sb doc new so --date 2025-01-14 --partner C2 --line A:100:32:d5% --line B:200:8 --audit
+sb doc new delivery --date 2025-01-15 --partner C2 --warehouse W1 --from XD-202501-0001 --audit
+sb doc new sreturn --date 2025-01-18 --partner C1 --warehouse W1 --from XS-202501-0001 --line A:10 --audit
+sb doc new collect --date 2025-01-20 --partner C1 --account 1002 --amount 10000 --audit
+sb doc new pay --date 2025-01-22 --partner S1 --account 1002 --amount 12000 --audit
+sb doc new expense --date 2025-01-25 --account 1002 --line 560206:3000 --line 560302:12.50 --audit
+sb doc new collect --date 2025-01-26 --partner C2 --account 1002 --amount 6000 --audit
+sb doc new count --date 2025-01-28 --warehouse W1 --from-stock --line A:138
 SHOPBOOKS_NEW_PASSWORD=pw sb user add 李梅 --role accountant || true
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
@@ -73,7 +90,7 @@ kill -0 "$xvfb_pid" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
 fail=0
 for lang in $langs; do
 	for screen in $screens; do
-		png="$out/$screen-$lang.png"
+		png="$out/${screen//:/_}-$lang.png"
 		locale=en_US.UTF-8
 		[ "$lang" = zh-CN ] && locale=zh_CN.UTF-8
 		user=(--user admin)

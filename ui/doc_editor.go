@@ -2,6 +2,9 @@ package ui
 
 import (
 	"image/color"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"shopbooks/ledger"
+	"shopbooks/report"
 )
 
 // docCommands are the document commands the Edit menu binds to Ctrl keys (UI.md §4.1).
@@ -46,6 +50,8 @@ type docEditor struct {
 	btns                                                          map[string]*widget.Button
 	scanBox                                                       *keyEntry
 	filterSel                                                     *widget.Select
+	paper                                                         *widget.Select
+	ro                                                            map[string]*widget.Label
 }
 
 func newDocEditor(s *session, id string, t ledger.DocType) *docEditor {
@@ -84,6 +90,9 @@ func (e *docEditor) build() fyne.CanvasObject {
 	add("delete", "ui.btn.delete", theme.DeleteIcon(), e.confirmDelete, vm.ShowEdit())
 	add("source", "ui.btn.source", theme.ListIcon(), e.pickSource, vm.ShowEdit() && sourceTypeOf(vm.typ) != "")
 	add("print", "ui.btn.print", theme.DocumentPrintIcon(), e.print, true)
+	e.paper = widget.NewSelect([]string{"A4", "A5"}, nil)
+	e.paper.SetSelected("A4")
+	tools.Add(e.paper)
 	add("prev", "ui.btn.prev", theme.NavigateBackIcon(), func() { e.step(-1) }, true)
 	add("next", "ui.btn.next", theme.NavigateNextIcon(), func() { e.step(1) }, true)
 	e.btns["delete"].Importance = widget.DangerImportance
@@ -110,8 +119,14 @@ func (e *docEditor) build() fyne.CanvasObject {
 	e.number.TextStyle.Monospace = true
 	cells := []fyne.CanvasObject{e.headCell("ui.doc.field.number", e.number, "")}
 	fields := headFields(vm.typ, vm.set.Taxpayer == ledger.TaxpayerGeneral)
+	e.ro = map[string]*widget.Label{}
 	for _, f := range fields {
-		cells = append(cells, e.headCell("ui.doc.field."+e.labelKey(f), e.headWidget(f), f))
+		// read-only documents show labels, not faint disabled fields (UI.md §4.2)
+		ro := widget.NewLabel("")
+		ro.Selectable = true
+		ro.Truncation = fyne.TextTruncateEllipsis
+		e.ro[f] = ro
+		cells = append(cells, e.headCell("ui.doc.field."+e.labelKey(f), container.NewStack(e.headWidget(f), ro), f))
 	}
 	if slices.Contains([]string{"CG", "XS", "CT", "XT"}, string(vm.typ)) {
 		src := widget.NewLabel("")
@@ -427,6 +442,20 @@ func (e *docEditor) refreshAll() {
 	defer func() { e.updating = false }()
 	edit := vm.Editable()
 	e.number.SetText(vm.Number())
+	showRO := func(f string, w fyne.CanvasObject, text string) {
+		ro := e.ro[f]
+		if ro == nil {
+			return
+		}
+		if edit {
+			ro.Hide()
+			w.Show()
+			return
+		}
+		ro.SetText(text)
+		ro.Show()
+		w.Hide()
+	}
 	for f, en := range e.heads {
 		if en.Text != vm.head[f] {
 			en.SetText(vm.head[f])
@@ -436,6 +465,7 @@ func (e *docEditor) refreshAll() {
 		} else {
 			en.Disable()
 		}
+		showRO(f, en, vm.head[f])
 	}
 	for f, sel := range e.selects {
 		var opts []string
@@ -457,6 +487,7 @@ func (e *docEditor) refreshAll() {
 		} else {
 			sel.Disable()
 		}
+		showRO(f, sel, cur)
 	}
 	if l, ok := e.names["partner"]; ok {
 		name := ""
@@ -684,10 +715,28 @@ func (e *docEditor) confirmDelete() {
 	d.Show()
 }
 
-// print will open the PDF of the document (report.DocPDF); until the report package
-// provides it the button says so.
+// print writes the saved document as a PDF (report.DocPDF, A4 or A5 landscape) to a
+// temporary file and opens it in the system's viewer, which prints.
 func (e *docEditor) print() {
-	e.vm.info = e.s.t("ui.doc.print_soon")
+	s, vm := e.s, e.vm
+	if !vm.Saved() {
+		return
+	}
+	size := report.PageA4
+	if e.paper != nil && e.paper.Selected == "A5" {
+		size = report.PageA5
+	}
+	pdf, err := report.DocPDF(s.ctx, s.book, s.user, vm.doc.Number, size)
+	if err == nil {
+		name := filepath.Join(os.TempDir(), vm.doc.Number+"-"+map[report.PageSize]string{report.PageA4: "A4", report.PageA5: "A5"}[size]+".pdf")
+		if err = os.WriteFile(name, pdf, 0o600); err == nil {
+			err = s.app.OpenURL(&url.URL{Scheme: "file", Path: name})
+			vm.info = s.t("ui.doc.printed", map[string]any{"file": name})
+		}
+	}
+	if err != nil {
+		vm.msg = err
+	}
 	e.refreshFooter()
 }
 

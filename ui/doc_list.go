@@ -128,7 +128,7 @@ func docAmount(d ledger.Doc) ledger.Money {
 }
 
 // listCols are the list's columns.
-var listCols = []docCol{{"tick", "", 36, false, false}, {"date", "ui.doc.field.date", 100, false, false},
+var listCols = []docCol{{"tick", "", 36, false, false}, {"date", "ui.doc.field.date", 116, false, false},
 	{"number", "ui.doc.field.number", 150, false, false}, {"type", "ui.doc.col.type", 110, false, false},
 	{"partner", "ui.col.partner", 170, false, false}, {"gross", "ui.doc.col.gross", 110, false, true},
 	{"status", "ui.col.status", 80, false, false}, {"maker", "ui.doc.col.maker", 90, false, false}}

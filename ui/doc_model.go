@@ -51,27 +51,27 @@ type docCol struct {
 
 // columnsOf lists the grid's columns for a type (UI.md §3.2's table).
 func columnsOf(t ledger.DocType, inclusive bool) []docCol {
-	item := []docCol{{"item", "ui.col.code", 110, true, false}, {"name", "ui.col.name", 130, false, false}, {"unit", "ui.col.unit", 44, false, false}}
+	item := []docCol{{"item", "ui.col.code", 96, true, false}, {"name", "ui.col.name", 120, false, false}, {"unit", "ui.col.unit", 44, false, false}}
 	switch {
 	case t.Priced():
 		price := docCol{"price", "ui.doc.col.price", 80, true, true}
 		if inclusive {
 			price.title = "ui.doc.col.price_incl"
 		}
-		cols := append(item, docCol{"qty", "ui.col.qty", 70, true, true}, price,
-			docCol{"disc", "ui.doc.col.disc", 56, true, true}, docCol{"net", "ui.doc.col.net", 92, false, true},
-			docCol{"vat", "ui.doc.col.vat", 50, true, true}, docCol{"tax", "ui.doc.col.tax", 80, false, true},
-			docCol{"gross", "ui.doc.col.gross", 96, false, true})
+		cols := append(item, docCol{"qty", "ui.col.qty", 64, true, true}, price,
+			docCol{"disc", "ui.doc.col.disc", 50, true, true}, docCol{"net", "ui.doc.col.net", 90, false, true},
+			docCol{"vat", "ui.doc.col.vat", 44, true, true}, docCol{"tax", "ui.doc.col.tax", 74, false, true},
+			docCol{"gross", "ui.doc.col.gross", 92, false, true})
 		if outType(t) {
-			cols = append(cols, docCol{"stock", "ui.doc.col.stock", 64, false, true})
+			cols = append(cols, docCol{"stock", "ui.doc.col.stock", 58, false, true})
 		}
 		if sourceTypeOf(t) != "" {
-			cols = append(cols, docCol{"source", "ui.doc.col.source", 136, false, false})
+			cols = append(cols, docCol{"source", "ui.doc.col.source", 142, false, false})
 		}
 		return cols
 	case t == ledger.DocCount:
-		return append(item, docCol{"book", "ui.doc.col.book", 80, false, true}, docCol{"qty", "ui.doc.col.counted", 80, true, true},
-			docCol{"diff", "ui.doc.col.diff", 64, false, true}, docCol{"loss", "ui.doc.col.loss", 110, true, false})
+		return append(item, docCol{"book", "ui.doc.col.book", 84, false, true}, docCol{"qty", "ui.doc.col.counted", 90, true, true},
+			docCol{"diff", "ui.doc.col.diff", 86, false, true}, docCol{"loss", "ui.doc.col.loss", 140, true, false})
 	case t == ledger.DocOtherIn:
 		return append(item, docCol{"qty", "ui.col.qty", 80, true, true}, docCol{"amount", "ui.doc.col.net", 100, true, true})
 	case t == ledger.DocTransfer || t == ledger.DocOtherOut:
@@ -266,11 +266,77 @@ func (v *docVM) show(d ledger.Doc) {
 		}
 		v.lines = append(v.lines, ln)
 	}
+	if d.Type == ledger.DocCount && d.Status == ledger.StatusDraft {
+		v.previewBook(d.Warehouse, d.Date)
+	}
 	v.clearErrs()
 	v.scan = ""
 	v.ensureBlank()
 	v.recompute()
 	v.saved = v.snapshot()
+}
+
+// previewBook shows a draft count's book quantities as the book has them now (the audit
+// recomputes them at the count's date).
+func (v *docVM) previewBook(wh string, date ledger.Date) {
+	sheet, err := v.s.book.CountSheet(v.s.ctx, v.s.user, wh, date)
+	if err != nil {
+		return
+	}
+	book := map[string]ledger.Qty{}
+	for _, c := range sheet {
+		book[c.Item] = c.BookQty
+	}
+	for _, l := range v.lines {
+		if l.item != nil && !l.hasBook {
+			l.book, l.hasBook = book[l.item.Code], true
+		}
+	}
+}
+
+// fmtQty shows a quantity with thousands separators: 1,000 and -2.5.
+func fmtQty(q ledger.Qty) string {
+	s := q.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// fmtCost shows a unit cost to 4 decimals (20.5477), as UI.md §3.4 draws it.
+func fmtCost(p ledger.Price) string {
+	n := int64(p)
+	r := (n + 50) / 100
+	if n < 0 {
+		r = (n - 50) / 100
+	}
+	return fmtScaled4(r)
+}
+
+func fmtScaled4(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := fmt.Sprintf("%d.%04d", n/10000, n%10000)
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 func editMoney(m ledger.Money) string {
@@ -473,19 +539,19 @@ func (v *docVM) Cell(line int, col string) string {
 		return m.Format()
 	case "stock":
 		if q, ok := v.lineOnHand(l); ok {
-			return q.String()
+			return fmtQty(q)
 		}
 		return ""
 	case "source":
 		return l.src
 	case "book":
 		if l.hasBook {
-			return l.book.String()
+			return fmtQty(l.book)
 		}
 		return ""
 	case "diff":
 		if d, ok := v.countDiff(l); ok && d != 0 {
-			return d.String()
+			return fmtQty(d)
 		}
 		return ""
 	case "loss":

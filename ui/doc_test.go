@@ -456,7 +456,7 @@ func TestOnHand(t *testing.T) {
 		t.Errorf("columns %s", got)
 	}
 	if m.Len() != 2 || m.Cell(0, "wh:W1") != "200" || m.Cell(0, "wh:W2") != "100" || m.Cell(0, "qty") != "300" ||
-		m.Cell(0, "amount") != "6,000.00" || m.Cell(0, "cost") != "20.00" {
+		m.Cell(0, "amount") != "6,000.00" || m.Cell(0, "cost") != "20.0000" {
 		t.Errorf("A: %s %s %s %s %s", m.Cell(0, "wh:W1"), m.Cell(0, "wh:W2"), m.Cell(0, "qty"), m.Cell(0, "cost"), m.Cell(0, "amount"))
 	}
 	s.open("reorder")

@@ -125,7 +125,7 @@ func (m *onHandVM) Cell(r int, col string) string {
 	o := m.rows[r]
 	if code, ok := strings.CutPrefix(col, "wh:"); ok {
 		if q, ok := o.ByWarehouse[code]; ok && q != 0 {
-			return q.String()
+			return fmtQty(q)
 		}
 		return ""
 	}
@@ -137,16 +137,16 @@ func (m *onHandVM) Cell(r int, col string) string {
 	case "unit":
 		return o.Unit
 	case "qty":
-		return o.Qty.String()
+		return fmtQty(o.Qty)
 	case "reorder":
-		return o.Reorder.String()
+		return fmtQty(o.Reorder)
 	case "short":
-		return (o.Reorder - o.Qty).String()
+		return fmtQty(o.Reorder - o.Qty)
 	case "cost":
 		if o.Qty <= 0 {
 			return ""
 		}
-		return o.UnitCost.String()
+		return fmtCost(o.UnitCost)
 	case "amount":
 		return o.Amount.Format()
 	}
@@ -261,7 +261,7 @@ func (m *stockLedgerVM) Cell(r int, col string) string {
 		if q == 0 {
 			return ""
 		}
-		return q.String()
+		return fmtQty(q)
 	}
 	money := func(a ledger.Money) string {
 		if a == 0 {
@@ -288,14 +288,14 @@ func (m *stockLedgerVM) Cell(r int, col string) string {
 	case "out_amt":
 		return money(x.OutAmount)
 	case "qty":
-		return x.Qty.String()
+		return fmtQty(x.Qty)
 	case "amount":
 		return x.Amount.Format()
 	case "cost":
 		if x.UnitCost == 0 {
 			return ""
 		}
-		return x.UnitCost.String()
+		return fmtCost(x.UnitCost)
 	}
 	return ""
 }

@@ -312,3 +312,58 @@ func (b *Book) Docs(ctx context.Context, by *User, f DocFilter) ([]Doc, error) {
 	})
 	return out, fromStore(err)
 }
+
+// OpenLine is a line of a source document with what is still open of it: an order line
+// not yet received or delivered, a receipt or delivery line not yet returned.
+type OpenLine struct {
+	Source    string // "NUMBER/LINE", for DocLine.SourceLine
+	Line      DocLine
+	Done      Qty // received/delivered against the order, or returned
+	OpenQty   Qty // Line.Qty − Done (never below zero)
+	Warehouse string
+}
+
+// OpenLines lists the lines of an audited order, receipt or delivery with their open
+// quantities: what "create from" (选单) copies. Orders count the non-voided receipts or
+// deliveries linked to them; receipts and deliveries their non-voided returns.
+func (b *Book) OpenLines(ctx context.Context, by *User, number string) ([]OpenLine, error) {
+	if !by.Can(PermViewDocs) {
+		return nil, forbidden(string(PermViewDocs))
+	}
+	var out []OpenLine
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		d, err := loadDoc(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		switch d.Type {
+		case DocPO, DocSO, DocReceipt, DocDelivery:
+		default:
+			return refuse(CodeDocSource, "field", "source", "value", d.Number)
+		}
+		if d.Status != StatusAudited {
+			return refuse(CodeDocNotAudited, "number", d.Number)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT s.line_no, ifnull((SELECT sum(l.qty) FROM doc_lines l JOIN docs x ON x.id = l.doc_id
+			WHERE l.source_line_id = s.id AND x.status <> 'voided'), 0) FROM doc_lines s WHERE s.doc_id = ? ORDER BY s.line_no`, d.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var no int
+			var done Qty
+			if err := rows.Scan(&no, &done); err != nil {
+				return err
+			}
+			l := d.Lines[no-1]
+			wh := l.Warehouse
+			if wh == "" {
+				wh = d.Warehouse
+			}
+			out = append(out, OpenLine{Source: d.Number + "/" + itoa(no), Line: l, Done: done, OpenQty: max(l.Qty-done, 0), Warehouse: wh})
+		}
+		return rows.Err()
+	})
+	return out, fromStore(err)
+}

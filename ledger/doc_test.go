@@ -235,6 +235,12 @@ func TestGoldenMonthDocuments(t *testing.T) {
 			t.Errorf("%s %s: %s, want %s", pb.Account, pb.Partner, got, pb.Closing)
 		}
 	}
+	if ol, err := b.OpenLines(ctx, u, "XD-202501-0001"); err != nil || len(ol) != 2 || ol[0].OpenQty != 0 || ol[1].OpenQty != 0 {
+		t.Errorf("the sales order's open lines: %+v %v", ol, err)
+	}
+	if ol, err := b.OpenLines(ctx, u, "CG-202501-0001"); err != nil || len(ol) != 1 || ol[0].OpenQty != Units(180) || ol[0].Source != "CG-202501-0001/1" {
+		t.Errorf("the receipt's returnable lines: %+v %v", ol, err)
+	}
 	st, err := b.PartnerStatement(ctx, u, "C1", "1122")
 	if err != nil {
 		t.Fatal(err)

@@ -283,11 +283,15 @@ type CountLine struct {
 	BookQty Qty
 }
 
-// CountSheet lists every active item with stock (or any movement) in a warehouse at a
-// date, with its book quantity: the lines of a new stock count (按当前库存生成).
+// CountSheet lists every active item with stock (or any movement) in a warehouse at the
+// end of a date ("" for every audited movement), with its book quantity: the lines of a
+// new stock count (按当前库存生成).
 func (b *Book) CountSheet(ctx context.Context, by *User, warehouse string, date Date) ([]CountLine, error) {
 	if !by.Can(PermViewDocs) {
 		return nil, forbidden(string(PermViewDocs))
+	}
+	if date == "" {
+		date = "9999-12-31" // every audited movement
 	}
 	var out []CountLine
 	err := b.db.Read(ctx, func(tx *store.Tx) error {

@@ -63,10 +63,10 @@ func columnsOf(t ledger.DocType, inclusive bool) []docCol {
 			docCol{"vat", "ui.doc.col.vat", 44, true, true}, docCol{"tax", "ui.doc.col.tax", 74, false, true},
 			docCol{"gross", "ui.doc.col.gross", 92, false, true})
 		if outType(t) {
-			cols = append(cols, docCol{"stock", "ui.doc.col.stock", 58, false, true})
+			cols = append(cols, docCol{"stock", "ui.doc.col.stock", 66, false, true})
 		}
 		if sourceTypeOf(t) != "" {
-			cols = append(cols, docCol{"source", "ui.doc.col.source", 142, false, false})
+			cols = append(cols, docCol{"source", "ui.doc.col.source", 136, false, false})
 		}
 		return cols
 	case t == ledger.DocCount:

@@ -26,7 +26,7 @@ func (m *partnerBalancesVM) Reload() error {
 var balanceCols = []docCol{{"code", "ui.col.code", 70, false, false}, {"name", "ui.col.name", 170, false, false},
 	{"recv", "ui.balance.receivable", 110, false, true}, {"adv_recv", "ui.balance.advance_recv", 110, false, true},
 	{"pay", "ui.balance.payable", 110, false, true}, {"prepaid", "ui.balance.prepaid", 110, false, true},
-	{"net", "ui.balance.net", 120, false, true}}
+	{"net", "ui.balance.net", 130, false, true}}
 
 func (m *partnerBalancesVM) Len() int { return len(m.rows) }
 
@@ -83,7 +83,6 @@ func (v *partnerBalances) build() fyne.CanvasObject {
 	all.OnChanged = func(on bool) { m.all = on; m.Reload(); v.refresh() }
 	refresh := iconButton(s.t("ui.btn.refresh"), theme.ViewRefreshIcon(), func() { m.Reload(); v.refresh() })
 	note := widget.NewLabel(s.t("ui.balance.note"))
-	note.Importance = widget.LowImportance
 	v.errL = errorLabel()
 	v.refresh()
 	return container.NewBorder(container.NewVBox(container.NewHBox(all, refresh), v.errL), note, nil, nil, v.table)

@@ -309,7 +309,13 @@ type stockLedgerScreen struct {
 }
 
 func newStockLedgerScreen(s *session) *stockLedgerScreen {
-	return &stockLedgerScreen{s: s, m: &stockLedgerVM{s: s, period: time.Now().Format("2006-01")}}
+	m := &stockLedgerVM{s: s}
+	// the first item, every period: a ledger to read at once
+	if items, err := s.book.Items(s.ctx, ledger.ItemFilter{Limit: 1}); err == nil && len(items) > 0 {
+		m.item = items[0].Code
+		m.Reload()
+	}
+	return &stockLedgerScreen{s: s, m: m}
 }
 
 func (v *stockLedgerScreen) build() fyne.CanvasObject {

@@ -35,29 +35,10 @@ func (v *docVM) SourceLines() ([]srcLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	// what earlier documents of this type already took from each source line
+	// what the lines already on this document take (the book counts the saved ones)
 	taken := map[string]ledger.Qty{}
-	mine, err := b.Docs(ctx, u, ledger.DocFilter{Type: v.typ, Partner: partner})
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range mine {
-		if h.Status == ledger.StatusVoided || h.Number == v.doc.Number {
-			continue
-		}
-		d, err := b.Doc(ctx, h.Number)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range d.Lines {
-			if l.SourceLine != "" {
-				taken[l.SourceLine] += l.Qty
-			}
-		}
-	}
-	// and the lines already on this document
 	for _, l := range v.lines {
-		if l.src != "" {
+		if l.src != "" && v.doc.ID == 0 {
 			q, _ := ledger.ParseQty("qty", orZero(l.text["qty"]), false)
 			taken[l.src] += q
 		}
@@ -67,14 +48,13 @@ func (v *docVM) SourceLines() ([]srcLine, error) {
 		if h.OrderClosed {
 			continue
 		}
-		d, err := b.Doc(ctx, h.Number)
+		open, err := b.OpenLines(ctx, u, h.Number)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range d.Lines {
-			ref := d.Number + "/" + strconv.Itoa(l.No)
-			if open := l.Qty - taken[ref]; open > 0 {
-				out = append(out, srcLine{Doc: d.Number, Date: d.Date, Line: l, Open: open})
+		for _, o := range open {
+			if q := o.OpenQty - taken[o.Source]; q > 0 {
+				out = append(out, srcLine{Doc: h.Number, Date: h.Date, Line: o.Line, Open: q})
 			}
 		}
 	}

@@ -80,7 +80,7 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 			}
 		}
 	}
-	if err := recost(ctx, tx, s, items); err != nil {
+	if err := costAudited(ctx, tx, s, d.ID, items); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE docs SET status = 'audited', auditor = ?, audited_at = ?, audit_seq = ?,

@@ -266,27 +266,6 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	// Linked sales returns whose delivery is not in this run: what costing needs of it.
-	inRun := map[string]bool{}
-	for _, r := range all {
-		inRun[r.move.ID] = true
-	}
-	for i := range all {
-		m := &all[i].move
-		if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
-			continue
-		}
-		var srcLine int64
-		fmt.Sscanf(m.Link, "L%d", &srcLine)
-		if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
-			Scan(&m.SrcQty, &m.SrcCost); err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-			WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), first).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-			return err
-		}
-	}
 	// One run per period, each opening with the previous one's closing state.
 	for start := 0; start < len(all); {
 		end := start
@@ -294,8 +273,28 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			end++
 		}
 		moves := make([]Move, end-start)
+		inRun := map[string]bool{}
 		for i := range moves {
 			moves[i] = all[start+i].move
+			inRun[moves[i].ID] = true
+		}
+		// Linked sales returns whose delivery is not in this period's run: what costing
+		// needs of it, as stored (earlier periods are costed and stored by now).
+		for i := range moves {
+			m := &moves[i]
+			if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
+				continue
+			}
+			var srcLine int64
+			fmt.Sscanf(m.Link, "L%d", &srcLine)
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
+				Scan(&m.SrcQty, &m.SrcCost); err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
+				WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+				return err
+			}
 		}
 		run := Cost(method, state, moves)
 		for i, c := range run.Rows {

@@ -318,7 +318,9 @@ func (b *Book) Docs(ctx context.Context, by *User, f DocFilter) ([]Doc, error) {
 type OpenLine struct {
 	Source    string // "NUMBER/LINE", for DocLine.SourceLine
 	Line      DocLine
-	Done      Qty // received/delivered against the order, or returned
+	Done      Qty   // received/delivered against the order, or returned
+	DoneNet   Money // what the returns so far took of the line's net and VAT (ReturnLine's prev)
+	DoneVAT   Money
 	OpenQty   Qty // Line.Qty − Done (never below zero)
 	Warehouse string
 }
@@ -344,8 +346,9 @@ func (b *Book) OpenLines(ctx context.Context, by *User, number string) ([]OpenLi
 		if d.Status != StatusAudited {
 			return refuse(CodeDocNotAudited, "number", d.Number)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT s.line_no, ifnull((SELECT sum(l.qty) FROM doc_lines l JOIN docs x ON x.id = l.doc_id
-			WHERE l.source_line_id = s.id AND x.status <> 'voided'), 0) FROM doc_lines s WHERE s.doc_id = ? ORDER BY s.line_no`, d.ID)
+		rows, err := tx.QueryContext(ctx, `SELECT s.line_no, ifnull(sum(l.qty), 0), ifnull(sum(l.net), 0), ifnull(sum(l.vat), 0)
+			FROM doc_lines s LEFT JOIN (SELECT l.* FROM doc_lines l JOIN docs x ON x.id = l.doc_id WHERE x.status <> 'voided') l
+			ON l.source_line_id = s.id WHERE s.doc_id = ? GROUP BY s.id ORDER BY s.line_no`, d.ID)
 		if err != nil {
 			return err
 		}
@@ -353,7 +356,8 @@ func (b *Book) OpenLines(ctx context.Context, by *User, number string) ([]OpenLi
 		for rows.Next() {
 			var no int
 			var done Qty
-			if err := rows.Scan(&no, &done); err != nil {
+			var net, vat Money
+			if err := rows.Scan(&no, &done, &net, &vat); err != nil {
 				return err
 			}
 			l := d.Lines[no-1]
@@ -361,7 +365,11 @@ func (b *Book) OpenLines(ctx context.Context, by *User, number string) ([]OpenLi
 			if wh == "" {
 				wh = d.Warehouse
 			}
-			out = append(out, OpenLine{Source: d.Number + "/" + itoa(no), Line: l, Done: done, OpenQty: max(l.Qty-done, 0), Warehouse: wh})
+			ol := OpenLine{Source: d.Number + "/" + itoa(no), Line: l, Done: done, OpenQty: max(l.Qty-done, 0), Warehouse: wh}
+			if d.Type == DocReceipt || d.Type == DocDelivery {
+				ol.DoneNet, ol.DoneVAT = net, vat
+			}
+			out = append(out, ol)
 		}
 		return rows.Err()
 	})

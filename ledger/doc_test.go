@@ -241,6 +241,12 @@ func TestGoldenMonthDocuments(t *testing.T) {
 	if ol, err := b.OpenLines(ctx, u, "CG-202501-0001"); err != nil || len(ol) != 1 || ol[0].OpenQty != Units(180) || ol[0].Source != "CG-202501-0001/1" {
 		t.Errorf("the receipt's returnable lines: %+v %v", ol, err)
 	}
+	if pb, err := b.PartnerBalanceOf(ctx, u, "C2"); err != nil || pb.Receivable != 0 || pb.AdvanceRecv != 75680 {
+		t.Errorf("C2's balances: %+v %v", pb, err)
+	}
+	if ol, err := b.OpenLines(ctx, u, "CG-202501-0001"); err != nil || ol[0].DoneNet != 43000 || ol[0].DoneVAT != 5590 {
+		t.Errorf("the receipt's returned amounts: %+v %v", ol, err)
+	}
 	st, err := b.PartnerStatement(ctx, u, "C1", "1122")
 	if err != nil {
 		t.Fatal(err)

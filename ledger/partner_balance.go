@@ -93,6 +93,34 @@ func (b *Book) PartnerBalances(ctx context.Context, by *User, all bool) ([]Partn
 	return out, fromStore(err)
 }
 
+// PartnerBalanceOf is one partner's balances (see PartnerBalances). Needs PermViewCost.
+func (b *Book) PartnerBalanceOf(ctx context.Context, by *User, code string) (PartnerBalance, error) {
+	if !by.Can(PermViewCost) {
+		return PartnerBalance{}, forbidden(string(PermViewCost))
+	}
+	var pb PartnerBalance
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		p, err := loadPartner(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		pb = PartnerBalance{Partner: p.Code, Name: p.Name, Customer: p.Customer, Supplier: p.Supplier}
+		for _, x := range []struct {
+			acct string
+			dst  *Money
+			sign Money
+		}{{"1122", &pb.Receivable, 1}, {"2203", &pb.AdvanceRecv, -1}, {"2202", &pb.Payable, -1}, {"1123", &pb.Prepaid, 1}} {
+			bal, err := partnerAccountBalance(ctx, tx, int64(p.ID), x.acct, 0)
+			if err != nil {
+				return err
+			}
+			*x.dst = x.sign * bal
+		}
+		return nil
+	})
+	return pb, fromStore(err)
+}
+
 func docEffectSQLFor(acct string) string {
 	return strings.ReplaceAll(docEffectSQL, "?1", acct)
 }

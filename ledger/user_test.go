@@ -513,7 +513,7 @@ func TestPermissionMatrixCoversEveryWrite(t *testing.T) {
 	// Documents and stock (the next issue, being written): their permissions depend on
 	// the document (own drafts, separation of duties) and get their own matrix there.
 	for _, m := range []string{"AuditDoc", "CountSheet", "DeleteDoc", "Docs", "PartnerBalances", "SaveAndAuditDoc",
-		"SaveDoc", "SetOrderClosed", "StockLedger", "StockOnHand", "UnauditDoc", "VoidDoc", "PartnerStatement", "OpenLines"} {
+		"SaveDoc", "SetOrderClosed", "StockLedger", "StockOnHand", "UnauditDoc", "VoidDoc", "PartnerStatement", "OpenLines", "PartnerBalanceOf"} {
 		reads[m] = true
 	}
 	userType := reflect.TypeFor[*User]()

@@ -1,0 +1,731 @@
+package store
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Backups. A backup is a consistent snapshot of the book (VACUUM INTO, never a copy of
+// the open file), gzip-compressed and, with a password, encrypted, behind a small header
+// that says what it holds. The file layout (all integers big-endian):
+//
+//	"SHOPBOOKS-BACKUP"      16 bytes, the magic
+//	format                  uint16 (BackupFormat)
+//	header length N         uint32
+//	header                  N bytes of JSON (BackupHeader), padded with spaces
+//	header checksum         32 bytes: SHA-256 of everything above
+//	payload                 PayloadSize bytes: the gzip stream of the SQLite file;
+//	                        when encrypted, cut into chunks of ChunkSize plaintext bytes,
+//	                        each sealed with AES-256-GCM (nonce: the chunk's index; the
+//	                        additional data marks the last chunk)
+//
+// Every kind of damage is named: a wrong magic is not a backup; a file shorter than its
+// header says is truncated; a bad header checksum, a payload whose SHA-256 differs from
+// the header's, a GCM tag that fails or a gzip stream that does not end where it should
+// is corrupt; a password whose key check fails is wrong. The key is Argon2id of the
+// password and a per-file salt; the header's key check (HMAC-SHA256 of a fixed text
+// under the key) tells a wrong password from a damaged file.
+
+// BackupFormat is the layout version this program writes and reads.
+const BackupFormat = 1
+
+// BackupExt ends every backup file's name.
+const BackupExt = ".shopbooks-backup"
+
+const (
+	backupMagic     = "SHOPBOOKS-BACKUP"
+	backupChunk     = 1 << 20
+	maxHeaderLen    = 64 << 10
+	keyCheckText    = "ShopBooks backup key check"
+	gcmOverhead     = 16
+	prefixLen       = len(backupMagic) + 2 + 4
+	kdfArgon2id     = "argon2id"
+	kdfTime         = 3
+	kdfMemoryKiB    = 64 * 1024
+	kdfThreads      = 4
+	maxKDFMemoryKiB = 1 << 20 // a crafted header cannot make us allocate more than 1 GiB
+	maxKDFTime      = 16
+)
+
+// The conditions of a backup file. ledger turns them into refusals.
+var (
+	ErrNotABackup      = &Sentinel{"not a ShopBooks backup"}
+	ErrBackupTruncated = &Sentinel{"backup file truncated"}
+	ErrBackupCorrupt   = &Sentinel{"backup file corrupt"}
+	ErrBackupPassword  = &Sentinel{"wrong backup password"}
+	ErrPasswordNeeded  = &Sentinel{"backup is encrypted: password needed"}
+	ErrBackupNewer     = &Sentinel{"backup made by a newer version"}
+)
+
+// BackupHeader is what a backup says about itself, readable without the password.
+type BackupHeader struct {
+	Format        int       `json:"format"`
+	Encrypted     bool      `json:"encrypted"`
+	KDF           string    `json:"kdf,omitempty"` // "argon2id"
+	KDFTime       uint32    `json:"kdf_time,omitempty"`
+	KDFMemoryKiB  uint32    `json:"kdf_memory_kib,omitempty"`
+	KDFThreads    uint8     `json:"kdf_threads,omitempty"`
+	Salt          []byte    `json:"salt,omitempty"`
+	KeyCheck      []byte    `json:"key_check,omitempty"`
+	ChunkSize     int64     `json:"chunk_size,omitempty"`
+	Book          string    `json:"book"`        // the book's file name without its extension
+	Shop          string    `json:"shop"`        // the shop's name
+	LastClosed    string    `json:"last_closed"` // YYYY-MM, "" when no period is closed
+	SchemaVersion int       `json:"schema_version"`
+	Created       time.Time `json:"created"`
+	AppVersion    string    `json:"app_version"`
+	SnapshotSize  int64     `json:"snapshot_size"` // the SQLite file, uncompressed
+	PayloadSize   int64     `json:"payload_size"`
+	PayloadSHA256 string    `json:"payload_sha256"` // hex
+}
+
+// Snapshot writes a consistent copy of the open book to dst with VACUUM INTO: online (a
+// read transaction in WAL mode, so writers are not held up) and never a copy of the file,
+// whose recent commits may still sit in the -wal. The copy goes to a temporary name beside dst, is synced, then
+// renamed, so dst is either absent or complete. An existing dst is refused (ErrExists).
+func (d *DB) Snapshot(ctx context.Context, dst string) error {
+	dst, err := filepath.Abs(dst)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", dst, err)
+	}
+	if err := refuseExisting(dst); err != nil {
+		return err
+	}
+	tmp, err := tempName(dst, ".snapshot")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if _, err := d.sql.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return &PathError{Err: classify(err), Path: dst}
+	}
+	if err := syncFile(tmp); err != nil {
+		return classifyFS(tmp, err)
+	}
+	return renameNew(tmp, dst)
+}
+
+// refuseExisting refuses dst when it exists or when its folder does not.
+func refuseExisting(dst string) error {
+	if _, err := os.Lstat(dst); err == nil {
+		return &PathError{Err: ErrExists, Path: dst}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return classifyFS(dst, err)
+	}
+	dir := filepath.Dir(dst)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return &PathError{Err: ErrNoFolder, Path: dir}
+	}
+	return nil
+}
+
+// tempName is a fresh hidden name beside path: ".<base><what>-<random>".
+func tempName(path, what string) (string, error) {
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+what+"-"+hex.EncodeToString(r[:])), nil
+}
+
+// renameNew moves a finished temporary file to dst, refusing to replace an existing one,
+// and syncs the folder so the new name survives a crash.
+func renameNew(tmp, dst string) error {
+	if err := refuseExisting(dst); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return classifyFS(dst, err)
+	}
+	syncDir(filepath.Dir(dst))
+	return nil
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncDir makes a rename in dir durable. Some systems (Windows) cannot sync a folder;
+// the rename is then as durable as the system makes it.
+func syncDir(dir string) {
+	if f, err := os.Open(dir); err == nil {
+		f.Sync()
+		f.Close()
+	}
+}
+
+// SyncDir makes renames in dir durable (ledger's restore swaps files).
+func SyncDir(dir string) { syncDir(dir) }
+
+// backupKey derives the payload key and the key check from the password.
+func backupKey(h *BackupHeader, password string) (key, check []byte) {
+	key = argon2.IDKey([]byte(password), h.Salt, h.KDFTime, h.KDFMemoryKiB, h.KDFThreads, 32)
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(keyCheckText))
+	return key, m.Sum(nil)
+}
+
+// WriteBackup writes the backup file dst from the snapshot at snapshot (a closed SQLite
+// file made by Snapshot). h carries what the header says of the book (Book, Shop,
+// LastClosed, SchemaVersion, Created, AppVersion); the rest is filled in. A non-empty
+// password encrypts. dst is written under a temporary name, synced and renamed: it is
+// never seen half-written; an existing dst is refused (ErrExists).
+func WriteBackup(ctx context.Context, snapshot, dst, password string, h BackupHeader) (BackupHeader, error) {
+	dst, err := filepath.Abs(dst)
+	if err != nil {
+		return h, err
+	}
+	if err := refuseExisting(dst); err != nil {
+		return h, err
+	}
+	src, err := os.Open(snapshot)
+	if err != nil {
+		return h, classifyFS(snapshot, err)
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return h, classifyFS(snapshot, err)
+	}
+	h.Format = BackupFormat
+	h.SnapshotSize = st.Size()
+	h.Encrypted = password != ""
+	var key []byte
+	if h.Encrypted {
+		h.KDF, h.KDFTime, h.KDFMemoryKiB, h.KDFThreads = kdfArgon2id, kdfTime, kdfMemoryKiB, kdfThreads
+		h.Salt = make([]byte, 16)
+		if _, err := rand.Read(h.Salt); err != nil {
+			return h, err
+		}
+		h.ChunkSize = backupChunk
+		key, h.KeyCheck = backupKey(&h, password)
+	}
+	// The header is written last, when the payload's size and hash are known; its room is
+	// reserved with the widest values those fields can take.
+	wide := h
+	wide.PayloadSize = 1<<63 - 1
+	wide.PayloadSHA256 = strings.Repeat("0", 64)
+	reserved, err := json.Marshal(wide)
+	if err != nil {
+		return h, err
+	}
+	tmp, err := tempName(dst, ".writing")
+	if err != nil {
+		return h, err
+	}
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return h, classifyFS(tmp, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	start := int64(prefixLen + len(reserved) + sha256.Size)
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		return h, err
+	}
+	sum := sha256.New()
+	counter := &countWriter{w: io.MultiWriter(f, sum)}
+	var payload io.WriteCloser = nopCloser{counter}
+	if h.Encrypted {
+		if payload, err = newSealer(counter, key); err != nil {
+			return h, err
+		}
+	}
+	zw, err := gzip.NewWriterLevel(payload, gzip.BestSpeed)
+	if err != nil {
+		return h, err
+	}
+	if _, err := io.Copy(zw, ctxReader{ctx, src}); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	if err := zw.Close(); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	if err := payload.Close(); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	h.PayloadSize = counter.n
+	h.PayloadSHA256 = hex.EncodeToString(sum.Sum(nil))
+	head, err := encodeHeader(h, len(reserved))
+	if err != nil {
+		return h, err
+	}
+	if _, err := f.WriteAt(head, 0); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return h, writeErr(tmp, err)
+	}
+	done = true
+	if err := renameNew(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return h, err
+	}
+	return h, nil
+}
+
+func writeErr(path string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if strings.Contains(err.Error(), "no space left") {
+		return &PathError{Err: ErrDiskFull, Path: path}
+	}
+	return classifyFS(path, err)
+}
+
+// encodeHeader is the magic, the format, the header padded to size, and its checksum.
+func encodeHeader(h BackupHeader, size int) ([]byte, error) {
+	js, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	if len(js) > size {
+		return nil, fmt.Errorf("backup header: %d bytes, room for %d", len(js), size)
+	}
+	var b bytes.Buffer
+	b.WriteString(backupMagic)
+	binary.Write(&b, binary.BigEndian, uint16(BackupFormat))
+	binary.Write(&b, binary.BigEndian, uint32(size))
+	b.Write(js)
+	b.WriteString(strings.Repeat(" ", size-len(js)))
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	return b.Bytes(), nil
+}
+
+// ReadBackupHeader reads and checks a backup's header, and checks the file is as long
+// as the header says (ErrBackupTruncated when shorter). It reads neither the payload
+// nor the password: a quick look, for lists.
+func ReadBackupHeader(path string) (BackupHeader, error) {
+	h, _, err := openBackup(path)
+	return h, err
+}
+
+// openBackup reads the header and returns it with the payload's offset.
+func openBackup(path string) (BackupHeader, int64, error) {
+	var h BackupHeader
+	f, err := os.Open(path)
+	if err != nil {
+		return h, 0, classifyFS(path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return h, 0, classifyFS(path, err)
+	}
+	if st.IsDir() {
+		return h, 0, &PathError{Err: ErrNotABackup, Path: path}
+	}
+	h, start, err := decodeHeader(f, st.Size())
+	if err != nil {
+		return h, 0, &PathError{Err: err, Path: path}
+	}
+	return h, start, nil
+}
+
+// decodeHeader reads the header from r, a file of size bytes, and returns it with the
+// payload's offset. The errors are the backup sentinels, unwrapped.
+func decodeHeader(r io.Reader, size int64) (BackupHeader, int64, error) {
+	var h BackupHeader
+	prefix := make([]byte, prefixLen)
+	n, err := io.ReadFull(r, prefix)
+	if n < len(backupMagic) || string(prefix[:len(backupMagic)]) != backupMagic {
+		return h, 0, ErrNotABackup
+	}
+	if err != nil {
+		return h, 0, ErrBackupTruncated
+	}
+	format := binary.BigEndian.Uint16(prefix[16:18])
+	hlen := int64(binary.BigEndian.Uint32(prefix[18:22]))
+	if format == 0 {
+		return h, 0, ErrBackupCorrupt
+	}
+	if format > BackupFormat {
+		return h, 0, ErrBackupNewer
+	}
+	if hlen > maxHeaderLen || hlen < 2 {
+		return h, 0, ErrBackupCorrupt
+	}
+	start := int64(prefixLen) + hlen + sha256.Size
+	if size < start {
+		return h, 0, ErrBackupTruncated
+	}
+	rest := make([]byte, hlen+sha256.Size)
+	if _, err := io.ReadFull(r, rest); err != nil {
+		return h, 0, ErrBackupTruncated
+	}
+	sum := sha256.New()
+	sum.Write(prefix)
+	sum.Write(rest[:hlen])
+	if !hmac.Equal(sum.Sum(nil), rest[hlen:]) {
+		return h, 0, ErrBackupCorrupt
+	}
+	if err := json.Unmarshal(rest[:hlen], &h); err != nil {
+		return h, 0, ErrBackupCorrupt
+	}
+	if h.Format != int(format) || h.PayloadSize < 0 || h.SnapshotSize < 0 || len(h.PayloadSHA256) != 64 {
+		return h, 0, ErrBackupCorrupt
+	}
+	if h.Encrypted {
+		if h.KDF != kdfArgon2id {
+			return h, 0, ErrBackupNewer
+		}
+		if h.KDFTime == 0 || h.KDFTime > maxKDFTime || h.KDFMemoryKiB == 0 || h.KDFMemoryKiB > maxKDFMemoryKiB ||
+			h.KDFThreads == 0 || len(h.Salt) < 8 || len(h.KeyCheck) != sha256.Size || h.ChunkSize <= 0 || h.ChunkSize > 64<<20 {
+			return h, 0, ErrBackupCorrupt
+		}
+	}
+	switch {
+	case size < start+h.PayloadSize:
+		return h, 0, ErrBackupTruncated
+	case size > start+h.PayloadSize:
+		return h, 0, ErrBackupCorrupt // something was appended or the header lies
+	}
+	return h, start, nil
+}
+
+// CheckBackup reads the whole backup file and checks its header, its length, the
+// password (when the backup is encrypted and password is not "") and the payload's
+// SHA-256, without decrypting. An encrypted backup read with password "" is checked
+// except for the password.
+func CheckBackup(ctx context.Context, path, password string) (BackupHeader, error) {
+	h, start, err := openBackup(path)
+	if err != nil {
+		return h, err
+	}
+	if h.Encrypted && password != "" {
+		if _, check := backupKey(&h, password); !hmac.Equal(check, h.KeyCheck) {
+			return h, &PathError{Err: ErrBackupPassword, Path: path}
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return h, classifyFS(path, err)
+	}
+	defer f.Close()
+	sum := sha256.New()
+	n, err := io.Copy(sum, ctxReader{ctx, io.NewSectionReader(f, start, h.PayloadSize)})
+	if err != nil {
+		return h, readErr(path, err)
+	}
+	if n != h.PayloadSize {
+		return h, &PathError{Err: ErrBackupTruncated, Path: path}
+	}
+	if hex.EncodeToString(sum.Sum(nil)) != h.PayloadSHA256 {
+		return h, &PathError{Err: ErrBackupCorrupt, Path: path}
+	}
+	return h, nil
+}
+
+// ExtractBackup decrypts and decompresses the backup at path into a new SQLite file at
+// dst (refused when it exists), checking everything CheckBackup checks plus every GCM
+// tag, the gzip stream and the snapshot's size. dst is synced; on any failure it is
+// removed. A backup of a newer schema is not refused here: the caller compares
+// SchemaVersion with Version().
+func ExtractBackup(ctx context.Context, path, password, dst string) (BackupHeader, error) {
+	h, start, err := openBackup(path)
+	if err != nil {
+		return h, err
+	}
+	var key []byte
+	if h.Encrypted {
+		if password == "" {
+			return h, &PathError{Err: ErrPasswordNeeded, Path: path}
+		}
+		var check []byte
+		key, check = backupKey(&h, password)
+		if !hmac.Equal(check, h.KeyCheck) {
+			return h, &PathError{Err: ErrBackupPassword, Path: path}
+		}
+	}
+	if err := refuseExisting(dst); err != nil {
+		return h, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return h, classifyFS(path, err)
+	}
+	defer f.Close()
+	sum := sha256.New()
+	var payload io.Reader = io.TeeReader(ctxReader{ctx, io.NewSectionReader(f, start, h.PayloadSize)}, sum)
+	if h.Encrypted {
+		if payload, err = newOpener(payload, key, h.ChunkSize, h.PayloadSize); err != nil {
+			return h, err
+		}
+	}
+	corrupt := &PathError{Err: ErrBackupCorrupt, Path: path}
+	zr, err := gzip.NewReader(payload)
+	if err != nil {
+		return h, extractErr(path, err, corrupt)
+	}
+	zr.Multistream(false)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return h, classifyFS(dst, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			out.Close()
+			os.Remove(dst)
+		}
+	}()
+	n, err := io.Copy(out, io.LimitReader(zr, h.SnapshotSize+1))
+	if err != nil {
+		return h, extractErr(path, err, corrupt)
+	}
+	if n != h.SnapshotSize {
+		return h, corrupt
+	}
+	// Whatever follows the gzip stream must be nothing: read the payload to its end, which
+	// also completes the hash.
+	if _, err := io.Copy(io.Discard, payload); err != nil {
+		return h, extractErr(path, err, corrupt)
+	}
+	if hex.EncodeToString(sum.Sum(nil)) != h.PayloadSHA256 {
+		return h, corrupt
+	}
+	if err := out.Sync(); err != nil {
+		return h, writeErr(dst, err)
+	}
+	if err := out.Close(); err != nil {
+		return h, writeErr(dst, err)
+	}
+	ok = true
+	return h, nil
+}
+
+func extractErr(path string, err error, corrupt error) error {
+	var pe *PathError
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &pe):
+		return err
+	case errors.Is(err, errTag), errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return corrupt
+	}
+	if strings.HasPrefix(err.Error(), "flate:") {
+		return corrupt
+	}
+	return readErr(path, err)
+}
+
+func readErr(path string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return classifyFS(path, err)
+}
+
+var errTag = errors.New("backup chunk does not authenticate")
+
+// sealer encrypts what is written to it in chunks of backupChunk bytes. A full buffer is
+// sealed only when more data follows, so the last chunk is always sealed by Close with
+// the last mark.
+type sealer struct {
+	w     io.Writer
+	aead  cipher.AEAD
+	buf   []byte
+	index uint64
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+func newSealer(w io.Writer, key []byte) (*sealer, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	return &sealer{w: w, aead: aead, buf: make([]byte, 0, backupChunk)}, nil
+}
+
+func chunkNonce(index uint64) []byte {
+	n := make([]byte, 12)
+	binary.BigEndian.PutUint64(n[4:], index)
+	return n
+}
+
+func chunkAD(last bool) []byte {
+	if last {
+		return []byte("last")
+	}
+	return []byte("more")
+}
+
+func (s *sealer) seal(last bool) error {
+	out := s.aead.Seal(nil, chunkNonce(s.index), s.buf, chunkAD(last))
+	s.index++
+	s.buf = s.buf[:0]
+	_, err := s.w.Write(out)
+	return err
+}
+
+func (s *sealer) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		if len(s.buf) == backupChunk {
+			if err := s.seal(false); err != nil {
+				return n, err
+			}
+		}
+		k := min(backupChunk-len(s.buf), len(p))
+		s.buf = append(s.buf, p[:k]...)
+		p = p[k:]
+		n += k
+	}
+	return n, nil
+}
+
+func (s *sealer) Close() error { return s.seal(true) }
+
+// opener decrypts the chunks of a payload of total bytes. A chunk is the last exactly
+// when the payload ends with it, and its tag says whether it was sealed as the last: a
+// file cut at a chunk boundary fails there.
+type opener struct {
+	r         io.Reader
+	aead      cipher.AEAD
+	chunk     int64
+	remaining int64
+	index     uint64
+	buf, out  []byte
+}
+
+func newOpener(r io.Reader, key []byte, chunk, total int64) (*opener, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	return &opener{r: r, aead: aead, chunk: chunk, remaining: total, buf: make([]byte, chunk+gcmOverhead)}, nil
+}
+
+func (o *opener) Read(p []byte) (int, error) {
+	for len(o.out) == 0 {
+		if o.remaining == 0 {
+			return 0, io.EOF
+		}
+		n := min(o.chunk+gcmOverhead, o.remaining)
+		if n <= gcmOverhead {
+			return 0, errTag
+		}
+		if _, err := io.ReadFull(o.r, o.buf[:n]); err != nil {
+			return 0, err
+		}
+		o.remaining -= n
+		plain, err := o.aead.Open(o.buf[:0], chunkNonce(o.index), o.buf[:n], chunkAD(o.remaining == 0))
+		if err != nil {
+			return 0, errTag
+		}
+		o.index++
+		o.out = plain
+	}
+	n := copy(p, o.out)
+	o.out = o.out[n:]
+	return n, nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// ctxReader stops a long copy when ctx is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// EnsureUnused tells whether another connection (another window or program) has the
+// book at path open: it takes SQLite's exclusive lock for a moment and fails with
+// ErrBusy when it cannot. The caller closes its own connections first. A missing file
+// is unused.
+func EnsureUnused(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" {
+		p = "/" + p
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: "_pragma=busy_timeout(200)&_pragma=locking_mode(EXCLUSIVE)"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return &PathError{Err: classify(err), Path: path}
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		return &PathError{Err: classify(err), Path: path}
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	if err != nil {
+		return &PathError{Err: classify(err), Path: path}
+	}
+	return nil
+}

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// bookWithBlob is a book holding size random bytes (incompressible: the payload spans
+// several chunks when size > 1 MiB).
+func bookWithBlob(t *testing.T, size int) *DB {
+	t.Helper()
+	d, _ := newBook(t)
+	blob := make([]byte, size)
+	rand.Read(blob)
+	if err := d.Write(t.Context(), func(tx *Tx) error {
+		if _, err := tx.Tx.ExecContext(t.Context(), "CREATE TABLE scratch(b BLOB)"); err != nil {
+			return err
+		}
+		_, err := tx.Tx.ExecContext(t.Context(), "INSERT INTO scratch VALUES (?)", blob)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func sha(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// writeTestBackup snapshots d and writes a backup; it returns the backup and the snapshot.
+func writeTestBackup(t *testing.T, d *DB, password string) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "snap.db")
+	if err := d.Snapshot(t.Context(), snap); err != nil {
+		t.Fatalf("Snapshot: %v", err)
+	}
+	dst := filepath.Join(dir, "shop-20250101-120000"+BackupExt)
+	h, err := WriteBackup(t.Context(), snap, dst, password, BackupHeader{Book: "shop", Shop: "小店", SchemaVersion: Version(),
+		Created: time.Date(2025, 1, 1, 4, 0, 0, 0, time.UTC), AppVersion: "test"})
+	if err != nil {
+		t.Fatalf("WriteBackup: %v", err)
+	}
+	if h.Encrypted != (password != "") || h.PayloadSize == 0 {
+		t.Fatalf("header %+v", h)
+	}
+	return dst, snap
+}
+
+func TestBackupRoundTrip(t *testing.T) {
+	d := bookWithBlob(t, 2_500_000)
+	for _, pw := range []string{"", "s3cret 密码"} {
+		dst, snap := writeTestBackup(t, d, pw)
+		if _, err := WriteBackup(t.Context(), snap, dst, pw, BackupHeader{}); !errors.Is(err, ErrExists) {
+			t.Errorf("WriteBackup over an existing file: %v", err)
+		}
+		if err := d.Snapshot(t.Context(), snap); !errors.Is(err, ErrExists) {
+			t.Errorf("Snapshot over an existing file: %v", err)
+		}
+		h, err := ReadBackupHeader(dst)
+		if err != nil || h.Shop != "小店" || h.Book != "shop" || h.Encrypted != (pw != "") {
+			t.Fatalf("ReadBackupHeader: %+v, %v", h, err)
+		}
+		if _, err := CheckBackup(t.Context(), dst, pw); err != nil {
+			t.Fatalf("CheckBackup: %v", err)
+		}
+		out := filepath.Join(t.TempDir(), "out.book")
+		if _, err := ExtractBackup(t.Context(), dst, pw, out); err != nil {
+			t.Fatalf("ExtractBackup: %v", err)
+		}
+		if sha(t, out) != sha(t, snap) {
+			t.Fatal("the extracted book differs from the snapshot")
+		}
+		o, err := Open(t.Context(), out)
+		if err != nil {
+			t.Fatalf("Open the extracted book: %v", err)
+		}
+		if detail, err := o.IntegrityCheck(t.Context(), true); err != nil || detail != "" {
+			t.Errorf("integrity: %q %v", detail, err)
+		}
+		o.Close()
+		if _, err := ExtractBackup(t.Context(), dst, pw, out); !errors.Is(err, ErrExists) {
+			t.Errorf("ExtractBackup over an existing file: %v", err)
+		}
+		if pw != "" {
+			raw, _ := os.ReadFile(dst)
+			if bytes.Contains(raw, []byte("CREATE TABLE")) || bytes.Contains(raw, []byte("SQLite format")) {
+				t.Error("an encrypted backup holds plain text")
+			}
+		}
+	}
+}
+
+// TestBackupDamage: every kind of damage is named, nothing is left behind.
+func TestBackupDamage(t *testing.T) {
+	d := bookWithBlob(t, 2_500_000)
+	plain, _ := writeTestBackup(t, d, "")
+	enc, _ := writeTestBackup(t, d, "pw")
+	rawPlain, _ := os.ReadFile(plain)
+	rawEnc, _ := os.ReadFile(enc)
+	_, start, err := openBackup(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, startEnc, _ := openBackup(enc)
+	flip := func(b []byte, at int64) []byte {
+		c := bytes.Clone(b)
+		c[at] ^= 0x40
+		return c
+	}
+	newer := bytes.Clone(rawPlain)
+	binary.BigEndian.PutUint16(newer[16:18], BackupFormat+1)
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		password string
+		want     error
+	}{
+		{"empty", nil, "", ErrNotABackup},
+		{"a SQLite file", append([]byte("SQLite format 3\x00"), make([]byte, 4096)...), "", ErrNotABackup},
+		{"text", []byte("hello, this is not a backup at all"), "", ErrNotABackup},
+		{"magic only", rawPlain[:16], "", ErrBackupTruncated},
+		{"half the header", rawPlain[:start/2], "", ErrBackupTruncated},
+		{"header only", rawPlain[:start], "", ErrBackupTruncated},
+		{"2000 bytes", rawEnc[:2000], "pw", ErrBackupTruncated},
+		{"one byte short", rawPlain[:len(rawPlain)-1], "", ErrBackupTruncated},
+		{"one chunk short", rawEnc[:len(rawEnc)-(1<<20)-16], "pw", ErrBackupTruncated},
+		{"a byte appended", append(bytes.Clone(rawPlain), 0), "", ErrBackupCorrupt},
+		{"header byte", flip(rawPlain, 40), "", ErrBackupCorrupt},
+		{"header checksum", flip(rawPlain, start-1), "", ErrBackupCorrupt},
+		{"first payload byte", flip(rawPlain, start), "", ErrBackupCorrupt},
+		{"middle payload byte", flip(rawPlain, start+(int64(len(rawPlain))-start)/2), "", ErrBackupCorrupt},
+		{"last byte", flip(rawPlain, int64(len(rawPlain)-1)), "", ErrBackupCorrupt},
+		{"encrypted payload byte", flip(rawEnc, startEnc+(1<<20)+100), "pw", ErrBackupCorrupt},
+		{"newer format", newer, "", ErrBackupNewer},
+		{"wrong password", rawEnc, "PW", ErrBackupPassword},
+		{"no password", rawEnc, "", ErrPasswordNeeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x"+BackupExt)
+			if err := os.WriteFile(path, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out.book")
+			_, err := ExtractBackup(t.Context(), path, tc.password, out)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("ExtractBackup: %v, want %v", err, tc.want)
+			}
+			if _, serr := os.Stat(out); !errors.Is(serr, os.ErrNotExist) {
+				t.Error("a refused extract left a file")
+			}
+			if tc.want == ErrPasswordNeeded {
+				return // CheckBackup reads an encrypted backup's header without its password
+			}
+			if _, err := CheckBackup(t.Context(), path, tc.password); !errors.Is(err, tc.want) {
+				t.Errorf("CheckBackup: %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestLastChunk: a payload cut at a chunk boundary fails there even when the length it
+// is read with agrees (the last chunk is sealed as the last).
+func TestLastChunk(t *testing.T) {
+	key := make([]byte, 32)
+	var buf bytes.Buffer
+	s, err := newSealer(&buf, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Write(make([]byte, backupChunk+10))
+	s.Close()
+	full := int64(buf.Len())
+	o, _ := newOpener(bytes.NewReader(buf.Bytes()), key, backupChunk, full)
+	if n, err := io.Copy(io.Discard, o); err != nil || n != backupChunk+10 {
+		t.Fatalf("whole: %d, %v", n, err)
+	}
+	o, _ = newOpener(bytes.NewReader(buf.Bytes()), key, backupChunk, backupChunk+gcmOverhead)
+	if _, err := io.Copy(io.Discard, o); !errors.Is(err, errTag) {
+		t.Fatalf("cut at the boundary: %v", err)
+	}
+}
+
+func TestEnsureUnused(t *testing.T) {
+	d, path := newBook(t)
+	if err := EnsureUnused(t.Context(), path); !errors.Is(err, ErrBusy) {
+		t.Errorf("open book: %v, want ErrBusy", err)
+	}
+	d.Close()
+	if err := EnsureUnused(t.Context(), path); err != nil {
+		t.Errorf("closed book: %v", err)
+	}
+	if err := EnsureUnused(t.Context(), path+".none"); err != nil {
+		t.Errorf("no book: %v", err)
+	}
+}
+
+// FuzzBackupHeader: any bytes are a header or a named refusal, never a panic.
+func FuzzBackupHeader(f *testing.F) {
+	h, _ := encodeHeader(BackupHeader{Format: 1, Book: "shop", PayloadSHA256: string(bytes.Repeat([]byte("0"), 64))}, 300)
+	f.Add(h)
+	f.Add([]byte("SHOPBOOKS-BACKUP"))
+	f.Add([]byte("SQLite format 3\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, err := decodeHeader(bytes.NewReader(b), int64(len(b)))
+		if err != nil && !errors.Is(err, ErrNotABackup) && !errors.Is(err, ErrBackupTruncated) &&
+			!errors.Is(err, ErrBackupCorrupt) && !errors.Is(err, ErrBackupNewer) {
+			t.Fatalf("unnamed refusal: %v", err)
+		}
+	})
+}

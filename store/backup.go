@@ -698,7 +698,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 // EnsureUnused tells whether another connection (another window or program) has the
 // book at path open: it takes SQLite's exclusive lock for a moment and fails with
-// ErrBusy when it cannot. The caller closes its own connections first. A missing file
+// ErrBusy when it cannot. A file too damaged to lock counts as unused. The caller closes its own connections first. A missing file
 // is unused.
 func EnsureUnused(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
@@ -716,16 +716,16 @@ func EnsureUnused(ctx context.Context, path string) error {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
-	if err != nil {
-		return &PathError{Err: classify(err), Path: path}
+	if err == nil {
+		defer conn.Close()
+		if _, err = conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err == nil {
+			_, err = conn.ExecContext(ctx, "COMMIT")
+		}
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		return &PathError{Err: classify(err), Path: path}
-	}
-	_, err = conn.ExecContext(ctx, "COMMIT")
-	if err != nil {
-		return &PathError{Err: classify(err), Path: path}
+	// Only a lock held elsewhere counts: a damaged file (the reason to restore it) fails
+	// in other ways, and nobody can be using it.
+	if err != nil && errors.Is(classify(err), ErrBusy) {
+		return &PathError{Err: ErrBusy, Path: path}
 	}
 	return nil
 }

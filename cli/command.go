@@ -46,6 +46,8 @@ func commandTable() []family {
 		{"user", userCommands()},
 		{"settings", settingsCommands()},
 		{"verify", verifyCommands()},
+		{"backup", backupCommands()},
+		{"restore", restoreCommands()},
 		{"audit", auditCommands()},
 		{"batch", batchCommands()},
 		{"gui", guiCommands()},

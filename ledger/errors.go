@@ -93,6 +93,20 @@ const (
 	CodeAdvanceTooBig   Code = "doc.advance_too_big"    // value, balance
 	CodeSplitMismatch   Code = "doc.split_mismatch"     // applied, advance, amount
 	CodeDuplicateLine   Code = "line.duplicate"         // line, item
+	// vouchers and the close
+	CodeUnknownVoucher    Code = "voucher.unknown"       // value
+	CodeVoucherLines      Code = "voucher.too_few_lines" // a voucher needs two lines at least
+	CodeUnbalanced        Code = "voucher.unbalanced"    // debit, credit
+	CodeVoucherControlled Code = "voucher.controlled"    // account, line: 1405 takes only stock documents and the close
+	CodeVoucherGenerated  Code = "voucher.generated"     // number: generated vouchers change only by un-close
+	CodeVoucherAudited    Code = "voucher.audited"       // number
+	CodeVoucherNotAudited Code = "voucher.not_audited"   // number
+	CodeCloseBlocked      Code = "close.blocked"         // period, findings
+	CodeCloseOrder        Code = "close.order"           // period, expected
+	CodeUncloseLatest     Code = "close.not_latest"      // period, latest
+	CodeUncloseReason     Code = "close.reason_required" //
+	CodePostCheck         Code = "close.post_check"      // check, detail
+	CodeCloseStale        Code = "close.stale"           // period
 	// verify's findings
 	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
 	CodeVerifySchema     Code = "verify.schema"         // kind, name, how (a verify.how.* key)
@@ -105,6 +119,10 @@ const (
 	CodeVerifyPeriods    Code = "verify.periods"        // period
 	CodeVerifyOnHand     Code = "verify.on_hand"        // item, warehouse, stored, computed
 	CodeVerifyMoves      Code = "verify.moves"          // number: an audited document's movements do not match its lines
+	CodeVerifySummaries  Code = "verify.summaries"      // account, period: the summary is not the sum of the lines
+	CodeVerifyVoucher    Code = "verify.voucher"        // number: unbalanced or fewer than two lines
+	CodeVerifyTrial      Code = "verify.trial_balance"  // period, debit, credit
+	CodeVerifyStock1405  Code = "verify.stock_1405"     // period, stock, account
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

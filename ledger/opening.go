@@ -267,12 +267,22 @@ func (b *Book) Openings(ctx context.Context) ([]OpeningBalance, []OpeningStock, 
 func (b *Book) CheckOpening(ctx context.Context) (OpeningCheck, error) {
 	var c OpeningCheck
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = openingCheck(ctx, tx)
+		return err
+	})
+	return c, fromStore(err)
+}
+
+func openingCheck(ctx context.Context, tx *store.Tx) (OpeningCheck, error) {
+	var c OpeningCheck
+	err := func() error {
 		var direct1405 Money
 		err := tx.QueryRowContext(ctx, `SELECT
-			ifnull(sum(CASE WHEN amount > 0 THEN amount ELSE 0 END), 0),
-			ifnull(sum(CASE WHEN amount < 0 THEN -amount ELSE 0 END), 0),
-			ifnull(sum(CASE WHEN account GLOB '1405*' THEN amount ELSE 0 END), 0)
-			FROM opening_balances`).Scan(&c.Debit, &c.Credit, &direct1405)
+		ifnull(sum(CASE WHEN amount > 0 THEN amount ELSE 0 END), 0),
+		ifnull(sum(CASE WHEN amount < 0 THEN -amount ELSE 0 END), 0),
+		ifnull(sum(CASE WHEN account GLOB '1405*' THEN amount ELSE 0 END), 0)
+		FROM opening_balances`).Scan(&c.Debit, &c.Credit, &direct1405)
 		if err != nil {
 			return err
 		}
@@ -284,9 +294,9 @@ func (b *Book) CheckOpening(ctx context.Context) (OpeningCheck, error) {
 		// 年初余额 per balance-sheet leaf = opening − (YTD debit − YTD credit).
 		var yd, yc Money
 		err = tx.QueryRowContext(ctx, `SELECT
-			ifnull(sum(CASE WHEN y > 0 THEN y ELSE 0 END), 0), ifnull(sum(CASE WHEN y < 0 THEN -y ELSE 0 END), 0)
-			FROM (SELECT o.amount - (o.ytd_debit - o.ytd_credit) AS y FROM opening_balances o
-			      JOIN accounts a ON a.code = o.account WHERE a.category <> 'P')`).Scan(&yd, &yc)
+		ifnull(sum(CASE WHEN y > 0 THEN y ELSE 0 END), 0), ifnull(sum(CASE WHEN y < 0 THEN -y ELSE 0 END), 0)
+		FROM (SELECT o.amount - (o.ytd_debit - o.ytd_credit) AS y FROM opening_balances o
+		      JOIN accounts a ON a.code = o.account WHERE a.category <> 'P')`).Scan(&yd, &yc)
 		if err != nil {
 			return err
 		}
@@ -294,6 +304,6 @@ func (b *Book) CheckOpening(ctx context.Context) (OpeningCheck, error) {
 		c.Balanced = c.Debit == c.Credit && c.YearDebit == c.YearCredit
 		c.StockMatches = c.Stock == c.Account1405
 		return nil
-	})
-	return c, fromStore(err)
+	}()
+	return c, err
 }

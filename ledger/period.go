@@ -46,6 +46,24 @@ func (p Period) Next() Period {
 	return Period(t.AddDate(0, 1, 0).Format("2006-01"))
 }
 
+// Prev returns the month before.
+func (p Period) Prev() Period {
+	t, err := time.Parse("2006-01", string(p))
+	if err != nil {
+		panic(fmt.Sprintf("period %q: %v", p, err))
+	}
+	return Period(t.AddDate(0, -1, 0).Format("2006-01"))
+}
+
+// LastDay returns the last day of the month.
+func (p Period) LastDay() Date {
+	t, err := time.Parse("2006-01", string(p))
+	if err != nil {
+		panic(fmt.Sprintf("period %q: %v", p, err))
+	}
+	return Date(t.AddDate(0, 1, -1).Format("2006-01-02"))
+}
+
 // Month returns the month number, 1 to 12.
 func (p Period) Month() int {
 	t, err := time.Parse("2006-01", string(p))

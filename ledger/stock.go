@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -181,20 +182,38 @@ func firstOpenPeriod(ctx context.Context, tx *store.Tx, s Settings) (Period, err
 	return Period(last.String).Next(), nil
 }
 
-// costOpening is an item's costing state at the start of the first open period. Until a
-// period is closed it is the book's opening stock (FIFO: one layer). The close stores
-// later states (issue: the month-end close).
-func costOpening(ctx context.Context, tx *store.Tx, itemID int64) (CostState, error) {
+// costOpening is an item's costing state at the start of period `first` (the first open
+// one): the state the close of the month before stored (item_period_costs), or, when no
+// month is closed yet, the book's opening stock (FIFO: one layer).
+func costOpening(ctx context.Context, tx *store.Tx, itemID int64, first Period) (CostState, error) {
 	var s CostState
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1),
-		(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?1), (SELECT ref_cost FROM items WHERE id = ?1)`, itemID).
-		Scan(&s.Qty, &s.Amount, &s.RefCost); err != nil {
+	var layers string
+	err := tx.QueryRowContext(ctx, `SELECT qty, amount, last_qty, last_amount, layers FROM item_period_costs
+		WHERE item_id = ? AND period = ?`, itemID, first.Prev()).Scan(&s.Qty, &s.Amount, &s.LastQty, &s.LastAmount, &layers)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal([]byte(layers), &s.Layers); err != nil {
+			return s, fmt.Errorf("item %d: layers of %s: %w", itemID, first.Prev(), err)
+		}
+	case !errors.Is(err, sql.ErrNoRows):
 		return s, err
+	default:
+		var closed int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE closed = 1").Scan(&closed); err != nil {
+			return s, err
+		}
+		if closed == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?`,
+				itemID).Scan(&s.Qty, &s.Amount); err != nil {
+				return s, err
+			}
+			if s.Qty != 0 {
+				s.Layers = []Layer{{ID: "opening", Qty: s.Qty, Amount: s.Amount}}
+			}
+		}
 	}
-	if s.Qty != 0 {
-		s.Layers = []Layer{{ID: "opening", Qty: s.Qty, Amount: s.Amount}}
-	}
-	return s, nil
+	err = tx.QueryRowContext(ctx, "SELECT ref_cost FROM items WHERE id = ?", itemID).Scan(&s.RefCost)
+	return s, err
 }
 
 // recost runs the book's costing method over the open periods of each item and stores
@@ -210,7 +229,7 @@ func recost(ctx context.Context, tx *store.Tx, s Settings, items map[int64]bool)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for _, id := range ids {
-		if err := recostItem(ctx, tx, s.Costing, first, id); err != nil {
+		if _, err := recostItem(ctx, tx, s.Costing, first, id); err != nil {
 			return fmt.Errorf("cost item %d: %w", id, err)
 		}
 	}
@@ -224,15 +243,19 @@ type movedRow struct {
 	stored [4]int64 // amount, adj, qty_after, amount_after as stored
 }
 
-func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) error {
-	state, err := costOpening(ctx, tx, itemID)
+// recostItem costs an item's movements of the open periods from `first` on, stores the
+// results on them, and returns the closing state of each period it ran (a period without
+// movements closes as it opened: the caller carries the state over).
+func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, error) {
+	closing := map[Period]CostState{}
+	state, err := costOpening(ctx, tx, itemID, first)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
 		FROM stock_moves WHERE item_id = ? AND period >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var all []movedRow
 	for rows.Next() {
@@ -245,7 +268,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 		var fixed bool
 		if err := rows.Scan(&r.id, &lineID, &r.period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		r.move.ID = moveID(lineID)
 		r.move.Kind = MoveKind(kind)
@@ -264,7 +287,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	// One run per period, each opening with the previous one's closing state.
 	for start := 0; start < len(all); {
@@ -289,11 +312,11 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			fmt.Sscanf(m.Link, "L%d", &srcLine)
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
 				Scan(&m.SrcQty, &m.SrcCost); err != nil {
-				return err
+				return nil, err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
 				WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		run := Cost(method, state, moves)
@@ -311,12 +334,13 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			if now != r.stored {
 				if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
 					now[0], now[1], now[2], now[3], r.id); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
 		state = run.Close
+		closing[all[start].period] = state
 		start = end
 	}
-	return nil
+	return closing, nil
 }

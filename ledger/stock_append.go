@@ -30,7 +30,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		return false, err
 	}
 	// The state after the item's last movement before this document's.
-	state, err := costOpening(ctx, tx, itemID)
+	state, err := costOpening(ctx, tx, itemID, first)
 	if err != nil {
 		return false, err
 	}
@@ -56,7 +56,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first).Scan(&q, &a)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			open, err := costOpening(ctx, tx, itemID)
+			open, err := costOpening(ctx, tx, itemID, first)
 			if err != nil {
 				return false, err
 			}

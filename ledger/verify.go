@@ -31,6 +31,8 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //   - periods: no closed period follows an open one;
 //   - stock: the on-hand quantities equal the opening stock plus the movements, and every
 //     audited stock document's movements match its lines (none for the others);
+//   - ledger: account summaries equal the voucher lines, every voucher balances, the
+//     trial balance balances per period, stock equals 1405 at every closed period's end;
 //   - schema: every table, index and trigger is the one the migrations made (a dropped
 //     closed-period or append-only trigger is found here).
 //
@@ -60,6 +62,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
 		{"stock", verifyStock},
+		{"ledger", verifyLedger},
 	}
 	err = b.db.Read(ctx, func(tx *store.Tx) error {
 		for _, c := range checks {
@@ -257,4 +260,66 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return nil, err
 	}
 	return refuse(CodeVerifyMoves, "number", number), nil
+}
+
+// verifyLedger: the account summaries equal the sums of the voucher lines they
+// summarise, every voucher balances with two lines at least, and at the end of every
+// closed period the stock subledger equals 1405.
+func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var account, period string
+	err := tx.QueryRowContext(ctx, `WITH s AS (
+			SELECT l.account, ifnull(l.partner_id, 0) AS pid, ifnull(l.item_id, 0) AS iid, l.period,
+				sum(CASE l.side WHEN 'D' THEN l.amount ELSE 0 END) AS dr, sum(CASE l.side WHEN 'C' THEN l.amount ELSE 0 END) AS cr,
+				sum(CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END) AS pdr,
+				sum(CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END) AS pcr
+			FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id GROUP BY 1, 2, 3, 4)
+		SELECT a.account, a.period FROM account_periods a LEFT JOIN s ON s.account = a.account AND s.pid = a.partner_id
+			AND s.iid = a.item_id AND s.period = a.period
+		WHERE a.debit <> ifnull(s.dr, 0) OR a.credit <> ifnull(s.cr, 0) OR a.pl_debit <> ifnull(s.pdr, 0) OR a.pl_credit <> ifnull(s.pcr, 0)
+		UNION ALL
+		SELECT s.account, s.period FROM s WHERE NOT EXISTS (SELECT 1 FROM account_periods a WHERE a.account = s.account
+			AND a.partner_id = s.pid AND a.item_id = s.iid AND a.period = s.period)
+		LIMIT 1`).Scan(&account, &period)
+	if err == nil {
+		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var number string
+	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE
+		(SELECT count(*) FROM voucher_lines l WHERE l.voucher_id = v.id) < 2 OR
+		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0
+		ORDER BY v.period, v.no LIMIT 1`).Scan(&number)
+	if err == nil {
+		return refuse(CodeVerifyVoucher, "number", number), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var dr, cr Money
+	err = tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods GROUP BY period
+		HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`).Scan(&period, &dr, &cr)
+	if err == nil {
+		return refuse(CodeVerifyTrial, "period", period, "debit", dr.Format(), "credit", cr.Format()), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var stock, gl Money
+	err = tx.QueryRowContext(ctx, `SELECT c.period, c.s,
+			(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
+		FROM (SELECT period, sum(amount) AS s FROM item_period_costs GROUP BY period) c
+		JOIN periods p ON p.period = c.period AND p.closed = 1
+		WHERE c.s <> (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
+		ORDER BY c.period LIMIT 1`).Scan(&period, &stock, &gl)
+	if err == nil {
+		return refuse(CodeVerifyStock1405, "period", period, "stock", stock.Format(), "account", gl.Format()), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	return nil, nil
 }

@@ -1,0 +1,745 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"shopbooks/store"
+)
+
+// The month-end close (月末结账, DOMAIN.md §6): pre-checks, the costing run, vouchers
+// from the documents and the month-end steps, post-checks, and the lock — one
+// transaction, so that a failure or a crash at any instant leaves the book as it was.
+
+// Finding is a pre-check's result (DOMAIN.md §6.2).
+type Finding struct {
+	Check string   // B1…B8 block, W1…W4 warn
+	Block bool     // blocks the close
+	Count int      // how many things it found
+	Refs  []string // the documents, vouchers, items or accounts it names (at most 50)
+}
+
+// CloseOptions tune a close.
+type CloseOptions struct {
+	// Progress, when set, is told each step and how far it got.
+	Progress func(step string, done, total int)
+}
+
+// CloseResult is what a close (or its preview) did.
+type CloseResult struct {
+	Period   Period
+	Findings []Finding
+	Vouchers []Voucher // the vouchers the close generated, by number
+	Profit   Money     // the period's net profit (利润表 L32, 本月)
+	Closed   bool
+}
+
+// errPreview rolls back a preview's transaction.
+var errPreview = errors.New("preview")
+
+// CheckClose runs the pre-checks of a period (DOMAIN.md §6.2) without closing it.
+// Needs PermClose.
+func (b *Book) CheckClose(ctx context.Context, by *User, period Period) ([]Finding, error) {
+	if !by.Can(PermClose) {
+		return nil, forbidden(string(PermClose))
+	}
+	var out []Finding
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out, err = preChecks(ctx, tx, s, period)
+		return err
+	})
+	return out, fromStore(err)
+}
+
+// PreviewClose runs the whole close and rolls it back: the vouchers it would generate
+// and the period's profit, nothing saved. Needs PermClose.
+func (b *Book) PreviewClose(ctx context.Context, by *User, period Period, opts CloseOptions) (CloseResult, error) {
+	var res CloseResult
+	err := b.write(ctx, by, PermClose, func(tx *store.Tx) error {
+		var err error
+		if res, err = closeTx(ctx, tx, by, period, opts); err != nil {
+			return err
+		}
+		return errPreview
+	})
+	if errors.Is(err, errPreview) {
+		res.Closed = false
+		return res, nil
+	}
+	return res, err
+}
+
+// ClosePeriod closes a period: the earliest open one, only when no pre-check blocks
+// (CodeCloseBlocked, with the findings in the result). Warnings are recorded with the
+// close as acknowledged by the closing user. Needs PermClose.
+func (b *Book) ClosePeriod(ctx context.Context, by *User, period Period, opts CloseOptions) (CloseResult, error) {
+	var res CloseResult
+	err := b.write(ctx, by, PermClose, func(tx *store.Tx) error {
+		var err error
+		res, err = closeTx(ctx, tx, by, period, opts)
+		return err
+	})
+	if err != nil {
+		if e, ok := errors.AsType[*Error](err); ok && e.Code == CodeCloseBlocked {
+			return res, err
+		}
+		return CloseResult{Period: period, Findings: res.Findings}, err
+	}
+	b.log.Info("period closed", "period", period, "vouchers", len(res.Vouchers), "profit", res.Profit.String())
+	return res, nil
+}
+
+func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts CloseOptions) (CloseResult, error) {
+	res := CloseResult{Period: period}
+	progress := func(step string, done, total int) {
+		if opts.Progress != nil {
+			opts.Progress(step, done, total)
+		}
+	}
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	first, err := firstOpenPeriod(ctx, tx, s)
+	if err != nil {
+		return res, err
+	}
+	if period != first {
+		return res, refuse(CodeCloseOrder, "period", string(period), "expected", string(first))
+	}
+	progress("check", 0, 1)
+	res.Findings, err = preChecks(ctx, tx, s, period)
+	if err != nil {
+		return res, err
+	}
+	var blocks []string
+	var warns []string
+	for _, f := range res.Findings {
+		if f.Block {
+			blocks = append(blocks, fmt.Sprintf("%s (%d)", f.Check, f.Count))
+		} else {
+			warns = append(warns, fmt.Sprintf("%s (%d)", f.Check, f.Count))
+		}
+	}
+	if len(blocks) > 0 {
+		return res, refuse(CodeCloseBlocked, "period", string(period), "findings", strings.Join(blocks, ", "))
+	}
+	if err := ensurePeriod(ctx, tx, by, period); err != nil {
+		return res, err
+	}
+	// 2. The costing run.
+	progress("costing", 0, 1)
+	costs, err := finalCosting(ctx, tx, s, period)
+	if err != nil {
+		return res, err
+	}
+	// 3. Document vouchers, then the month-end ones.
+	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, period: period}
+	if err := gen.documents(progress); err != nil {
+		return res, err
+	}
+	progress("month-end", 0, 1)
+	if err := gen.cogs(costs); err != nil {
+		return res, err
+	}
+	if s.DisposeCounts {
+		if err := gen.disposal(); err != nil {
+			return res, err
+		}
+	}
+	if s.Taxpayer == TaxpayerGeneral {
+		if err := gen.vatCarry(); err != nil {
+			return res, err
+		}
+	}
+	if s.Surcharges {
+		if err := gen.surcharges(); err != nil {
+			return res, err
+		}
+	}
+	profit, err := gen.plCarry()
+	if err != nil {
+		return res, err
+	}
+	res.Profit = profit
+	if period.Month() == 12 {
+		if err := gen.yearEnd(); err != nil {
+			return res, err
+		}
+	}
+	// 6. Post-checks.
+	progress("post-check", 0, 1)
+	if err := postChecks(ctx, tx, s, period); err != nil {
+		return res, err
+	}
+	// 7. Lock.
+	if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 1, closed_at = ?, closed_by = ? WHERE period = ?",
+		tx.Now.Format(time.RFC3339), by.Name, period); err != nil {
+		return res, err
+	}
+	if err := ensurePeriod(ctx, tx, by, period.Next()); err != nil {
+		return res, err
+	}
+	reason := ""
+	if len(warns) > 0 {
+		reason = "warnings acknowledged: " + strings.Join(warns, ", ")
+	}
+	if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "period.close", Entity: entPeriod.name,
+		EntityID: string(period), Image: false, Reason: reason}); err != nil {
+		return res, err
+	}
+	// The period row changed: its image is recorded for verify.
+	if err := logChange(ctx, tx, by.Name, "period.lock", entPeriod, string(period), gen.periodBefore); err != nil {
+		return res, err
+	}
+	for _, id := range gen.ids {
+		v, err := voucherByID(ctx, tx, id)
+		if err != nil {
+			return res, err
+		}
+		res.Vouchers = append(res.Vouchers, v)
+	}
+	res.Closed = true
+	progress("done", 1, 1)
+	return res, nil
+}
+
+// finalCosting costs every item over the open periods and stores each item's state at
+// the end of `period` (item_period_costs); it returns the states.
+func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id FROM stock_moves WHERE period >= ?1 AND kind <> 0
+		UNION SELECT item_id FROM opening_stock UNION SELECT item_id FROM item_period_costs WHERE period = ?2`, period, period.Prev())
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := map[int64]CostState{}
+	for _, id := range ids {
+		closing, err := recostItem(ctx, tx, s.Costing, period, id)
+		if err != nil {
+			return nil, fmt.Errorf("cost item %d: %w", id, err)
+		}
+		st, ok := closing[period]
+		if !ok { // no movement this month: it closes as it opened
+			if st, err = costOpening(ctx, tx, id, period); err != nil {
+				return nil, err
+			}
+		}
+		layers, err := json.Marshal(st.Layers)
+		if err != nil {
+			return nil, err
+		}
+		if st.Layers == nil {
+			layers = []byte("[]")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO item_period_costs(item_id, period, qty, amount, last_qty, last_amount, layers)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, period, st.Qty, st.Amount, st.LastQty, st.LastAmount, string(layers)); err != nil {
+			return nil, err
+		}
+		out[id] = st
+	}
+	return out, nil
+}
+
+// generator writes the generated vouchers of one close.
+type generator struct {
+	ctx          context.Context
+	tx           *store.Tx
+	by           string
+	s            Settings
+	period       Period
+	ids          []int64
+	periodBefore string
+	// the 1901 amounts of this period's count vouchers, for the disposal
+	countGains, countLosses Money
+	vatBase                 Money // the credit to 222102 of the VAT carry-forward: the surcharges' base
+}
+
+func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	if v.Summary == "" {
+		v.Summary = lines[0].Summary
+	}
+	for i := range lines {
+		if lines[i].Summary == "" {
+			lines[i].Summary = v.Summary
+		}
+	}
+	prepared, err := checkVoucherLines(g.ctx, g.tx, lines, false)
+	if err != nil {
+		return fmt.Errorf("voucher %s: %w", v.Summary, err)
+	}
+	v.Period, v.Audited = g.period, true
+	if err := insertVoucher(g.ctx, g.tx, g.by, &v, prepared, docID); err != nil {
+		return err
+	}
+	g.ids = append(g.ids, v.ID)
+	return nil
+}
+
+// documents generates the document vouchers (§5.3) in the order of §5.2, one per
+// document or, in summary mode, one per type.
+func (g *generator) documents(progress func(string, int, int)) error {
+	ctx, tx := g.ctx, g.tx
+	var err error
+	if g.periodBefore, err = rowImage(ctx, tx, entPeriod, string(g.period)); err != nil {
+		return err
+	}
+	items := map[string]Item{}
+	irows, err := tx.QueryContext(ctx, "SELECT "+itemCols+itemFrom)
+	if err != nil {
+		return err
+	}
+	for irows.Next() {
+		it, err := scanItem(irows)
+		if err != nil {
+			irows.Close()
+			return err
+		}
+		items[it.Code] = it
+	}
+	irows.Close()
+	other, vat := map[string]bool{}, map[string]Rate{}
+	for c, it := range items {
+		other[c], vat[c] = it.OtherBusiness, it.VAT
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, number, type, date FROM docs WHERE period = ? AND status = 'audited'
+		AND type NOT IN ('CD', 'XD', 'DB')`, g.period)
+	if err != nil {
+		return err
+	}
+	type ref struct {
+		id     int64
+		number string
+		typ    DocType
+		date   Date
+	}
+	var docs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.number, &r.typ, &r.date); err != nil {
+			rows.Close()
+			return err
+		}
+		docs = append(docs, r)
+	}
+	rows.Close()
+	sort.Slice(docs, func(i, j int) bool {
+		a, b := docs[i], docs[j]
+		if a.date != b.date {
+			return a.date < b.date
+		}
+		if docVoucherOrder[a.typ] != docVoucherOrder[b.typ] {
+			return docVoucherOrder[a.typ] < docVoucherOrder[b.typ]
+		}
+		return a.number < b.number
+	})
+	summary := map[DocType][]VoucherLine{}
+	var types []DocType
+	for i, r := range docs {
+		if i%200 == 0 {
+			progress("vouchers", i, len(docs))
+		}
+		d, err := loadDoc(ctx, tx, r.number)
+		if err != nil {
+			return err
+		}
+		td := TemplateDoc{Doc: d, OtherBusiness: other, ItemVAT: vat}
+		for _, l := range d.Lines {
+			td.Cost = append(td.Cost, l.Cost)
+		}
+		lines := DocVoucherLines(g.s, td)
+		if d.Type == DocCount {
+			for _, l := range lines {
+				if l.Account == "1901" && l.Side == "C" {
+					g.countGains += l.Amount
+				}
+				if l.Account == "1901" && l.Side == "D" {
+					g.countLosses += l.Amount
+				}
+			}
+		}
+		if g.s.VoucherMode == "summary" {
+			if _, ok := summary[d.Type]; !ok {
+				types = append(types, d.Type)
+			}
+			summary[d.Type] = append(summary[d.Type], lines...)
+			continue
+		}
+		if err := g.post(Voucher{Date: d.Date, Source: SourceDoc, Summary: VoucherSummary(d)}, lines,
+			sql.NullInt64{Int64: r.id, Valid: true}); err != nil {
+			return fmt.Errorf("%s: %w", d.Number, err)
+		}
+	}
+	sort.Slice(types, func(i, j int) bool { return docVoucherOrder[types[i]] < docVoucherOrder[types[j]] })
+	for _, t := range types {
+		name := docTypeZH[t] + "汇总 " + string(g.period)
+		var ls []tline
+		for _, l := range summary[t] {
+			row := 1
+			if l.Side == "C" {
+				row = 2
+			}
+			ls = append(ls, tline{row: row, side: l.Side, account: l.Account, partner: l.Partner, item: l.Item, amount: l.Amount})
+		}
+		if err := g.post(Voucher{Date: g.period.LastDay(), Source: SourceSummary, Summary: name}, aggregate(ls, name), sql.NullInt64{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cogs is 结转销售成本 (§5.4 step 1): per item, deliveries' costs less sales returns'
+// costs plus the adjustments.
+func (g *generator) cogs(costs map[int64]CostState) error {
+	rows, err := g.tx.QueryContext(g.ctx, `SELECT i.code, i.other_business,
+		ifnull(sum(CASE WHEN d.type = 'XS' THEN -m.amount WHEN d.type = 'XT' THEN -m.amount ELSE 0 END), 0) + ifnull(sum(m.adj), 0)
+		FROM stock_moves m JOIN docs d ON d.id = m.doc_id JOIN items i ON i.id = m.item_id
+		WHERE m.period = ? AND m.kind <> 0 GROUP BY i.id ORDER BY i.code`, g.period)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var main, other Money
+	var credits []VoucherLine
+	for rows.Next() {
+		var code string
+		var ob bool
+		var x Money
+		if err := rows.Scan(&code, &ob, &x); err != nil {
+			return err
+		}
+		if x == 0 {
+			continue
+		}
+		if ob {
+			other += x
+		} else {
+			main += x
+		}
+		credits = append(credits, VoucherLine{Account: "1405", Item: code, Side: "C", Amount: x})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	summary := "结转销售成本 " + string(g.period)
+	var lines []VoucherLine
+	if main != 0 {
+		lines = append(lines, VoucherLine{Account: "5401", Side: "D", Amount: main})
+	}
+	if other != 0 {
+		lines = append(lines, VoucherLine{Account: "5402", Side: "D", Amount: other})
+	}
+	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceCOGS, Summary: summary}, append(lines, credits...), sql.NullInt64{})
+}
+
+// disposal is 盘点损溢处理 (§5.4 step 2): this period's count differences out of 1901.
+func (g *generator) disposal() error {
+	var lines []VoucherLine
+	if g.countGains != 0 {
+		lines = append(lines, VoucherLine{Account: "1901", Side: "D", Amount: g.countGains})
+	}
+	if g.countLosses != 0 {
+		lines = append(lines, VoucherLine{Account: "571101", Side: "D", Amount: g.countLosses})
+	}
+	if g.countGains != 0 {
+		lines = append(lines, VoucherLine{Account: "530104", Side: "C", Amount: g.countGains})
+	}
+	if g.countLosses != 0 {
+		lines = append(lines, VoucherLine{Account: "1901", Side: "C", Amount: g.countLosses})
+	}
+	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceDisposal, Summary: "盘点损溢处理 " + string(g.period)}, lines, sql.NullInt64{})
+}
+
+// balance is an account's (and sub-accounts') debit-positive balance at the end of
+// `period`, with everything posted so far.
+func balance(ctx context.Context, tx *store.Tx, account string, period Period) (Money, error) {
+	var open, mov, stock Money
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account GLOB ? || '*'`, account).Scan(&open); err != nil {
+		return 0, err
+	}
+	if strings.HasPrefix("1405", account) || strings.HasPrefix(account, "1405") {
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_stock`).Scan(&stock); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account GLOB ? || '*' AND period <= ?`,
+		account, period).Scan(&mov); err != nil {
+		return 0, err
+	}
+	return open + stock + mov, nil
+}
+
+// movement is an account's debit (side "D") or credit movement in the period.
+func movement(ctx context.Context, tx *store.Tx, account, side string, period Period) (Money, error) {
+	col := "debit"
+	if side == "C" {
+		col = "credit"
+	}
+	var m Money
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(`+col+`), 0) FROM account_periods WHERE account GLOB ? || '*' AND period = ?`,
+		account, period).Scan(&m)
+	return m, err
+}
+
+// vatCarry is 结转未交增值税 (§5.4 step 3, general taxpayers).
+func (g *generator) vatCarry() error {
+	b222101, err := balance(g.ctx, g.tx, "222101", g.period)
+	if err != nil {
+		return err
+	}
+	v := -b222101 // C(222101)
+	var lines []VoucherLine
+	switch {
+	case v > 0:
+		lines = []VoucherLine{{Account: "22210103", Side: "D", Amount: v}, {Account: "222102", Side: "C", Amount: v}}
+	case v < 0:
+		m, err := movement(g.ctx, g.tx, "22210102", "D", g.period)
+		if err != nil {
+			return err
+		}
+		if m > 0 {
+			x := min(m, -v)
+			lines = []VoucherLine{{Account: "222102", Side: "D", Amount: x}, {Account: "22210109", Side: "C", Amount: x}}
+		}
+	}
+	g.vatBase = max(v, 0)
+	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceVAT, Summary: "结转未交增值税 " + string(g.period)}, lines, sql.NullInt64{})
+}
+
+// surcharges is 计提附加税费 (§5.4 step 4).
+func (g *generator) surcharges() error {
+	base := g.vatBase
+	if g.s.Taxpayer == TaxpayerSmall {
+		if err := g.tx.QueryRowContext(g.ctx, `SELECT ifnull(sum(CASE type WHEN 'XS' THEN vat WHEN 'XT' THEN -vat ELSE 0 END), 0)
+			FROM docs WHERE period = ? AND status = 'audited'`, g.period).Scan(&base); err != nil {
+			return err
+		}
+	}
+	if base <= 0 {
+		return nil
+	}
+	sales, err := movement(g.ctx, g.tx, "5001", "C", g.period)
+	if err != nil {
+		return err
+	}
+	other, err := movement(g.ctx, g.tx, "5051", "C", g.period)
+	if err != nil {
+		return err
+	}
+	dr1, _ := movement(g.ctx, g.tx, "5001", "D", g.period)
+	dr2, _ := movement(g.ctx, g.tx, "5051", "D", g.period)
+	exemptEdu := sales+other-dr1-dr2 <= 100_000_00
+	accrue := func(rate Rate) Money {
+		f := RoundHalfAway(base.Decimal().Mul(rate.Decimal()))
+		if g.s.HalfSurcharge {
+			f -= RoundHalfAway(f.Decimal().Mul(decimal.New(5, -1))) // 减征 50%
+		}
+		return f
+	}
+	var lines []VoucherLine
+	city := accrue(g.s.CityRate)
+	lines = append(lines, VoucherLine{Account: "540301", Side: "D", Amount: city})
+	var edu, local Money
+	if !exemptEdu {
+		edu, local = accrue(300), accrue(200)
+		lines = append(lines, VoucherLine{Account: "540302", Side: "D", Amount: edu}, VoucherLine{Account: "540303", Side: "D", Amount: local})
+	}
+	lines = append(lines, VoucherLine{Account: "222103", Side: "C", Amount: city})
+	if !exemptEdu {
+		lines = append(lines, VoucherLine{Account: "222104", Side: "C", Amount: edu}, VoucherLine{Account: "222105", Side: "C", Amount: local})
+	}
+	var nz []VoucherLine
+	for _, l := range lines {
+		if l.Amount != 0 {
+			nz = append(nz, l)
+		}
+	}
+	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceSurcharge, Summary: "计提附加税费 " + string(g.period)}, nz, sql.NullInt64{})
+}
+
+// plCarry is 结转损益 (§5.4 step 5): every P&L leaf to 3103. It returns the profit.
+func (g *generator) plCarry() (Money, error) {
+	rows, err := g.tx.QueryContext(g.ctx, `SELECT a.code, ifnull((SELECT sum(debit - credit) FROM account_periods p
+		WHERE p.account = a.code AND p.period <= ?), 0) + ifnull((SELECT sum(amount) FROM opening_balances o WHERE o.account = a.code), 0)
+		FROM accounts a WHERE a.category = 'P' AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = a.code) ORDER BY a.code`, g.period)
+	if err != nil {
+		return 0, err
+	}
+	var debits, credits []VoucherLine // P&L lines: on the side opposite their balance
+	var sumDr, sumCr Money
+	for rows.Next() {
+		var code string
+		var b Money
+		if err := rows.Scan(&code, &b); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		switch {
+		case b > 0:
+			credits = append(credits, VoucherLine{Account: code, Side: "C", Amount: b})
+			sumCr += b
+		case b < 0:
+			debits = append(debits, VoucherLine{Account: code, Side: "D", Amount: -b})
+			sumDr += -b
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	lines := debits
+	if sumDr != 0 {
+		lines = append(lines, VoucherLine{Account: "3103", Side: "C", Amount: sumDr})
+	}
+	if sumCr != 0 {
+		lines = append(lines, VoucherLine{Account: "3103", Side: "D", Amount: sumCr})
+	}
+	lines = append(lines, credits...)
+	err = g.post(Voucher{Date: g.period.LastDay(), Source: SourcePL, PLClose: true, Summary: "结转损益 " + string(g.period)}, lines, sql.NullInt64{})
+	return sumDr - sumCr, err
+}
+
+// yearEnd is 年度结转 (§5.4 step 6): 本年利润 and the other 3104 sub-accounts into
+// 利润分配—未分配利润.
+func (g *generator) yearEnd() error {
+	b3103, err := balance(g.ctx, g.tx, "3103", g.period)
+	if err != nil {
+		return err
+	}
+	var lines []VoucherLine
+	switch c := -b3103; {
+	case c > 0:
+		lines = append(lines, VoucherLine{Account: "3103", Side: "D", Amount: c}, VoucherLine{Account: "310415", Side: "C", Amount: c})
+	case c < 0:
+		lines = append(lines, VoucherLine{Account: "310415", Side: "D", Amount: -c}, VoucherLine{Account: "3103", Side: "C", Amount: -c})
+	}
+	rows, err := g.tx.QueryContext(g.ctx, `SELECT code FROM accounts WHERE code GLOB '3104*' AND code <> '310415' AND code <> '3104'
+		AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = accounts.code) ORDER BY code`)
+	if err != nil {
+		return err
+	}
+	var subs []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return err
+		}
+		subs = append(subs, c)
+	}
+	rows.Close()
+	for _, c := range subs {
+		b, err := balance(g.ctx, g.tx, c, g.period)
+		if err != nil {
+			return err
+		}
+		switch {
+		case b > 0:
+			lines = append(lines, VoucherLine{Account: "310415", Side: "D", Amount: b}, VoucherLine{Account: c, Side: "C", Amount: b})
+		case b < 0:
+			lines = append(lines, VoucherLine{Account: c, Side: "D", Amount: -b}, VoucherLine{Account: "310415", Side: "C", Amount: -b})
+		}
+	}
+	var dr, cr []VoucherLine
+	for _, l := range lines {
+		if l.Side == "D" {
+			dr = append(dr, l)
+		} else {
+			cr = append(cr, l)
+		}
+	}
+	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceYearEnd, Summary: "年度结转 " + string(g.period)}, append(dr, cr...), sql.NullInt64{})
+}
+
+// UnclosePeriod reopens the latest closed period (反结账, DOMAIN.md §6.4): its generated
+// vouchers and costing results go; manual vouchers and documents stay as they are. The
+// reason is required and recorded with the deleted vouchers' content hashes. Needs
+// PermUnclose.
+func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return refuse(CodeUncloseReason, "field", "reason")
+	}
+	return b.write(ctx, by, PermUnclose, func(tx *store.Tx) error {
+		var latest sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1").Scan(&latest); err != nil {
+			return err
+		}
+		if !latest.Valid || Period(latest.String) != period {
+			return refuse(CodeUncloseLatest, "period", string(period), "latest", latest.String)
+		}
+		before, err := rowImage(ctx, tx, entPeriod, string(period))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 0, closed_at = NULL, closed_by = NULL WHERE period = ?", period); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM vouchers WHERE period = ? AND source <> 'manual' ORDER BY no", period)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		h := sha256.New()
+		for _, id := range ids {
+			img, err := voucherImage(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256([]byte(img))
+			fmt.Fprintf(h, "%x\n", sum)
+			if _, err := tx.ExecContext(ctx, "DELETE FROM voucher_lines WHERE voucher_id = ?", id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE id = ?", id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM item_period_costs WHERE period = ?", period); err != nil {
+			return err
+		}
+		if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "period.unclose", Entity: entPeriod.name,
+			EntityID: string(period), Reason: fmt.Sprintf("%s (deleted %d vouchers, sha256 %s)", reason, len(ids),
+				hex.EncodeToString(h.Sum(nil)))}); err != nil {
+			return err
+		}
+		return logChange(ctx, tx, by.Name, "period.unlock", entPeriod, string(period), before)
+	})
+}

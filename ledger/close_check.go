@@ -1,0 +1,260 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+
+	"shopbooks/store"
+)
+
+// preChecks are DOMAIN.md §6.2's checks of a period before its close.
+func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]Finding, error) {
+	var out []Finding
+	add := func(check string, block bool, refs []string) {
+		if len(refs) == 0 {
+			return
+		}
+		f := Finding{Check: check, Block: block, Count: len(refs), Refs: refs}
+		if len(f.Refs) > 50 {
+			f.Refs = f.Refs[:50]
+		}
+		out = append(out, f)
+	}
+	list := func(q string, args ...any) ([]string, error) {
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var refs []string
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return nil, err
+			}
+			refs = append(refs, r)
+		}
+		return refs, rows.Err()
+	}
+	// B1: the previous period is closed (or this is the first).
+	if period != s.Start {
+		prev, err := list("SELECT period FROM periods WHERE period < ? AND closed = 0 ORDER BY period", period)
+		if err != nil {
+			return nil, err
+		}
+		if len(prev) == 0 {
+			var closed int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period = ? AND closed = 1", period.Prev()).Scan(&closed); err != nil {
+				return nil, err
+			}
+			if closed == 0 && period.Prev() >= s.Start {
+				prev = []string{string(period.Prev())}
+			}
+		}
+		add("B1", true, prev)
+	}
+	// B2: the first period's opening balances balance.
+	if period == s.Start {
+		var c OpeningCheck
+		var err error
+		if c, err = openingCheck(ctx, tx); err != nil {
+			return nil, err
+		}
+		var refs []string
+		if !c.Balanced {
+			refs = append(refs, fmt.Sprintf("debit %s credit %s", c.Debit.Format(), c.Credit.Format()))
+		}
+		if !c.StockMatches {
+			refs = append(refs, fmt.Sprintf("stock %s 1405 %s", c.Stock.Format(), c.Account1405.Format()))
+		}
+		add("B2", true, refs)
+	}
+	// B3: drafts among the period's non-order documents.
+	refs, err := list(`SELECT number FROM docs WHERE period = ? AND status = 'draft' AND type NOT IN ('CD', 'XD') ORDER BY number`, period)
+	if err != nil {
+		return nil, err
+	}
+	add("B3", true, refs)
+	// B4: unaudited manual vouchers.
+	if refs, err = list(`SELECT period || '/记-' || printf('%04d', no) FROM vouchers WHERE period = ? AND status = 'unaudited' ORDER BY no`, period); err != nil {
+		return nil, err
+	}
+	add("B4", true, refs)
+	// B5: unbalanced vouchers or vouchers of fewer than two lines.
+	if refs, err = list(`SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period = ? AND (
+		(SELECT count(*) FROM voucher_lines l WHERE l.voucher_id = v.id) < 2 OR
+		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0)
+		ORDER BY v.no`, period); err != nil {
+		return nil, err
+	}
+	add("B5", true, refs)
+	// B6: gaps in the voucher numbers.
+	var count, maxNo int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*), ifnull(max(no), 0) FROM vouchers WHERE period = ?", period).Scan(&count, &maxNo); err != nil {
+		return nil, err
+	}
+	if count != maxNo {
+		add("B6", true, []string{fmt.Sprintf("%d/%d", count, maxNo)})
+	}
+	// B7: an item negative in a warehouse at the period's end.
+	if refs, err = list(`SELECT i.code || '@' || w.code FROM (
+			SELECT item_id, warehouse_id, sum(qty) AS q FROM (
+				SELECT item_id, warehouse_id, qty FROM opening_stock
+				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_moves WHERE period <= ?)
+			GROUP BY item_id, warehouse_id HAVING q < 0) n
+		JOIN items i ON i.id = n.item_id JOIN warehouses w ON w.id = n.warehouse_id ORDER BY i.code, w.code`, period); err != nil {
+		return nil, err
+	}
+	add("B7", true, refs)
+	// B8: December: 1901 is not zero after the count disposal.
+	if period.Month() == 12 {
+		b, err := balance(ctx, tx, "1901", period)
+		if err != nil {
+			return nil, err
+		}
+		if !s.DisposeCounts {
+			// the count vouchers are not generated yet: their effect stays in 1901
+			var pd Money
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(m.amount), 0) FROM stock_moves m JOIN docs d ON d.id = m.doc_id
+				WHERE d.type = 'PD' AND m.period = ?`, period).Scan(&pd); err != nil {
+				return nil, err
+			}
+			b -= pd
+		}
+		if b != 0 {
+			add("B8", true, []string{b.Format()})
+		}
+	}
+	// W1: orders not fully received or delivered (and not closed), and draft orders.
+	if refs, err = list(`SELECT d.number FROM docs d WHERE d.period = ? AND d.type IN ('CD', 'XD') AND (d.status = 'draft' OR
+		(d.status = 'audited' AND d.order_closed = 0 AND EXISTS (SELECT 1 FROM doc_lines o WHERE o.doc_id = d.id AND o.qty >
+			ifnull((SELECT sum(l.qty) FROM doc_lines l JOIN docs x ON x.id = l.doc_id WHERE l.source_line_id = o.id
+				AND x.status = 'audited' AND x.type IN ('CG', 'XS')), 0)))) ORDER BY d.number`, period); err != nil {
+		return nil, err
+	}
+	add("W1", false, refs)
+	// W3: cash or bank in credit at the period's end.
+	var w3 []string
+	for _, acct := range []string{"1001", "1002"} {
+		b, err := balance(ctx, tx, acct, period)
+		if err != nil {
+			return nil, err
+		}
+		if b < 0 {
+			w3 = append(w3, acct)
+		}
+	}
+	add("W3", false, w3)
+	// W4: a partner with both a receivable and an advance, or a payable and a prepayment.
+	var w4 []string
+	rows, err := tx.QueryContext(ctx, "SELECT id, code FROM partners ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	type pc struct {
+		id   int64
+		code string
+	}
+	var partners []pc
+	for rows.Next() {
+		var p pc
+		if err := rows.Scan(&p.id, &p.code); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		partners = append(partners, p)
+	}
+	rows.Close()
+	for _, p := range partners {
+		ar, _ := partnerAccountBalance(ctx, tx, p.id, "1122", 0)
+		adv, _ := partnerAccountBalance(ctx, tx, p.id, "2203", 0)
+		ap, _ := partnerAccountBalance(ctx, tx, p.id, "2202", 0)
+		pre, _ := partnerAccountBalance(ctx, tx, p.id, "1123", 0)
+		if ar > 0 && adv < 0 || ap < 0 && pre > 0 {
+			w4 = append(w4, p.code)
+		}
+	}
+	add("W4", false, w4)
+	return out, nil
+}
+
+// postChecks are DOMAIN.md §6.3 step 6: what must hold once the vouchers are in.
+func postChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) error {
+	fail := func(check, detail string) error {
+		return refuse(CodePostCheck, "check", check, "detail", detail)
+	}
+	// Every voucher of the period balances.
+	var bad string
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(min(v.no), 0) FROM vouchers v WHERE v.period = ? AND
+		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0`, period).Scan(&bad)
+	if err != nil {
+		return err
+	}
+	if bad != "0" {
+		return fail("voucher", bad)
+	}
+	// The trial balance balances.
+	var dr, cr Money
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(debit), 0), ifnull(sum(credit), 0) FROM account_periods WHERE period = ?", period).Scan(&dr, &cr); err != nil {
+		return err
+	}
+	if dr != cr {
+		return fail("trial_balance", dr.Format()+" / "+cr.Format())
+	}
+	// Every P&L account is zero.
+	var code string
+	err = tx.QueryRowContext(ctx, `SELECT ifnull(min(account), '') FROM (SELECT p.account, sum(p.debit - p.credit) AS b FROM account_periods p
+		JOIN accounts a ON a.code = p.account WHERE a.category = 'P' AND p.period <= ? GROUP BY p.account HAVING b <> 0)`, period).Scan(&code)
+	if err != nil {
+		return err
+	}
+	if code != "" {
+		return fail("pl_zero", code)
+	}
+	// The stock subledger equals 1405, per item and in total.
+	var item string
+	err = tx.QueryRowContext(ctx, `WITH gl AS (
+			SELECT item_id, sum(a) AS a FROM (
+				SELECT item_id, amount AS a FROM opening_stock
+				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE account = '1405' AND period <= ?1)
+			GROUP BY item_id)
+		SELECT ifnull(min(i.code), '') FROM item_period_costs c JOIN items i ON i.id = c.item_id
+		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1 AND c.amount <> ifnull(gl.a, 0)`, period).Scan(&item)
+	if err != nil {
+		return err
+	}
+	if item != "" {
+		return fail("stock_1405", item)
+	}
+	b1405, err := balance(ctx, tx, "1405", period)
+	if err != nil {
+		return err
+	}
+	var stock Money
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&stock); err != nil {
+		return err
+	}
+	if stock != b1405 {
+		return fail("stock_1405", stock.Format()+" / "+b1405.Format())
+	}
+	// VAT: no credit left in 222101 (zero or input carried forward).
+	if s.Taxpayer == TaxpayerGeneral {
+		b, err := balance(ctx, tx, "222101", period)
+		if err != nil {
+			return err
+		}
+		if b < 0 {
+			return fail("vat", b.Format())
+		}
+	}
+	if period.Month() == 12 {
+		b, err := balance(ctx, tx, "3103", period)
+		if err != nil {
+			return err
+		}
+		if b != 0 {
+			return fail("3103", b.Format())
+		}
+	}
+	return nil
+}

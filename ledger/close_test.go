@@ -1,0 +1,150 @@
+package ledger
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+type goldenVoucher struct {
+	Number, Date, Source, Summary string
+	Lines                         []struct{ Account, Side, Amount, Partner, Item string }
+}
+
+type goldenClose struct {
+	Vouchers     []goldenVoucher
+	TrialBalance struct {
+		Rows []struct {
+			Code          string
+			OpeningDebit  string `json:"opening_debit"`
+			OpeningCredit string `json:"opening_credit"`
+			PeriodDebit   string `json:"period_debit"`
+			PeriodCredit  string `json:"period_credit"`
+			ClosingDebit  string `json:"closing_debit"`
+			ClosingCredit string `json:"closing_credit"`
+		}
+	} `json:"trial_balance"`
+}
+
+// closedMonth is DOMAIN.md §8's month entered and closed.
+func closedMonth(t *testing.T) (*Book, *User, CloseResult) {
+	t.Helper()
+	g := loadGoldenMonth(t)
+	b, u := monthBook(t, g)
+	ctx := t.Context()
+	enterMonth(t, b, u, g)
+	v, err := b.SaveVoucher(ctx, u, Voucher{Date: "2025-01-31", Summary: "计提折旧", Lines: []VoucherLine{
+		{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AuditVoucher(ctx, u, v.Ref(), true); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.ClosePeriod(ctx, u, "2025-01", CloseOptions{})
+	if err != nil {
+		t.Fatalf("close: %v (findings %+v)", err, res.Findings)
+	}
+	return b, u, res
+}
+
+func voucherText(v Voucher) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s %s", v.Number(), v.Date)
+	for _, l := range v.Lines {
+		fmt.Fprintf(&s, " | %s %s %s", l.Side, l.Account, l.Amount)
+		if l.Partner != "" {
+			fmt.Fprintf(&s, "[%s]", l.Partner)
+		}
+		if l.Item != "" {
+			fmt.Fprintf(&s, "[%s]", l.Item)
+		}
+	}
+	return s.String()
+}
+
+// TestGoldenMonthClose closes DOMAIN.md §8's month: exactly its 17 vouchers, its trial
+// balance and its profit, to the fen.
+func TestGoldenMonthClose(t *testing.T) {
+	var gc goldenClose
+	loadGolden(t, &gc)
+	b, u, res := closedMonth(t)
+	ctx := t.Context()
+	if res.Profit != 37287 {
+		t.Errorf("profit %s, want 372.87", res.Profit)
+	}
+	vs, err := b.Vouchers(ctx, u, "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != len(gc.Vouchers) {
+		t.Errorf("%d vouchers, want %d", len(vs), len(gc.Vouchers))
+	}
+	for i, gv := range gc.Vouchers {
+		if i >= len(vs) {
+			break
+		}
+		want := Voucher{No: i + 1, Date: Date(gv.Date)}
+		for _, l := range gv.Lines {
+			side := "D"
+			if l.Side == "credit" {
+				side = "C"
+			}
+			want.Lines = append(want.Lines, VoucherLine{Side: side, Account: l.Account, Amount: mustMoney(t, l.Amount), Partner: l.Partner, Item: l.Item})
+		}
+		if got, w := voucherText(vs[i]), voucherText(want); got != w {
+			t.Errorf("voucher %d:\n got %s\nwant %s", i+1, got, w)
+		}
+		if i > 0 && vs[i].Summary != gv.Summary {
+			t.Errorf("voucher %d summary %q, want %q", i+1, vs[i].Summary, gv.Summary)
+		}
+	}
+	tb, err := b.TrialBalance(ctx, u, "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]TrialRow{}
+	for _, r := range tb {
+		rows[r.Code] = r
+	}
+	for _, w := range gc.TrialBalance.Rows {
+		r := rows[w.Code]
+		got := []Money{r.OpeningDebit, r.OpeningCred, r.PeriodDebit, r.PeriodCredit, r.ClosingDebit, r.ClosingCred}
+		want := []string{w.OpeningDebit, w.OpeningCredit, w.PeriodDebit, w.PeriodCredit, w.ClosingDebit, w.ClosingCredit}
+		for i := range got {
+			if got[i] != mustMoney(t, want[i]) {
+				t.Errorf("trial balance %s column %d: %s, want %s", w.Code, i, got[i], want[i])
+			}
+		}
+	}
+	rep, err := b.Verify(ctx, true)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after the close: %v %v", err, rep.Failure)
+	}
+	// Close → un-close → close gives the same vouchers.
+	before := ""
+	for _, v := range vs {
+		before += voucherText(v) + "\n"
+	}
+	if err := b.UnclosePeriod(ctx, u, "2025-01", "复核"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Vouchers(ctx, u, "2025-01"); len(got) != 1 {
+		t.Errorf("after un-close %d vouchers, want the manual one", len(got))
+	}
+	if _, err := b.ClosePeriod(ctx, u, "2025-01", CloseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	vs2, _ := b.Vouchers(ctx, u, "2025-01")
+	after := ""
+	for _, v := range vs2 {
+		after += voucherText(v) + "\n"
+	}
+	if after != before {
+		t.Errorf("close → un-close → close changed the vouchers:\n%s\n%s", before, after)
+	}
+	rep, err = b.Verify(ctx, true)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify after close, un-close, close: %v %v", err, rep.Failure)
+	}
+}

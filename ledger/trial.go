@@ -1,0 +1,64 @@
+package ledger
+
+import (
+	"context"
+
+	"shopbooks/store"
+)
+
+// TrialRow is a line of the trial balance (科目余额表, DOMAIN.md §7.3). Balances are
+// shown in the column of their sign; movements are algebraic.
+type TrialRow struct {
+	Code, Name, NameEN        string
+	Level                     int
+	Leaf                      bool
+	OpeningDebit, OpeningCred Money
+	PeriodDebit, PeriodCredit Money
+	YTDDebit, YTDCredit       Money
+	ClosingDebit, ClosingCred Money
+	Opening, Closing          Money // debit-positive
+}
+
+// TrialBalance is every account with an opening balance or a movement up to the period,
+// parents summing their children, by code; the vouchers saved so far count (an open
+// period shows what is posted; the close adds the rest). Needs PermViewLedger.
+func (b *Book) TrialBalance(ctx context.Context, by *User, period Period) ([]TrialRow, error) {
+	if !by.Can(PermViewLedger) {
+		return nil, forbidden(string(PermViewLedger))
+	}
+	var out []TrialRow
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		year := Period(string(period)[:4] + "-01")
+		rows, err := tx.QueryContext(ctx, `WITH leaf AS (
+				SELECT account, amount AS open, 0 AS dr, 0 AS cr, 0 AS ydr, 0 AS ycr FROM opening_balances
+				UNION ALL SELECT '1405', amount, 0, 0, 0, 0 FROM opening_stock
+				UNION ALL SELECT account, CASE WHEN period < ?1 THEN debit - credit ELSE 0 END,
+					CASE WHEN period = ?1 THEN debit ELSE 0 END, CASE WHEN period = ?1 THEN credit ELSE 0 END,
+					CASE WHEN period >= ?2 THEN debit ELSE 0 END, CASE WHEN period >= ?2 THEN credit ELSE 0 END
+				FROM account_periods WHERE period <= ?1)
+			SELECT a.code, a.name, a.name_en, a.level, NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = a.code),
+				sum(l.open), sum(l.dr), sum(l.cr), sum(l.ydr), sum(l.ycr)
+			FROM accounts a JOIN leaf l ON l.account GLOB a.code || '*'
+			GROUP BY a.code ORDER BY a.code`, period, year)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r TrialRow
+			if err := rows.Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.Leaf, &r.Opening, &r.PeriodDebit, &r.PeriodCredit,
+				&r.YTDDebit, &r.YTDCredit); err != nil {
+				return err
+			}
+			r.Closing = r.Opening + r.PeriodDebit - r.PeriodCredit
+			r.OpeningDebit, r.OpeningCred = max(r.Opening, 0), max(-r.Opening, 0)
+			r.ClosingDebit, r.ClosingCred = max(r.Closing, 0), max(-r.Closing, 0)
+			if r.Opening == 0 && r.Closing == 0 && r.PeriodDebit == 0 && r.PeriodCredit == 0 && r.YTDDebit == 0 && r.YTDCredit == 0 {
+				continue
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, fromStore(err)
+}

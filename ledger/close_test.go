@@ -148,3 +148,35 @@ func TestGoldenMonthClose(t *testing.T) {
 		t.Fatalf("verify after close, un-close, close: %v %v", err, rep.Failure)
 	}
 }
+
+// TestLedgersAfterTheClose: 1002's detail ledger of DOMAIN.md §8's month runs from
+// 200,000.00 to 197,267.50 (§8.4) with the month's totals; the general ledger agrees.
+func TestLedgersAfterTheClose(t *testing.T) {
+	b, u, _ := closedMonth(t)
+	ctx := t.Context()
+	rows, err := b.DetailLedger(ctx, u, "1002", "", "2025-01", "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Balance != 20000000 {
+		t.Errorf("opening %s", rows[0].Balance)
+	}
+	total := rows[len(rows)-2]
+	if total.Kind != "total" || total.Debit != 1600000 || total.Credit != 1873250 || total.Balance != 19726750 {
+		t.Errorf("month total %+v", total)
+	}
+	gl, err := b.GeneralLedger(ctx, u, "1002", "2025-01", "2025-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gl) != 2 || gl[0].Closing != 19726750 || gl[1].Opening != 19726750 || gl[1].Debit != 0 {
+		t.Errorf("general ledger %+v", gl)
+	}
+	c1, err := b.DetailLedger(ctx, u, "1122", "C1", "2025-01", "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := c1[len(c1)-1]; last.Balance != 306240 {
+		t.Errorf("1122 C1 ends at %s", last.Balance)
+	}
+}

@@ -516,7 +516,7 @@ func TestPermissionMatrixCoversEveryWrite(t *testing.T) {
 		"SaveDoc", "SetOrderClosed", "StockLedger", "StockOnHand", "UnauditDoc", "VoidDoc", "PartnerStatement", "OpenLines", "PartnerBalanceOf",
 		// vouchers and the close: close_perm_test.go; backup and restore: their own tests
 		"AuditVoucher", "CheckClose", "ClosePeriod", "DeleteVoucher", "PreviewClose", "RenumberVouchers", "SaveVoucher",
-		"TrialBalance", "UnclosePeriod", "Voucher", "Vouchers", "Backup", "RestoreAs", "Balances", "YearStartBalances", "Movements"} {
+		"TrialBalance", "UnclosePeriod", "Voucher", "Vouchers", "Backup", "RestoreAs", "Balances", "YearStartBalances", "Movements", "DetailLedger", "GeneralLedger"} {
 		reads[m] = true
 	}
 	userType := reflect.TypeFor[*User]()

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,11 +61,25 @@ func TestImportDirection(t *testing.T) {
 // languages have the same keys.
 func TestCatalogHasEveryCode(t *testing.T) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "ledger/errors.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("ledger/*errors*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no ledger/*errors*.go: %v", err)
 	}
 	var codes []string
+	for _, file := range files {
+		f, err := parser.ParseFile(fset, file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inspectCodes(f, &codes)
+	}
+	if len(codes) < 20 {
+		t.Fatalf("found only %d codes in ledger/*errors*.go", len(codes))
+	}
+	checkCatalog(t, codes)
+}
+
+func inspectCodes(f *ast.File, codes *[]string) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		vs, ok := n.(*ast.ValueSpec)
 		if !ok || vs.Type == nil {
@@ -74,15 +89,16 @@ func TestCatalogHasEveryCode(t *testing.T) {
 			for _, v := range vs.Values {
 				if lit, ok := v.(*ast.BasicLit); ok {
 					s, _ := strconv.Unquote(lit.Value)
-					codes = append(codes, s)
+					*codes = append(*codes, s)
 				}
 			}
 		}
 		return true
 	})
-	if len(codes) < 20 {
-		t.Fatalf("found only %d codes in ledger/errors.go", len(codes))
-	}
+}
+
+func checkCatalog(t *testing.T, codes []string) {
+	t.Helper()
 	for _, l := range i18n.Langs {
 		c := i18n.For(l)
 		for _, code := range codes {

@@ -230,20 +230,10 @@ func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, acti
 		if active {
 			q = "SELECT code FROM accounts WHERE ? GLOB code || '*' AND active <> ? ORDER BY code"
 		}
-		rows, err := tx.QueryContext(ctx, q, arg, active)
+		codes, err := column[string](ctx, tx, q, arg, active)
 		if err != nil {
 			return err
 		}
-		var codes []string
-		for rows.Next() {
-			var c string
-			if err := rows.Scan(&c); err != nil {
-				rows.Close()
-				return err
-			}
-			codes = append(codes, c)
-		}
-		rows.Close()
 		for _, c := range codes {
 			err := updateRow(ctx, tx, by, "account.active", entAccount, c, 0, "account", c, func() error {
 				_, err := tx.ExecContext(ctx, "UPDATE accounts SET active = ? WHERE code = ?", active, c)

@@ -221,21 +221,11 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 // finalCosting costs every item over the open periods and stores each item's state at
 // the end of `period` (item_period_costs); it returns the states.
 func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT item_id FROM stock_moves WHERE period >= ?1 AND kind <> 0
+	ids, err := column[int64](ctx, tx, `SELECT item_id FROM stock_moves WHERE period >= ?1 AND kind <> 0
 		UNION SELECT item_id FROM opening_stock UNION SELECT item_id FROM item_period_costs WHERE period = ?2`, period, period.Prev())
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := map[int64]CostState{}
 	for _, id := range ids {
@@ -641,21 +631,11 @@ func (g *generator) yearEnd() error {
 	case c < 0:
 		lines = append(lines, VoucherLine{Account: "310415", Side: "D", Amount: -c}, VoucherLine{Account: "3103", Side: "C", Amount: -c})
 	}
-	rows, err := g.tx.QueryContext(g.ctx, `SELECT code FROM accounts WHERE code GLOB '3104*' AND code <> '310415' AND code <> '3104'
+	subs, err := column[string](g.ctx, g.tx, `SELECT code FROM accounts WHERE code GLOB '3104*' AND code <> '310415' AND code <> '3104'
 		AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = accounts.code) ORDER BY code`)
 	if err != nil {
 		return err
 	}
-	var subs []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return err
-		}
-		subs = append(subs, c)
-	}
-	rows.Close()
 	for _, c := range subs {
 		b, err := balance(g.ctx, g.tx, c, g.period)
 		if err != nil {
@@ -703,20 +683,10 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 		if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 0, closed_at = NULL, closed_by = NULL WHERE period = ?", period); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM vouchers WHERE period = ? AND source <> 'manual' ORDER BY no", period)
+		ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? AND source <> 'manual' ORDER BY no", period)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		h := sha256.New()
 		for _, id := range ids {
 			img, err := voucherImage(ctx, tx, id)

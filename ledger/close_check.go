@@ -20,22 +20,7 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 		}
 		out = append(out, f)
 	}
-	list := func(q string, args ...any) ([]string, error) {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var refs []string
-		for rows.Next() {
-			var r string
-			if err := rows.Scan(&r); err != nil {
-				return nil, err
-			}
-			refs = append(refs, r)
-		}
-		return refs, rows.Err()
-	}
+	list := func(q string, args ...any) ([]string, error) { return column[string](ctx, tx, q, args...) }
 	// B1: the previous period is closed (or this is the first).
 	if period != s.Start {
 		prev, err := list("SELECT period FROM periods WHERE period < ? AND closed = 0 ORDER BY period", period)

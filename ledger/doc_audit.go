@@ -175,20 +175,7 @@ func dependents(ctx context.Context, tx *store.Tx, d Doc) ([]string, error) {
 	default:
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return column[string](ctx, tx, q, args...)
 }
 
 // DeleteDoc deletes a draft that holds the highest number of its sequence, so the number

@@ -271,10 +271,7 @@ func (b *Book) SetItemActive(ctx context.Context, by *User, code string, active 
 		if err != nil {
 			return err
 		}
-		return updateRow(ctx, tx, by, "item.active", entItem, it.ID, 0, "item", it.Code, func() error {
-			_, err := tx.ExecContext(ctx, "UPDATE items SET active = ? WHERE id = ?", active, it.ID)
-			return err
-		})
+		return setActive(ctx, tx, by, entItem, it.ID, it.Code, active)
 	})
 }
 
@@ -286,12 +283,8 @@ func (b *Book) DeleteItem(ctx context.Context, by *User, code string) error {
 		if err != nil {
 			return err
 		}
-		if used, err := itemUsed(ctx, tx, it.ID); err != nil {
-			return err
-		} else if used {
-			return refuse(CodeRecordUsed, "what", "item", "value", it.Code)
-		}
-		return deleteRow(ctx, tx, by, "item.delete", entItem, it.ID)
+		used, err := itemUsed(ctx, tx, it.ID)
+		return deleteUnused(ctx, tx, by, entItem, it.ID, it.Code, used, err)
 	})
 }
 

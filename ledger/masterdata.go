@@ -174,3 +174,22 @@ func rowUsed(ctx context.Context, tx *store.Tx, id any, refs ...[2]string) (bool
 	}
 	return false, nil
 }
+
+// setActive activates or deactivates one audited row (停用/启用).
+func setActive(ctx context.Context, tx *store.Tx, by *User, e entity, id any, label string, active bool) error {
+	return updateRow(ctx, tx, by, e.name+".active", e, id, 0, e.name, label, func() error {
+		_, err := tx.ExecContext(ctx, "UPDATE "+e.table+" SET active = ? WHERE "+e.key+" = ?", active, id)
+		return err
+	})
+}
+
+// deleteUnused deletes a row nothing refers to; a used one is refused (only 停用).
+func deleteUnused(ctx context.Context, tx *store.Tx, by *User, e entity, id any, label string, used bool, err error) error {
+	if err != nil {
+		return err
+	}
+	if used {
+		return refuse(CodeRecordUsed, "what", e.name, "value", label)
+	}
+	return deleteRow(ctx, tx, by, e.name+".delete", e, id)
+}

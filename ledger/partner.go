@@ -206,10 +206,7 @@ func (b *Book) SetPartnerActive(ctx context.Context, by *User, code string, acti
 		if err != nil {
 			return err
 		}
-		return updateRow(ctx, tx, by, "partner.active", entPartner, p.ID, 0, "partner", p.Code, func() error {
-			_, err := tx.ExecContext(ctx, "UPDATE partners SET active = ? WHERE id = ?", active, p.ID)
-			return err
-		})
+		return setActive(ctx, tx, by, entPartner, p.ID, p.Code, active)
 	})
 }
 
@@ -221,12 +218,8 @@ func (b *Book) DeletePartner(ctx context.Context, by *User, code string) error {
 		if err != nil {
 			return err
 		}
-		if used, err := partnerUsed(ctx, tx, p.ID); err != nil {
-			return err
-		} else if used {
-			return refuse(CodeRecordUsed, "what", "partner", "value", p.Code)
-		}
-		return deleteRow(ctx, tx, by, "partner.delete", entPartner, p.ID)
+		used, err := partnerUsed(ctx, tx, p.ID)
+		return deleteUnused(ctx, tx, by, entPartner, p.ID, p.Code, used, err)
 	})
 }
 

@@ -160,20 +160,10 @@ func (b *Book) Vouchers(ctx context.Context, by *User, period Period) ([]Voucher
 	}
 	var out []Voucher
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, "SELECT no FROM vouchers WHERE period = ? ORDER BY no", period)
+		nos, err := column[int](ctx, tx, "SELECT no FROM vouchers WHERE period = ? ORDER BY no", period)
 		if err != nil {
 			return err
 		}
-		var nos []int
-		for rows.Next() {
-			var n int
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return err
-			}
-			nos = append(nos, n)
-		}
-		rows.Close()
 		for _, n := range nos {
 			v, err := loadVoucher(ctx, tx, period, n)
 			if err != nil {
@@ -522,20 +512,10 @@ func (b *Book) RenumberVouchers(ctx context.Context, by *User, period Period) er
 		if err := periodOpen(ctx, tx, s, period.FirstDay()); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM vouchers WHERE period = ? ORDER BY date, no", period)
+		ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? ORDER BY date, no", period)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		// Two passes, so no number is taken twice on the way.
 		for i, id := range ids {
 			if _, err := tx.ExecContext(ctx, "UPDATE vouchers SET no = ? WHERE id = ?", 1_000_000+i, id); err != nil {

@@ -136,10 +136,7 @@ func (b *Book) SetWarehouseActive(ctx context.Context, by *User, code string, ac
 		if err != nil {
 			return err
 		}
-		return updateRow(ctx, tx, by, "warehouse.active", entWarehouse, w.ID, 0, "warehouse", w.Code, func() error {
-			_, err := tx.ExecContext(ctx, "UPDATE warehouses SET active = ? WHERE id = ?", active, w.ID)
-			return err
-		})
+		return setActive(ctx, tx, by, entWarehouse, w.ID, w.Code, active)
 	})
 }
 
@@ -150,12 +147,8 @@ func (b *Book) DeleteWarehouse(ctx context.Context, by *User, code string) error
 		if err != nil {
 			return err
 		}
-		if used, err := warehouseUsed(ctx, tx, w.ID); err != nil {
-			return err
-		} else if used {
-			return refuse(CodeRecordUsed, "what", "warehouse", "value", w.Code)
-		}
-		return deleteRow(ctx, tx, by, "warehouse.delete", entWarehouse, w.ID)
+		used, err := warehouseUsed(ctx, tx, w.ID)
+		return deleteUnused(ctx, tx, by, entWarehouse, w.ID, w.Code, used, err)
 	})
 }
 

@@ -33,6 +33,9 @@ type Finding struct {
 type CloseOptions struct {
 	// Progress, when set, is told each step and how far it got.
 	Progress func(step string, done, total int)
+	// Counter, when not zero, is the book's change counter a preview reported: the close
+	// is refused (CodeCloseStale) if anything was written since (DOMAIN.md §6.3).
+	Counter int64
 }
 
 // CloseResult is what a close (or its preview) did.
@@ -42,6 +45,7 @@ type CloseResult struct {
 	Vouchers []Voucher // the vouchers the close generated, by number
 	Profit   Money     // the period's net profit (利润表 L32, 本月)
 	Closed   bool
+	Counter  int64 // the book's change counter before the close: hand it back to confirm a preview
 }
 
 // errPreview rolls back a preview's transaction.
@@ -105,6 +109,13 @@ func (b *Book) ClosePeriod(ctx context.Context, by *User, period Period, opts Cl
 
 func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts CloseOptions) (CloseResult, error) {
 	res := CloseResult{Period: period}
+	// The change counter: every write appends to the audit trail (logins change nothing).
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(seq), 0) FROM audit_log WHERE action NOT LIKE 'user.login%'").Scan(&res.Counter); err != nil {
+		return res, err
+	}
+	if opts.Counter != 0 && opts.Counter != res.Counter {
+		return res, refuse(CodeCloseStale, "period", string(period))
+	}
 	progress := func(step string, done, total int) {
 		if opts.Progress != nil {
 			opts.Progress(step, done, total)

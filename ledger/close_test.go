@@ -180,3 +180,57 @@ func TestLedgersAfterTheClose(t *testing.T) {
 		t.Errorf("1122 C1 ends at %s", last.Balance)
 	}
 }
+
+// TestCloseAfterPreview: a preview changes nothing; a close confirming it is refused
+// when the book changed since, and goes through when it did not.
+func TestCloseAfterPreview(t *testing.T) {
+	g := loadGoldenMonth(t)
+	b, u := monthBook(t, g)
+	ctx := t.Context()
+	enterMonth(t, b, u, g)
+	before := dumpBook(t, b)
+	pre, err := b.PreviewClose(ctx, u, "2025-01", CloseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pre.Closed || len(pre.Vouchers) != 16 || pre.Profit != 87287 {
+		t.Errorf("preview: closed %v, %d vouchers, profit %s (no depreciation yet: 872.87)", pre.Closed, len(pre.Vouchers), pre.Profit)
+	}
+	if dumpBook(t, b) != before {
+		t.Fatal("the preview changed the book")
+	}
+	if _, err := b.SaveVoucher(ctx, u, Voucher{Date: "2025-01-31", Summary: "计提折旧", Lines: []VoucherLine{
+		{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ClosePeriod(ctx, u, "2025-01", CloseOptions{Counter: pre.Counter}); CodeOf(err) != CodeCloseStale {
+		t.Fatalf("close after a change since the preview: %v", err)
+	}
+	if err := b.AuditVoucher(ctx, u, "2025-01/记-0001", true); err != nil {
+		t.Fatal(err)
+	}
+	pre, err = b.PreviewClose(ctx, u, "2025-01", CloseOptions{})
+	if err != nil || pre.Profit != 37287 {
+		t.Fatalf("second preview: %v %s", err, pre.Profit)
+	}
+	res, err := b.ClosePeriod(ctx, u, "2025-01", CloseOptions{Counter: pre.Counter})
+	if err != nil || !res.Closed || res.Profit != 37287 {
+		t.Fatalf("close confirming the preview: %v %+v", err, res.Profit)
+	}
+	// A blocked close names its findings and changes nothing.
+	if _, err := b.SaveDoc(ctx, u, Doc{Type: DocDelivery, Date: "2025-02-03", Partner: "C1", Warehouse: "W1",
+		Lines: []DocLine{{Item: "A", Qty: Units(1), Price: 1_000_000, UseItemVAT: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	before = dumpBook(t, b)
+	res, err = b.ClosePeriod(ctx, u, "2025-02", CloseOptions{})
+	if CodeOf(err) != CodeCloseBlocked || len(res.Findings) == 0 || res.Findings[0].Check != "B3" || res.Findings[0].Refs[0] != "XS-202502-0001" {
+		t.Fatalf("blocked close: %v %+v", err, res.Findings)
+	}
+	if dumpBook(t, b) != before {
+		t.Fatal("a blocked close changed the book")
+	}
+	if _, err := b.ClosePeriod(ctx, u, "2025-03", CloseOptions{}); CodeOf(err) != CodeCloseOrder {
+		t.Errorf("closing out of order: %v", err)
+	}
+}

@@ -43,7 +43,6 @@ func commandTable() []family {
 		{"opening", openingCommands()},
 		{"doc", docCommands()},
 		{"stock", stockCommands()},
-		{"report", reportCommands()},
 		{"voucher", voucherCommands()},
 		{"close", closeCommands()},
 		{"unclose", uncloseCommands()},

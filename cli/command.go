@@ -43,6 +43,7 @@ func commandTable() []family {
 		{"opening", openingCommands()},
 		{"doc", docCommands()},
 		{"stock", stockCommands()},
+		{"report", reportCommands()},
 		{"voucher", voucherCommands()},
 		{"close", closeCommands()},
 		{"unclose", uncloseCommands()},

@@ -38,10 +38,13 @@ var (
 	entOpening   = entity{"opening", "opening_balances", "id"}
 	entOpenStock = entity{"opening_stock", "opening_stock", "id"}
 	entDoc       = entity{"doc", "docs", "id"} // its image holds its lines too
+	// Manual vouchers, with their lines. Generated vouchers are sealed by their close
+	// instead (a hash of the period's vouchers in the close's record, checked by verify).
+	entVoucher = entity{"voucher", "vouchers", "id"}
 )
 
 // imaged lists every table whose rows verify compares with their last audit image.
-var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock, entDoc}
+var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock, entDoc, entVoucher}
 
 // AuditRecord is one record of the trail, as verify and the audit log screen read it.
 type AuditRecord struct {
@@ -125,9 +128,12 @@ func logChange(ctx context.Context, tx *store.Tx, user, action string, e entity,
 
 // rowImage is the row as canonical JSON (keys sorted), or "" when there is no such row.
 func rowImage(ctx context.Context, tx *store.Tx, e entity, id any) (string, error) {
-	if e == entDoc {
+	switch e {
+	case entDoc:
 		imgs, err := docImages(ctx, tx, "WHERE id = ?", id)
 		return imgs[fmt.Sprint(id)], err
+	case entVoucher:
+		return voucherImage(ctx, tx, toInt64(id))
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table+" WHERE "+e.key+" = ?", id)
 	if err != nil {
@@ -145,8 +151,21 @@ func rowImage(ctx context.Context, tx *store.Tx, e entity, id any) (string, erro
 
 // allImages returns every row of e's table as key → image.
 func allImages(ctx context.Context, tx *store.Tx, e entity) (map[string]string, error) {
-	if e == entDoc {
+	switch e {
+	case entDoc:
 		return docImages(ctx, tx, "")
+	case entVoucher:
+		ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE source = 'manual'")
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]string, len(ids))
+		for _, id := range ids {
+			if out[fmt.Sprint(id)], err = voucherImage(ctx, tx, id); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	}
 	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+e.table)
 	if err != nil {
@@ -363,4 +382,16 @@ func (b *Book) ChainHead(ctx context.Context) (int64, string, error) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return strings.TrimSpace(string(b))
+}
+
+func toInt64(id any) int64 {
+	switch v := id.(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	}
+	var n int64
+	fmt.Sscan(fmt.Sprint(id), &n)
+	return n
 }

@@ -209,8 +209,12 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if len(warns) > 0 {
 		reason = "warnings acknowledged: " + strings.Join(warns, ", ")
 	}
+	seal, n, err := periodSeal(ctx, tx, period)
+	if err != nil {
+		return res, err
+	}
 	if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "period.close", Entity: entPeriod.name,
-		EntityID: string(period), Image: false, Reason: reason}); err != nil {
+		EntityID: string(period), Image: false, Reason: reason, After: jsonString(map[string]any{"vouchers": n, "seal": seal})}); err != nil {
 		return res, err
 	}
 	// The period row changed: its image is recorded for verify.
@@ -723,4 +727,24 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 		}
 		return logChange(ctx, tx, by.Name, "period.unlock", entPeriod, string(period), before)
 	})
+}
+
+// periodSeal is the SHA-256 of every voucher of a period with its lines, in number
+// order: the close records it, and verify recomputes it for each closed period, so a
+// generated voucher edited behind the app's back is found.
+func periodSeal(ctx context.Context, tx *store.Tx, period Period) (string, int, error) {
+	ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? ORDER BY no", period)
+	if err != nil {
+		return "", 0, err
+	}
+	h := sha256.New()
+	for _, id := range ids {
+		img, err := voucherImage(ctx, tx, id)
+		if err != nil {
+			return "", 0, err
+		}
+		h.Write([]byte(img))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)), len(ids), nil
 }

@@ -234,3 +234,32 @@ func TestCloseAfterPreview(t *testing.T) {
 		t.Errorf("closing out of order: %v", err)
 	}
 }
+
+// TestVerifyFindsVoucherTampering: a manual voucher's line changed with SQL (delete and
+// insert: lines are never updated) is found; so is a generated voucher of a closed
+// period changed with its guards dropped.
+func TestVerifyFindsVoucherTampering(t *testing.T) {
+	b, u, _ := closedMonth(t)
+	ctx := t.Context()
+	v, err := b.SaveVoucher(ctx, u, Voucher{Date: "2025-02-28", Summary: "计提折旧", Lines: []VoucherLine{
+		{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, b.Path())
+	rawExec(t, db, fmt.Sprintf(`UPDATE vouchers SET summary = '改过' WHERE id = %d`, v.ID))
+	rep, err := b.Verify(ctx, false)
+	if err != nil || rep.OK() || rep.Failure.Code != CodeVerifyChanged || rep.Failure.Args["what"] != "voucher" {
+		t.Fatalf("a manual voucher changed by SQL: %v %v", err, rep.Failure)
+	}
+	rawExec(t, db, fmt.Sprintf(`UPDATE vouchers SET summary = '计提折旧' WHERE id = %d`, v.ID))
+	if rep, _ := b.Verify(ctx, false); !rep.OK() {
+		t.Fatalf("put back: %v", rep.Failure)
+	}
+	rawExec(t, db, "DROP TRIGGER voucher_lines_no_update", "DROP TRIGGER voucher_lines_closed_del",
+		"UPDATE voucher_lines SET summary = 'x' WHERE period = '2025-01' AND line_no = 1 AND voucher_id = (SELECT id FROM vouchers WHERE period = '2025-01' AND no = 5)")
+	rep, err = b.Verify(ctx, false)
+	if err != nil || rep.OK() {
+		t.Fatalf("a generated voucher changed by SQL: %v %v", err, rep.Failure)
+	}
+}

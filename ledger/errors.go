@@ -123,6 +123,7 @@ const (
 	CodeVerifyVoucher    Code = "verify.voucher"        // number: unbalanced or fewer than two lines
 	CodeVerifyTrial      Code = "verify.trial_balance"  // period, debit, credit
 	CodeVerifyStock1405  Code = "verify.stock_1405"     // period, stock, account
+	CodeVerifySeal       Code = "verify.seal"           // period: its vouchers differ from what its close sealed
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

@@ -63,6 +63,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"periods", verifyPeriods},
 		{"stock", verifyStock},
 		{"ledger", verifyLedger},
+		{"seals", verifySeals},
 	}
 	err = b.db.Read(ctx, func(tx *store.Tx) error {
 		for _, c := range checks {
@@ -320,6 +321,36 @@ func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
 	}
 	if err != sql.ErrNoRows {
 		return nil, err
+	}
+	return nil, nil
+}
+
+// verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
+// one its latest close recorded.
+func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
+	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 ORDER BY period")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range periods {
+		var after string
+		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND entity = 'period'
+			AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
+		if err == sql.ErrNoRows {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var rec struct{ Seal string }
+		json.Unmarshal([]byte(after), &rec)
+		seal, _, err := periodSeal(ctx, tx, Period(p))
+		if err != nil {
+			return nil, err
+		}
+		if seal != rec.Seal {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
 	}
 	return nil, nil
 }

@@ -408,8 +408,8 @@ func logVoucher(ctx context.Context, tx *store.Tx, by, action string, id int64, 
 	if err != nil {
 		return err
 	}
-	return appendAudit(ctx, tx, AuditRecord{User: by, Action: action, Entity: "voucher", EntityID: fmt.Sprint(id),
-		Before: before, After: after})
+	return appendAudit(ctx, tx, AuditRecord{User: by, Action: action, Entity: entVoucher.name, EntityID: fmt.Sprint(id),
+		Image: true, Before: before, After: after})
 }
 
 // AuditVoucher audits (audit=true) or un-audits a manual voucher of an open period.
@@ -497,7 +497,8 @@ func (b *Book) DeleteVoucher(ctx context.Context, by *User, ref string) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE id = ?", v.ID); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "voucher.delete", Entity: "voucher", EntityID: fmt.Sprint(v.ID), Before: before})
+		return appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "voucher.delete", Entity: entVoucher.name, EntityID: fmt.Sprint(v.ID),
+			Image: true, Before: before})
 	})
 }
 
@@ -523,7 +524,14 @@ func (b *Book) RenumberVouchers(ctx context.Context, by *User, period Period) er
 			}
 		}
 		for i, id := range ids {
+			before, err := voucherImage(ctx, tx, id)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, "UPDATE vouchers SET no = ?, version = version + 1 WHERE id = ?", i+1, id); err != nil {
+				return err
+			}
+			if err := logVoucher(ctx, tx, by.Name, "voucher.renumber", id, before); err != nil {
 				return err
 			}
 		}

@@ -102,6 +102,27 @@ func TestGoldenMonthCloses(t *testing.T) {
 	if v := s.jsonObject("voucher", "show", "2025-01/记-0017"); v["pl_close"] != true || v["source"] != "pl" {
 		t.Errorf("the P&L carry-forward: %v", v)
 	}
+	// The ledgers of 1002 after the close: 200,000.00 to 197,267.50 (§8.4).
+	det := s.jsonList("ledger", "detail", "1002", "--period", "2025-01")
+	if len(det) != 8 || det[0]["kind"] != "open" || det[0]["balance"] != "200000.00" || det[1]["ref"] != "2025-01/记-0003" ||
+		det[1]["credit_amount"] != "3720.00" || det[1]["debit_amount"] != nil || det[6]["kind"] != "total" ||
+		det[6]["debit_amount"] != "16000.00" || det[7]["balance"] != "197267.50" {
+		t.Errorf("ledger detail 1002: %v", det)
+	}
+	if gl := s.jsonList("ledger", "gl", "1002", "--period", "2025-01", "--to", "2025-02"); len(gl) != 2 || gl[0]["opening"] != "200000.00" ||
+		gl[0]["closing"] != "197267.50" || gl[0]["credit"] != "18732.50" || gl[1]["opening"] != "197267.50" {
+		t.Errorf("ledger gl 1002: %v", gl)
+	}
+	if det := s.jsonList("ledger", "detail", "1122", "--partner", "C2", "--period", "2025-01"); det[len(det)-1]["balance"] != "0.00" ||
+		det[len(det)-1]["direction"] != "" {
+		t.Errorf("ledger detail 1122 C2: %v", det)
+	}
+	if out := s.ok("ledger", "detail", "1002", "--period", "2025-01", "--lang", "zh-CN"); !strings.Contains(out, "本月合计") ||
+		!strings.Contains(out, "197267.50") {
+		t.Errorf("ledger detail table:\n%s", out)
+	}
+	s.fails(1, "ledger", "gl", "1002", "--period", "2025-02", "--to", "2025-01")
+	s.fails(1, "ledger", "detail", "9999")
 	// The closed month refuses every write.
 	for _, args := range [][]string{
 		{"doc", "new", "receipt", "--date", "2025-01-30", "--partner", "S1", "--warehouse", "W1", "--line", "A:1:10", "--audit"},

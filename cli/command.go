@@ -47,6 +47,7 @@ func commandTable() []family {
 		{"voucher", voucherCommands()},
 		{"close", closeCommands()},
 		{"unclose", uncloseCommands()},
+		{"ledger", ledgerCommands()},
 		{"user", userCommands()},
 		{"settings", settingsCommands()},
 		{"verify", verifyCommands()},

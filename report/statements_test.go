@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -386,4 +387,100 @@ func TestGoldenMonth(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("closed", func(t *testing.T) { compareMonth(t, b, u, g, false) })
+}
+
+// TestLaterMonths: after January's close, February (the month to close next, empty)
+// previews to January's balances and a zero month with January in the year to date; a
+// draft blocks its preview, leaving the posted vouchers (still provisional); March is not
+// next to close; a viewer (no close permission) sees posted vouchers; a clerk sees the
+// stock summary but not the ledger; un-closing January makes its statements previews again.
+func TestLaterMonths(t *testing.T) {
+	g := loadGolden(t)
+	b, u := monthBook(t, g)
+	ctx := t.Context()
+	if _, err := b.ClosePeriod(ctx, u, "2025-01", ledger.CloseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	jan, err := BalanceSheet(ctx, b, u, "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feb, err := BalanceSheet(ctx, b, u, "2025-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !feb.Provisional || !feb.Previewed {
+		t.Errorf("February: provisional %v, previewed %v", feb.Provisional, feb.Previewed)
+	}
+	for i, l := range feb.Lines {
+		if l.Cols[0] != jan.Lines[i].Cols[0] || l.Cols[1] != jan.Lines[i].Cols[1] {
+			t.Errorf("February line %d: %v, January %v", l.No, l.Cols, jan.Lines[i].Cols)
+		}
+	}
+	checkOK(t, feb)
+	pl, err := ProfitStatement(ctx, b, u, "2025-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := pl.Line(32); l.Cols[0] != 37287 || l.Cols[1] != 0 {
+		t.Errorf("February net profit: %v", l.Cols)
+	}
+	checkOK(t, pl)
+	for _, build := range []func(context.Context, *ledger.Book, *ledger.User, ledger.Period) (Statement, error){TrialBalance, StockSummary, Aging} {
+		st, err := build(ctx, b, u, "2025-02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOK(t, st)
+	}
+
+	// A draft in February: its close is refused, the statement shows what is posted.
+	if _, err := b.SaveDoc(ctx, u, ledger.Doc{Type: ledger.DocDelivery, Date: "2025-02-03", Partner: "C1", Warehouse: "W1",
+		Lines: []ledger.DocLine{{Item: "A", Qty: ledger.Units(1), Price: ledger.Yuan(32, 0), UseItemVAT: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	feb, err = BalanceSheet(ctx, b, u, "2025-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !feb.Provisional || feb.Previewed {
+		t.Errorf("February with a draft: provisional %v, previewed %v", feb.Provisional, feb.Previewed)
+	}
+	checkOK(t, feb)
+	mar, err := BalanceSheet(ctx, b, u, "2025-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mar.Provisional || mar.Previewed {
+		t.Errorf("March: provisional %v, previewed %v", mar.Provisional, mar.Previewed)
+	}
+
+	for _, role := range []ledger.Role{ledger.RoleViewer, ledger.RoleClerk} {
+		if _, err := b.AddUser(ctx, u, string(role), role, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	viewer, err := b.Login(ctx, "viewer", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := BalanceSheet(ctx, b, viewer, "2025-01"); err != nil || st.Provisional || st.Lines[29].Cols[0] != 25806103 {
+		t.Errorf("viewer, January: %v %v", err, st.Lines[29].Cols)
+	}
+	clerk, err := b.Login(ctx, "clerk", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := BalanceSheet(ctx, b, clerk, "2025-01"); ledger.CodeOf(err) != ledger.CodeForbidden {
+		t.Errorf("clerk's balance sheet: %v", err)
+	}
+	st, err := StockSummary(ctx, b, clerk, "2025-01")
+	if err != nil || len(st.Lines) != 3 || st.Lines[0].Qtys[6] != ledger.Units(238) || st.Lines[0].Cols[7] != 0 || len(st.Checks) != 1 {
+		t.Errorf("clerk's stock summary: %v %+v", err, st)
+	}
+
+	if err := b.UnclosePeriod(ctx, u, "2025-01", "test"); err != nil {
+		t.Fatal(err)
+	}
+	compareMonth(t, b, u, g, true)
 }

@@ -61,12 +61,12 @@ var areas = map[string]*area{
 	"partner_balance": {id: "partner_balance", perm: []ledger.Perm{ledger.PermViewCost}, built: true},
 
 	"vouchers":       {id: "vouchers", children: []string{"voucher_entry", "voucher_list", "general_ledger", "detail_ledger"}},
-	"voucher_entry":  {id: "voucher_entry", perm: []ledger.Perm{ledger.PermVoucher}},
-	"voucher_list":   {id: "voucher_list", perm: []ledger.Perm{ledger.PermViewLedger}},
-	"general_ledger": {id: "general_ledger", perm: []ledger.Perm{ledger.PermViewLedger}},
-	"detail_ledger":  {id: "detail_ledger", perm: []ledger.Perm{ledger.PermViewLedger}},
+	"voucher_entry":  {id: "voucher_entry", perm: []ledger.Perm{ledger.PermVoucher}, built: true},
+	"voucher_list":   {id: "voucher_list", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
+	"general_ledger": {id: "general_ledger", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
+	"detail_ledger":  {id: "detail_ledger", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
 
-	"close": {id: "close", perm: []ledger.Perm{ledger.PermClose}},
+	"close": {id: "close", perm: []ledger.Perm{ledger.PermClose}, built: true},
 
 	"reports":       {id: "reports", children: []string{"balance_sheet", "profit", "trial_balance", "stock_summary", "aging", "gross_margin"}},
 	"balance_sheet": {id: "balance_sheet", perm: []ledger.Perm{ledger.PermViewLedger}},
@@ -156,6 +156,16 @@ func areaScreen(s *session, id string) screen {
 		return newStockLedgerScreen(s)
 	case "partner_balance":
 		return newPartnerBalances(s)
+	case "voucher_entry":
+		return newVoucherEditor(s, id)
+	case "voucher_list":
+		return newVoucherList(s)
+	case "general_ledger":
+		return newAcctLedger(s, true)
+	case "detail_ledger":
+		return newAcctLedger(s, false)
+	case "close":
+		return newCloseScreen(s)
 	}
 	return nil
 }

@@ -247,6 +247,10 @@ func (s *session) open(id string) {
 		s.openDoc(num)
 		return
 	}
+	if ref, ok := strings.CutPrefix(id, "voucher:"); ok {
+		s.openVoucher(ref)
+		return
+	}
 	if a, ok := areas[id]; ok && len(a.children) > 0 {
 		if kids := visibleChildren(s.user, id); len(kids) > 0 {
 			id = kids[0]

@@ -23,6 +23,7 @@ type shell struct {
 	tree        *widget.Tree
 	statusLabel *widget.Label
 	langButton  *widget.Button
+	periodBtn   *widget.Button
 }
 
 func newShell(s *session) *shell { return &shell{s: s} }
@@ -67,6 +68,7 @@ func (h *shell) topBar() fyne.CanvasObject {
 	book := widget.NewLabelWithStyle(set.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	period := widget.NewButton(h.periodText(), func() { s.open("close") })
 	period.Importance = widget.LowImportance
+	h.periodBtn = period
 	user := widget.NewLabel(s.t("ui.top.user", map[string]any{"user": s.user.Name, "role": s.t("ui.role." + string(s.user.Role))}))
 	h.langButton = widget.NewButton(s.t("ui.top.lang"), func() { s.setLang(otherLang(s.lang)) })
 	return container.NewHBox(book, widget.NewSeparator(), period, widget.NewSeparator(), user, layout.NewSpacer(), h.langButton)
@@ -105,6 +107,13 @@ func (h *shell) periodText() string {
 		txt += s.t("ui.top.closed_to", map[string]any{"period": string(closed)})
 	}
 	return txt
+}
+
+// refreshPeriod shows the period state again (after a close or an un-close).
+func (h *shell) refreshPeriod() {
+	if h.periodBtn != nil {
+		h.periodBtn.SetText(h.periodText())
+	}
 }
 
 // navTree is the navigation with every area the user's role may see.

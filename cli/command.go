@@ -56,6 +56,7 @@ func commandTable() []family {
 		{"audit", auditCommands()},
 		{"batch", batchCommands()},
 		{"gui", guiCommands()},
+		{"demo", demoCommands()},
 	}
 }
 

@@ -20,10 +20,11 @@ import (
 const closeUsage = "close YYYY-MM | close check YYYY-MM | close preview YYYY-MM\n" +
 	"    check: the pre-checks (B1…B8 block, W1…W4 warn), exit 1 when one blocks;\n" +
 	"    preview: the vouchers the close would generate and the month's profit, nothing saved;\n" +
-	"    close: checks, costing, vouchers, lock (warnings are acknowledged by closing)."
+	"    close: checks, costing, vouchers, lock (warnings are acknowledged by closing); --counter N (from the\n" +
+	"    preview) closes only if nothing was written since the preview."
 
 func closeCommands() []command {
-	return []command{{usage: closeUsage, minArgs: 1, maxArgs: 2, book: true, run: closeRun}}
+	return []command{{usage: closeUsage, flags: "counter=", minArgs: 1, maxArgs: 2, book: true, run: closeRun}}
 }
 
 func uncloseCommands() []command {
@@ -45,6 +46,9 @@ func closeRun(c *call) error {
 	}
 	if sub == "" && (arg == "check" || arg == "preview") {
 		return &usageError{key: "cli.usage.missing_args", usage: closeUsage}
+	}
+	if sub != "" && c.has("counter") {
+		return &usageError{key: "cli.usage.unknown_flag", args: map[string]any{"flag": "--counter"}, usage: closeUsage}
 	}
 	p, err := ledger.ParsePeriod("period", arg)
 	if err != nil {
@@ -160,7 +164,15 @@ func closePreview(c *call, p ledger.Period) error {
 }
 
 func closePeriod(c *call, p ledger.Period) error {
-	res, err := c.book.ClosePeriod(c.ctx, c.user, p, ledger.CloseOptions{Progress: c.progress()})
+	opts := ledger.CloseOptions{Progress: c.progress()}
+	if c.has("counter") {
+		n, err := parseCount("counter")(c.str("counter"))
+		if err != nil {
+			return err
+		}
+		opts.Counter = int64(n)
+	}
+	res, err := c.book.ClosePeriod(c.ctx, c.user, p, opts)
 	if e, ok := errors.AsType[*ledger.Error](err); ok && e.Code == ledger.CodeCloseBlocked {
 		return c.blocked(err, p, res.Findings)
 	}
@@ -179,12 +191,12 @@ func (c *call) closeResult(res ledger.CloseResult, done string) error {
 		first, last = res.Vouchers[0].Number(), res.Vouchers[n-1].Number()
 	}
 	args := map[string]any{"period": string(res.Period), "count": len(res.Vouchers), "first": first, "last": last,
-		"profit": res.Profit.Format()}
+		"profit": res.Profit.Format(), "counter": res.Counter}
 	switch c.format {
 	case "json":
 		var b bytes.Buffer
-		openObject(&b, []col{{key: "period"}, {key: "closed"}, {key: "profit"}},
-			[]any{string(res.Period), res.Closed, res.Profit}, "")
+		openObject(&b, []col{{key: "period"}, {key: "closed"}, {key: "profit"}, {key: "counter"}},
+			[]any{string(res.Period), res.Closed, res.Profit, res.Counter}, "")
 		rows := c.findingRows(res.Findings)
 		writeArray(&b, "findings", len(rows), "", func(i int, pad string) { writeObject(&b, findingCols, rows[i], pad) })
 		writeArray(&b, "vouchers", len(res.Vouchers), "", func(i int, pad string) { writeVoucherJSON(&b, res.Vouchers[i], pad) })

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,6 +192,23 @@ func TestCloseRefusals(t *testing.T) {
 		t.Errorf("preview with a draft: %q", errs)
 	}
 	s.ok("doc", "audit", draft)
+	// A preview's counter confirms the close only while nothing is written.
+	pre := s.jsonObject("close", "preview", "2025-01")
+	counter, _ := pre["counter"].(float64)
+	if counter == 0 {
+		t.Fatalf("preview without a counter: %v", pre)
+	}
+	if out := s.ok("close", "preview", "2025-01"); !strings.Contains(out, fmt.Sprintf("--counter %d", int64(counter))) {
+		t.Errorf("preview table: %q", out)
+	}
+	s.ok("partner", "add", "--code", "C02", "--name", "新客户", "--customer")
+	if errs := s.fails(1, "close", "2025-01", "--counter", fmt.Sprint(int64(counter))); !strings.Contains(errs, "2025-01") {
+		t.Errorf("a stale preview: %q", errs)
+	}
+	s.fails(2, "close", "check", "2025-01", "--counter", "1")
+	pre = s.jsonObject("close", "preview", "2025-01")
+	s.ok("close", "2025-01", "--counter", fmt.Sprint(int64(pre["counter"].(float64))))
+	s.ok("unclose", "2025-01", "--reason", "counter test")
 	// A clerk may neither check nor close.
 	s.ok("user", "add", "clerk1", "--role", "clerk", "--no-password")
 	s.fails(1, "--user", "clerk1", "close", "2025-01")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"shopbooks/assets/i18n"
@@ -223,7 +224,16 @@ func (c *call) writeStatementTable(st report.Statement) error {
 	return err
 }
 
-// writeStatementXLSX is not written yet: the workbook export (issue 6) comes next.
-func (c *call) writeStatementXLSX(report.Statement, string) error {
-	return refuse("report.xlsx.unavailable", nil)
+// writeStatementXLSX writes the statement as a workbook of one sheet (report.XLSX).
+func (c *call) writeStatementXLSX(st report.Statement, path string) error {
+	var b bytes.Buffer
+	if err := report.XLSX(&b, st); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		c.log.Warn("report xlsx", "path", path, "err", err)
+		return refuse("report.xlsx.failed", map[string]any{"path": path})
+	}
+	c.say("report.xlsx.written", map[string]any{"kind": i18n.Key("report.kind." + st.Kind), "path": absPath(path)})
+	return nil
 }

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -94,6 +97,13 @@ func TestReports(t *testing.T) {
 	if strings.Join(csv[0], ",") != "line,code,name,name_en,end,year_start,formula" || len(csv) != 54 || csv[30][4] != "1317.00" {
 		t.Errorf("bs csv: %v", csv[:2])
 	}
+
+	xlsx := filepath.Join(s.dir, "pl.xlsx")
+	s.ok("report", "pl", "--period", "2025-01", "--xlsx", xlsx)
+	if raw, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(raw, []byte("PK")) {
+		t.Errorf("pl.xlsx: %v", err)
+	}
+	s.fails(1, "report", "pl", "--period", "2025-01", "--xlsx", filepath.Join(s.dir, "no", "such", "dir", "pl.xlsx"))
 
 	s.fails(2, "report", "bs")
 	s.fails(2, "report", "nope", "--period", "2025-01")

@@ -1,0 +1,91 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"shopbooks/ledger"
+)
+
+// TestXLSX writes DOMAIN.md §8's closed month as one workbook and reads it back: a sheet
+// per statement, every line's number or code, name and amounts in their cells — amounts as
+// number cells — and the checks below.
+func TestXLSX(t *testing.T) {
+	g := loadGolden(t)
+	b, u := monthBook(t, g)
+	ctx := t.Context()
+	if _, err := b.ClosePeriod(ctx, u, "2025-01", ledger.CloseOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var sts []Statement
+	for _, build := range []func(context.Context, *ledger.Book, *ledger.User, ledger.Period) (Statement, error){
+		BalanceSheet, ProfitStatement, TrialBalance, StockSummary, Aging} {
+		st, err := build(ctx, b, u, "2025-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sts = append(sts, st)
+	}
+	var buf bytes.Buffer
+	if err := XLSX(&buf, sts...); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "资产负债表,利润表,科目余额表,库存收发存汇总表,应收应付账龄分析表" {
+		t.Fatalf("sheets: %s", got)
+	}
+	for i, st := range sts {
+		sh := f.GetSheetList()[i]
+		if v, _ := f.GetCellValue(sh, "A2"); v != "编制单位："+g.Book.Name {
+			t.Errorf("%s A2: %q", sh, v)
+		}
+		for r, l := range st.Lines {
+			row := 4 + r
+			key := l.Code
+			if st.Kind == KindBalanceSheet || st.Kind == KindProfit {
+				key = fmt.Sprint(l.No)
+			}
+			if v, _ := f.GetCellValue(sh, cell(1, row)); v != key {
+				t.Errorf("%s row %d key %q, want %q", sh, row, v, key)
+			}
+			if v, _ := f.GetCellValue(sh, cell(2, row)); strings.TrimSpace(v) != l.Name {
+				t.Errorf("%s row %d name %q, want %q", sh, row, v, l.Name)
+			}
+			for j, c := range st.Columns {
+				at := cell(3+j, row)
+				raw, _ := f.GetCellValue(sh, at, excelize.Options{RawCellValue: true})
+				typ, _ := f.GetCellType(sh, at)
+				want := ""
+				switch {
+				case c.Qty && l.Qtys == nil:
+				case c.Qty:
+					want = l.Qtys[j].String()
+				default:
+					want = l.Cols[j].String()
+				}
+				if raw != want || want != "" && typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+					t.Errorf("%s %s (%s %s): %q (type %v), want %q", sh, at, l.Name, c.Key, raw, typ, want)
+				}
+			}
+		}
+		check := 4 + len(st.Lines) + 2
+		for k, c := range st.Checks {
+			if v, _ := f.GetCellValue(sh, cell(3, check+k)); v != c.Detail {
+				t.Errorf("%s check %s: %q, want %q", sh, c.Name, v, c.Detail)
+			}
+		}
+	}
+	// 资产总计 at the end of January.
+	if v, _ := f.GetCellValue("资产负债表", "C33", excelize.Options{RawCellValue: true}); v != "258061.03" {
+		t.Errorf("balance sheet line 30: %q", v)
+	}
+}

@@ -359,7 +359,7 @@ func (v *closeScreen) checksPage() fyne.CanvasObject {
 		rows.Add(container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), ok))
 	}
 	for _, f := range m.findings {
-		code := widget.NewLabelWithStyle(f.Check, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		code := widget.NewLabelWithStyle(f.Check, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		desc := widget.NewLabel(s.t("ui.close.check." + f.Check))
 		desc.Wrapping = fyne.TextWrapWord
 		count := widget.NewLabel(itoa(f.Count))

@@ -521,6 +521,9 @@ func (e *docEditor) refreshAll() {
 	e.stampText.Refresh()
 	e.stampBox.Refresh()
 	switch {
+	case vm.InClosedPeriod():
+		e.banner.SetText(s.t("ui.doc.banner_closed", map[string]any{"period": string(vm.doc.Date.Period())}))
+		e.banner.Show()
 	case vm.doc.Status == ledger.StatusAudited:
 		e.banner.SetText(s.t("ui.doc.banner_audited"))
 		e.banner.Show()

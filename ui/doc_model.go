@@ -372,11 +372,18 @@ func (v *docVM) CanSave() bool     { return v.Editable() }
 func (v *docVM) CanAudit() bool {
 	return v.doc.Status == ledger.StatusDraft && v.ShowAudit() && (v.Saved() || v.Editable())
 }
-func (v *docVM) CanUnaudit() bool { return v.doc.Status == ledger.StatusAudited && v.ShowUnaudit() }
-func (v *docVM) CanVoid() bool    { return v.Editable() && v.Saved() }
-func (v *docVM) CanDelete() bool  { return v.Editable() && v.Saved() }
-func (v *docVM) CanSource() bool  { return v.Editable() && sourceTypeOf(v.typ) != "" }
-func (v *docVM) CanPrint() bool   { return v.Saved() }
+func (v *docVM) CanUnaudit() bool {
+	return v.doc.Status == ledger.StatusAudited && v.ShowUnaudit() && !v.InClosedPeriod()
+}
+
+// InClosedPeriod tells whether the document's month is closed: it is then read-only.
+func (v *docVM) InClosedPeriod() bool {
+	return v.doc.ID != 0 && v.doc.Date != "" && periodClosed(v.s, v.doc.Date.Period())
+}
+func (v *docVM) CanVoid() bool   { return v.Editable() && v.Saved() }
+func (v *docVM) CanDelete() bool { return v.Editable() && v.Saved() }
+func (v *docVM) CanSource() bool { return v.Editable() && sourceTypeOf(v.typ) != "" }
+func (v *docVM) CanPrint() bool  { return v.Saved() }
 
 // Number is the document's number, or （保存后生成） until saved.
 func (v *docVM) Number() string {

@@ -1,0 +1,270 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"shopbooks/ledger"
+	"shopbooks/ledger/demo"
+)
+
+// The speed targets of issues 4 and 5 on the generated book of package demo (3 years,
+// 2,000 items, about 100,000 document lines a year; SHOPBOOKS_BENCH_YEARS and
+// SHOPBOOKS_BENCH_SCALE make it smaller), cached across runs and copied here once per
+// process; the benchmarks that write take a copy of their own.
+
+var benchOpt = demo.BenchOptions()
+
+var benchSrc = sync.OnceValues(func() (string, error) {
+	return demo.CachedBook(context.Background(), benchOpt, slog.New(slog.DiscardHandler))
+})
+
+var benchCopy = sync.OnceValues(func() (string, error) {
+	src, err := benchSrc()
+	if err != nil {
+		return "", err
+	}
+	dir, err := ledger.RunTempDir("shopbooks-benchbook-*")
+	if err != nil {
+		return "", err
+	}
+	return demo.CopyBook(src, dir)
+})
+
+// lastPeriod is the generated book's last month (closed).
+func lastPeriod() ledger.Period {
+	p := benchOpt.Start
+	for range benchOpt.Months - 1 {
+		p = p.Next()
+	}
+	return p
+}
+
+// openBench opens the generated book: the process's shared copy, or a copy of its own
+// for a benchmark that writes.
+func openBench(b *testing.B, writes bool) (*ledger.Book, *ledger.User) {
+	b.Helper()
+	path, err := benchCopy()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if writes {
+		src, err := benchSrc()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if path, err = demo.CopyBook(src, b.TempDir()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	book, err := ledger.Open(b.Context(), path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { book.Close() })
+	u, err := book.Login(b.Context(), "admin", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return book, u
+}
+
+// timed runs f in b.Loop and reports the median and 95th percentile (ms) and the target.
+func timed(b *testing.B, targetMS float64, f func()) {
+	var times []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		f()
+		times = append(times, time.Since(t))
+	}
+	report(b, times, targetMS)
+}
+
+func report(b *testing.B, times []time.Duration, targetMS float64) {
+	if len(times) == 0 {
+		return
+	}
+	slices.Sort(times)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(times[len(times)/2]), "median-ms")
+	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+	if targetMS > 0 {
+		b.ReportMetric(targetMS, "target-ms")
+	}
+}
+
+// BenchmarkBookOnHand: on-hand of every item at a date in the last year (issue 4:
+// under 50 ms).
+func BenchmarkBookOnHand(b *testing.B) {
+	book, u := openBench(b, false)
+	date := ledger.Date(fmt.Sprintf("%s-06-15", lastPeriod()[:4]))
+	n := 0
+	timed(b, 50, func() {
+		rows, err := book.StockOnHand(b.Context(), u, ledger.OnHandFilter{Date: date})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(rows)
+	})
+	b.ReportMetric(float64(n), "items")
+}
+
+// busiestItem is the item of the book with the most movements in a month.
+func busiestItem(b *testing.B, book *ledger.Book, u *ledger.User, p ledger.Period) string {
+	b.Helper()
+	rows, err := book.StockOnHand(b.Context(), u, ledger.OnHandFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	best, most := "", -1
+	for _, r := range rows[:min(len(rows), 300)] {
+		led, err := book.StockLedger(b.Context(), u, r.Item, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(led) > most {
+			best, most = r.Item, len(led)
+		}
+	}
+	return best
+}
+
+// BenchmarkBookStockLedger: the busiest item's stock ledger for each month of the last
+// year (issue 4: a year under 50 ms).
+func BenchmarkBookStockLedger(b *testing.B) {
+	book, u := openBench(b, false)
+	last := lastPeriod()
+	item := busiestItem(b, book, u, last)
+	n := 0
+	timed(b, 50, func() {
+		n = 0
+		p := last
+		for range 12 {
+			rows, err := book.StockLedger(b.Context(), u, item, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(rows)
+			p = p.Prev()
+		}
+	})
+	b.ReportMetric(float64(n), "rows")
+}
+
+// BenchmarkBookAuditDelivery: auditing a 10-line delivery in the generated book, in
+// the open month after its last (issue 4: under 3 ms median, fsync included).
+func BenchmarkBookAuditDelivery(b *testing.B) {
+	book, u := openBench(b, true)
+	ctx := b.Context()
+	stock, err := book.StockOnHand(ctx, u, ledger.OnHandFilter{Warehouse: "W1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	slices.SortFunc(stock, func(x, y ledger.OnHand) int { return int(y.Qty - x.Qty) })
+	if len(stock) < 10 {
+		b.Fatal("fewer than 10 items in stock")
+	}
+	open := lastPeriod().Next()
+	n := 0
+	var times []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		d := ledger.Doc{Type: ledger.DocDelivery, Date: ledger.Date(fmt.Sprintf("%s-%02d", open, 1+n%28)), Partner: "C001", Warehouse: "W1"}
+		for j := range 10 {
+			d.Lines = append(d.Lines, ledger.DocLine{Item: stock[(n+j)%60].Item, Qty: ledger.Units(1), Price: 9_000_000, UseItemVAT: true})
+		}
+		n++
+		saved, err := book.SaveDoc(ctx, u, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t := time.Now()
+		if err := book.AuditDoc(ctx, u, saved.Number); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+	}
+	report(b, times, 3)
+}
+
+// reopened is a writable copy of the book with its last month un-closed.
+func reopened(b *testing.B) (*ledger.Book, *ledger.User, ledger.Period) {
+	book, u := openBench(b, true)
+	last := lastPeriod()
+	if err := book.UnclosePeriod(b.Context(), u, last, "benchmark"); err != nil {
+		b.Fatal(err)
+	}
+	return book, u, last
+}
+
+// BenchmarkBookCloseCheck: the pre-checks of a full month (issue 5: under 200 ms).
+func BenchmarkBookCloseCheck(b *testing.B) {
+	book, u, p := reopened(b)
+	timed(b, 200, func() {
+		fs, err := book.CheckClose(b.Context(), u, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range fs {
+			if f.Block {
+				b.Fatalf("blocked: %+v", f)
+			}
+		}
+	})
+}
+
+// BenchmarkBookClose: the whole close of a full month: costing, vouchers,
+// carry-forwards, checks (issue 5: under 1 s). Un-closed again outside the timing.
+func BenchmarkBookClose(b *testing.B) {
+	book, u, p := reopened(b)
+	ctx := b.Context()
+	var times []time.Duration
+	vouchers := 0
+	for b.Loop() {
+		t := time.Now()
+		res, err := book.ClosePeriod(ctx, u, p, ledger.CloseOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+		vouchers = len(res.Vouchers)
+		b.StopTimer()
+		if err := book.UnclosePeriod(ctx, u, p, "benchmark"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	report(b, times, 1000)
+	b.ReportMetric(float64(vouchers), "vouchers")
+}
+
+// BenchmarkBookGeneralLedger: the general ledger of cash (every walk-in sale posts to
+// it) for the last year (issue 5: under 50 ms).
+func BenchmarkBookGeneralLedger(b *testing.B) {
+	book, u := openBench(b, false)
+	last := lastPeriod()
+	from := ledger.Period(string(last[:4]) + "-01")
+	timed(b, 50, func() {
+		if _, err := book.GeneralLedger(b.Context(), u, "1001", from, last); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkBookTrialBalance: the trial balance of the last month (no target of its
+// own; the statements build on the same sums).
+func BenchmarkBookTrialBalance(b *testing.B) {
+	book, u := openBench(b, false)
+	last := lastPeriod()
+	timed(b, 0, func() {
+		if _, err := book.TrialBalance(b.Context(), u, last); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -35,7 +35,7 @@ screenshots: deps-test
 
 # Every benchmark of the product, with the targets from the issues.
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	GO=$(GO) scripts/bench.sh
 
 # Each fuzz target for a short while (longer: make fuzz FUZZTIME=5m).
 FUZZTIME ?= 15s

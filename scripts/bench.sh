@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Every benchmark of the product on the generated book (package ledger/demo), with the
+# targets from the issues: prints a table (figure, target, measured, pass/missed) and
+# writes it to BENCH.md. A figure without a target is shown as measured only; a figure
+# over its target is "missed", with the measured value; a package whose benchmarks
+# fail or time out is listed as missed too. Exit status 1 when anything was missed.
+#
+#   BENCH_TIMEOUT=90m        go test's timeout (the first run generates the book)
+#   BENCH_FILTER=.           which benchmarks (go test -bench)
+#   SHOPBOOKS_BENCH_YEARS=3  the generated book's size (SHOPBOOKS_BENCH_SCALE=1)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+TIMEOUT=${BENCH_TIMEOUT:-90m}
+FILTER=${BENCH_FILTER:-.}
+OUT=BENCH.md
+RAW=$(mktemp)
+trap 'rm -f "$RAW"' EXIT
+
+echo "bench: the generated book (years ${SHOPBOOKS_BENCH_YEARS:-3}, scale ${SHOPBOOKS_BENCH_SCALE:-1}; cached in ${TMPDIR:-/tmp})" >&2
+if ! SHOPBOOKS_BENCH_BUILD=1 $GO test -count=1 -run '^TestBuildBenchBook$' -timeout "$TIMEOUT" ./ledger/demo -v 2>&1 |
+	grep -E 'demo month|TestBuildBenchBook|FAIL|\.book' >&2; then
+	echo "bench: the benchmark book could not be generated" >&2
+fi
+
+echo "bench: go test -run '^\$' -bench '$FILTER' -benchmem ./..." >&2
+$GO test -run '^$' -bench "$FILTER" -benchmem -timeout "$TIMEOUT" ./... 2>&1 | tee "$RAW" >&2
+
+table=$(awk '
+	/^pkg: / { pkg = $2; sub(/^shopbooks\/?/, "", pkg); if (pkg == "") pkg = "shopbooks" }
+	/^Benchmark/ {
+		name = $1; sub(/-[0-9]+$/, "", name)
+		ns = ""; med = ""; tgt = ""; mb = ""
+		for (i = 3; i < NF; i += 2) {
+			if ($(i+1) == "ns/op") ns = $i
+			if ($(i+1) == "median-ms") med = $i
+			if ($(i+1) == "target-ms") tgt = $i
+			if ($(i+1) == "B/op") mb = sprintf("%.1f", $i / 1048576)
+		}
+		ms = (med != "") ? med : sprintf("%.3f", ns / 1e6)
+		how = (med != "") ? "median" : "mean"
+		res = "—"
+		if (tgt != "") { res = (ms + 0 <= tgt + 0) ? "pass" : "missed"; if (res == "missed") missed++ }
+		printf "| %s | %s | %s | %s ms (%s) | %s MB/op | %s |\n", pkg, name, (tgt != "" ? "< " tgt " ms" : "—"), ms, how, mb, res
+	}
+	/^(FAIL|--- FAIL|panic:)/ || /^\*\*\* Test killed/ {
+		if ($1 == "FAIL" && NF >= 2 && $2 ~ /^shopbooks/) { p = $2; sub(/^shopbooks\/?/, "", p); printf "| %s | (benchmarks failed or timed out) | — | — | — | missed |\n", p; missed++ }
+	}
+	END { if (missed > 0) exit 3 }
+' "$RAW")
+status=$?
+
+{
+	echo "# Benchmarks"
+	echo
+	echo "\`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d), $($GO env GOVERSION), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //') × $(nproc 2>/dev/null || echo ?)."
+	echo "The book: package ledger/demo's generated shop, ${SHOPBOOKS_BENCH_YEARS:-3} year(s) at scale ${SHOPBOOKS_BENCH_SCALE:-1} (2,000 items, 3 warehouses, 200 customers, 50 suppliers)."
+	echo "Targets are the issues' (3, 4, 5, 6); \"missed\" shows the measured value against its target; \"—\" has no target."
+	echo
+	echo "| Package | Figure | Target | Measured | Memory | Result |"
+	echo "|---|---|---|---|---|---|"
+	echo "$table"
+} > "$OUT"
+echo >&2
+cat "$OUT"
+[ "$status" -eq 0 ] || { echo; echo "bench: some targets were missed (see above)"; exit 1; }

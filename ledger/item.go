@@ -200,28 +200,57 @@ func itemTaken(ctx context.Context, tx *store.Tx, it Item, id ItemID) error {
 // prices.
 func (b *Book) AddItem(ctx context.Context, by *User, it Item) (Item, error) {
 	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
-		catID, err := checkItem(ctx, tx, &it)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO items(code, name, mnemonic, spec, unit, category_id, barcode, vat_bp,
-			buy_price, sell_price, reorder_qty, ref_cost, other_business, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-			it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy, it.Sell, it.Reorder,
-			it.RefCost, it.OtherBusiness)
-		if isUnique(err) {
-			return itemTaken(ctx, tx, it, 0)
-		}
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := logChange(ctx, tx, by.Name, "item.add", entItem, id, ""); err != nil {
-			return err
-		}
-		it, err = loadItem(ctx, tx, it.Code)
+		var err error
+		it, err = addItem(ctx, tx, by, it)
 		return err
 	})
 	return it, err
+}
+
+// AddItems adds many items in one transaction (an import): all or none. A refusal
+// names the failing item's index in Args["row"] (0-based). Needs PermMasterData.
+func (b *Book) AddItems(ctx context.Context, by *User, items []Item) error {
+	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		for i, it := range items {
+			if _, err := addItem(ctx, tx, by, it); err != nil {
+				return withRow(err, i)
+			}
+		}
+		return nil
+	})
+}
+
+func addItem(ctx context.Context, tx *store.Tx, by *User, it Item) (Item, error) {
+	catID, err := checkItem(ctx, tx, &it)
+	if err != nil {
+		return it, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO items(code, name, mnemonic, spec, unit, category_id, barcode, vat_bp,
+		buy_price, sell_price, reorder_qty, ref_cost, other_business, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+		it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy, it.Sell, it.Reorder,
+		it.RefCost, it.OtherBusiness)
+	if isUnique(err) {
+		return it, itemTaken(ctx, tx, it, 0)
+	}
+	if err != nil {
+		return it, err
+	}
+	id, _ := res.LastInsertId()
+	if err := logChange(ctx, tx, by.Name, "item.add", entItem, id, ""); err != nil {
+		return it, err
+	}
+	return loadItem(ctx, tx, it.Code)
+}
+
+// withRow adds the row of an import to a refusal.
+func withRow(err error, row int) error {
+	if e, ok := err.(*Error); ok {
+		if e.Args == nil {
+			e.Args = map[string]any{}
+		}
+		e.Args["row"] = row
+	}
+	return err
 }
 
 // UpdateItem saves an edited item, found by ID; it.Version must be the version read.

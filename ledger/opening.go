@@ -52,80 +52,84 @@ type OpeningCheck struct {
 // PermChart; refused once the first period is closed.
 func (b *Book) SetOpening(ctx context.Context, by *User, account, partner string, amount, ytdDebit, ytdCredit Money) error {
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		s, err := startOpen(ctx, tx)
-		if err != nil {
-			return err
-		}
-		a, err := loadAccount(ctx, tx, account)
-		if err != nil {
-			return err
-		}
-		switch {
-		case a.Controlled || a.Aux == "item":
-			return refuse(CodeOpeningStock, "account", a.Code)
-		case !a.Leaf:
-			return refuse(CodeAccountNotLeaf, "account", a.Code)
-		case !a.Active:
-			return refuse(CodeAccountInactive, "account", a.Code)
-		case s.Start.Month() == 1 && (ytdDebit != 0 || ytdCredit != 0):
-			return refuse(CodeOpeningYTD)
-		case a.Category == "P" && amount != 0:
-			return refuse(CodeOpeningPL, "account", a.Code)
-		case ytdDebit < 0:
-			return refuse(CodeNumberNegative, "field", "ytd_debit", "value", ytdDebit.String())
-		case ytdCredit < 0:
-			return refuse(CodeNumberNegative, "field", "ytd_credit", "value", ytdCredit.String())
-		}
-		var pid sql.NullInt64
-		switch {
-		case partner == "" && a.AuxRequired:
-			return refuse(CodeAuxRequired, "account", a.Code, "aux", auxKey(a.Aux))
-		case partner != "" && a.Aux == "":
-			return refuse(CodeAuxNotAllowed, "account", a.Code)
-		case partner != "":
-			p, err := loadPartner(ctx, tx, partner)
-			if err != nil {
-				return err
-			}
-			if a.Aux == "customer" && !p.Customer || a.Aux == "supplier" && !p.Supplier {
-				return refuse(CodeAuxWrongKind, "account", a.Code, "partner", p.Code, "aux", auxKey(a.Aux))
-			}
-			pid = sql.NullInt64{Int64: int64(p.ID), Valid: true}
-		}
-		stored := amount
-		if a.Side == "C" {
-			stored = -amount
-		}
-		var id int64
-		err = tx.QueryRowContext(ctx, "SELECT id FROM opening_balances WHERE account = ? AND ifnull(partner_id, 0) = ifnull(?, 0)",
-			a.Code, pid).Scan(&id)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if stored == 0 && ytdDebit == 0 && ytdCredit == 0 {
-				return nil
-			}
-			res, err := tx.ExecContext(ctx, "INSERT INTO opening_balances(account, partner_id, amount, ytd_debit, ytd_credit) VALUES (?, ?, ?, ?, ?)",
-				a.Code, pid, stored, ytdDebit, ytdCredit)
-			if err != nil {
-				return err
-			}
-			id, _ = res.LastInsertId()
-			return logChange(ctx, tx, by.Name, "opening.set", entOpening, id, "")
-		case err != nil:
-			return err
-		case stored == 0 && ytdDebit == 0 && ytdCredit == 0:
-			return deleteRow(ctx, tx, by, "opening.set", entOpening, id)
-		}
-		before, err := rowImage(ctx, tx, entOpening, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE opening_balances SET amount = ?, ytd_debit = ?, ytd_credit = ? WHERE id = ?",
-			stored, ytdDebit, ytdCredit, id); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, by.Name, "opening.set", entOpening, id, before)
+		return setOpening(ctx, tx, by, account, partner, amount, ytdDebit, ytdCredit)
 	})
+}
+
+func setOpening(ctx context.Context, tx *store.Tx, by *User, account, partner string, amount, ytdDebit, ytdCredit Money) error {
+	s, err := startOpen(ctx, tx)
+	if err != nil {
+		return err
+	}
+	a, err := loadAccount(ctx, tx, account)
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.Controlled || a.Aux == "item":
+		return refuse(CodeOpeningStock, "account", a.Code)
+	case !a.Leaf:
+		return refuse(CodeAccountNotLeaf, "account", a.Code)
+	case !a.Active:
+		return refuse(CodeAccountInactive, "account", a.Code)
+	case s.Start.Month() == 1 && (ytdDebit != 0 || ytdCredit != 0):
+		return refuse(CodeOpeningYTD)
+	case a.Category == "P" && amount != 0:
+		return refuse(CodeOpeningPL, "account", a.Code)
+	case ytdDebit < 0:
+		return refuse(CodeNumberNegative, "field", "ytd_debit", "value", ytdDebit.String())
+	case ytdCredit < 0:
+		return refuse(CodeNumberNegative, "field", "ytd_credit", "value", ytdCredit.String())
+	}
+	var pid sql.NullInt64
+	switch {
+	case partner == "" && a.AuxRequired:
+		return refuse(CodeAuxRequired, "account", a.Code, "aux", auxKey(a.Aux))
+	case partner != "" && a.Aux == "":
+		return refuse(CodeAuxNotAllowed, "account", a.Code)
+	case partner != "":
+		p, err := loadPartner(ctx, tx, partner)
+		if err != nil {
+			return err
+		}
+		if a.Aux == "customer" && !p.Customer || a.Aux == "supplier" && !p.Supplier {
+			return refuse(CodeAuxWrongKind, "account", a.Code, "partner", p.Code, "aux", auxKey(a.Aux))
+		}
+		pid = sql.NullInt64{Int64: int64(p.ID), Valid: true}
+	}
+	stored := amount
+	if a.Side == "C" {
+		stored = -amount
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, "SELECT id FROM opening_balances WHERE account = ? AND ifnull(partner_id, 0) = ifnull(?, 0)",
+		a.Code, pid).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if stored == 0 && ytdDebit == 0 && ytdCredit == 0 {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, "INSERT INTO opening_balances(account, partner_id, amount, ytd_debit, ytd_credit) VALUES (?, ?, ?, ?, ?)",
+			a.Code, pid, stored, ytdDebit, ytdCredit)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		return logChange(ctx, tx, by.Name, "opening.set", entOpening, id, "")
+	case err != nil:
+		return err
+	case stored == 0 && ytdDebit == 0 && ytdCredit == 0:
+		return deleteRow(ctx, tx, by, "opening.set", entOpening, id)
+	}
+	before, err := rowImage(ctx, tx, entOpening, id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE opening_balances SET amount = ?, ytd_debit = ?, ytd_credit = ? WHERE id = ?",
+		stored, ytdDebit, ytdCredit, id); err != nil {
+		return err
+	}
+	return logChange(ctx, tx, by.Name, "opening.set", entOpening, id, before)
 }
 
 func auxKey(aux string) string { return "field.aux_" + aux }
@@ -159,38 +163,42 @@ func (b *Book) SetOpeningStock(ctx context.Context, by *User, item, warehouse st
 		return refuse(CodeRequired, "field", "qty")
 	}
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		st, err := startOpen(ctx, tx)
-		if err != nil {
-			return err
-		}
-		it, err := loadItem(ctx, tx, item)
-		if err != nil {
-			return err
-		}
-		w, err := loadWarehouse(ctx, tx, warehouse)
-		if err != nil {
-			return err
-		}
-		var id int64
-		var was Qty
-		err = tx.QueryRowContext(ctx, "SELECT id, qty FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", it.ID, w.ID).Scan(&id, &was)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err := writeOpeningStock(ctx, tx, by, id, int64(it.ID), int64(w.ID), qty, amount); err != nil {
-			return err
-		}
-		// Then what depends on it: on-hand, negative stock, the item's costs.
-		if err := addOnHand(ctx, tx, int64(it.ID), int64(w.ID), qty-was); err != nil {
-			return err
-		}
-		if qty < was && !st.AllowNegative {
-			if err := checkNegative(ctx, tx, int64(it.ID), int64(w.ID), st.Start.FirstDay()); err != nil {
-				return err
-			}
-		}
-		return recost(ctx, tx, st, map[int64]bool{int64(it.ID): true})
+		return setOpeningStock(ctx, tx, by, item, warehouse, qty, amount)
 	})
+}
+
+func setOpeningStock(ctx context.Context, tx *store.Tx, by *User, item, warehouse string, qty Qty, amount Money) error {
+	st, err := startOpen(ctx, tx)
+	if err != nil {
+		return err
+	}
+	it, err := loadItem(ctx, tx, item)
+	if err != nil {
+		return err
+	}
+	w, err := loadWarehouse(ctx, tx, warehouse)
+	if err != nil {
+		return err
+	}
+	var id int64
+	var was Qty
+	err = tx.QueryRowContext(ctx, "SELECT id, qty FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", it.ID, w.ID).Scan(&id, &was)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err := writeOpeningStock(ctx, tx, by, id, int64(it.ID), int64(w.ID), qty, amount); err != nil {
+		return err
+	}
+	// Then what depends on it: on-hand, negative stock, the item's costs.
+	if err := addOnHand(ctx, tx, int64(it.ID), int64(w.ID), qty-was); err != nil {
+		return err
+	}
+	if qty < was && !st.AllowNegative {
+		if err := checkNegative(ctx, tx, int64(it.ID), int64(w.ID), st.Start.FirstDay()); err != nil {
+			return err
+		}
+	}
+	return recost(ctx, tx, st, map[int64]bool{int64(it.ID): true})
 }
 
 // writeOpeningStock inserts, updates or (quantity 0) deletes the opening stock row id
@@ -306,4 +314,33 @@ func openingCheck(ctx context.Context, tx *store.Tx) (OpeningCheck, error) {
 		return nil
 	}()
 	return c, err
+}
+
+// SetOpenings sets many opening balances and stock lines in one transaction (an import
+// of the opening balances): all or none. Balances are given as SetOpening takes them
+// (Amount on the account's normal side), stock as SetOpeningStock. A refusal names the
+// failing row's index in Args["row"], counting balances first, then stock. Needs
+// PermChart.
+func (b *Book) SetOpenings(ctx context.Context, by *User, bals []OpeningBalance, stock []OpeningStock) error {
+	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
+		for i, o := range bals {
+			if err := setOpening(ctx, tx, by, o.Account, o.Partner, o.Amount, o.YTDDebit, o.YTDCredit); err != nil {
+				return withRow(err, i)
+			}
+		}
+		for i, o := range stock {
+			switch {
+			case o.Qty < 0:
+				return withRow(refuse(CodeNumberNegative, "field", "qty", "value", o.Qty.String()), len(bals)+i)
+			case o.Amount < 0:
+				return withRow(refuse(CodeNumberNegative, "field", "amount", "value", o.Amount.String()), len(bals)+i)
+			case o.Qty == 0 && o.Amount != 0:
+				return withRow(refuse(CodeRequired, "field", "qty"), len(bals)+i)
+			}
+			if err := setOpeningStock(ctx, tx, by, o.Item, o.Warehouse, o.Qty, o.Amount); err != nil {
+				return withRow(err, len(bals)+i)
+			}
+		}
+		return nil
+	})
 }

@@ -142,23 +142,44 @@ func (b *Book) AddPartner(ctx context.Context, by *User, p Partner) (Partner, er
 		return p, err
 	}
 	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO partners(code, name, mnemonic, is_customer, is_supplier, contact, phone,
-			tax_id, address, terms_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Code, p.Name, p.Mnemonic, p.Customer,
-			p.Supplier, p.Contact, p.Phone, p.TaxID, p.Address, p.TermsDays)
-		if isUnique(err) {
-			return refuse(CodeCodeTaken, "field", "code", "value", p.Code)
-		}
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := logChange(ctx, tx, by.Name, "partner.add", entPartner, id, ""); err != nil {
-			return err
-		}
-		p, err = loadPartner(ctx, tx, p.Code)
+		var err error
+		p, err = addPartner(ctx, tx, by, p)
 		return err
 	})
 	return p, err
+}
+
+// AddPartners adds many partners in one transaction (an import): all or none. A
+// refusal names the failing partner's index in Args["row"]. Needs PermMasterData.
+func (b *Book) AddPartners(ctx context.Context, by *User, ps []Partner) error {
+	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		for i, p := range ps {
+			if err := checkPartner(&p); err != nil {
+				return withRow(err, i)
+			}
+			if _, err := addPartner(ctx, tx, by, p); err != nil {
+				return withRow(err, i)
+			}
+		}
+		return nil
+	})
+}
+
+func addPartner(ctx context.Context, tx *store.Tx, by *User, p Partner) (Partner, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO partners(code, name, mnemonic, is_customer, is_supplier, contact, phone,
+		tax_id, address, terms_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Code, p.Name, p.Mnemonic, p.Customer,
+		p.Supplier, p.Contact, p.Phone, p.TaxID, p.Address, p.TermsDays)
+	if isUnique(err) {
+		return p, refuse(CodeCodeTaken, "field", "code", "value", p.Code)
+	}
+	if err != nil {
+		return p, err
+	}
+	id, _ := res.LastInsertId()
+	if err := logChange(ctx, tx, by.Name, "partner.add", entPartner, id, ""); err != nil {
+		return p, err
+	}
+	return loadPartner(ctx, tx, p.Code)
 }
 
 // UpdatePartner saves an edited partner, found by ID, at the version read. The code

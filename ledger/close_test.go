@@ -263,3 +263,34 @@ func TestVerifyFindsVoucherTampering(t *testing.T) {
 		t.Fatalf("a generated voucher changed by SQL: %v %v", err, rep.Failure)
 	}
 }
+
+// TestStockSummaryGolden is DOMAIN.md §8.5, before and after the close, and the month
+// after opens where January closed.
+func TestStockSummaryGolden(t *testing.T) {
+	b, u, _ := closedMonth(t)
+	ctx := t.Context()
+	want := map[string][8]int64{ // open q, open a, in q, in a, out q, out a, close q, close a
+		"A": {300, 600000, 180, 387000, 242, 497965, 238, 489035},
+		"B": {1000, 500000, 600, 329204, 500, 259126, 1100, 570078},
+	}
+	check := func(p Period, w map[string][8]int64) {
+		t.Helper()
+		rows, err := b.StockSummary(ctx, u, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != len(w) {
+			t.Fatalf("%s: %d rows", p, len(rows))
+		}
+		for _, r := range rows {
+			x := w[r.Item]
+			got := [8]int64{int64(r.OpenQty / 10000), int64(r.OpenAmount), int64(r.InQty / 10000), int64(r.InAmount), int64(r.OutQty / 10000),
+				int64(r.OutAmount), int64(r.CloseQty / 10000), int64(r.CloseAmount)}
+			if got != x {
+				t.Errorf("%s %s: %v, want %v", p, r.Item, got, x)
+			}
+		}
+	}
+	check("2025-01", want)
+	check("2025-02", map[string][8]int64{"A": {238, 489035, 0, 0, 0, 0, 238, 489035}, "B": {1100, 570078, 0, 0, 0, 0, 1100, 570078}})
+}

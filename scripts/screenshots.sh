@@ -5,11 +5,17 @@
 # ./screenshots). Fails when the program crashes or an image is blank. A person looks at
 # the PNGs before a GUI change is done: no tofu boxes, no clipped labels. The book has two
 # users, so every screen but "login" opens as admin (--user admin, no password). January's
-# documents are entered through `doc new`; "doc:NUMBER" opens a document in its editor.
+# documents are entered through `doc new`; "doc:NUMBER" opens a document in its editor,
+# "voucher:2025-01/记-0001" a voucher. Then the count is audited and the GUI closes
+# January ("close:run", un-closed through the CLI between the languages), and the screens
+# of $AFTER show the closed month.
 set -euo pipefail
 
 out=${1:-./screenshots}
 screens=${SCREENS:-"home items warehouses partners accounts opening users settings sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
+# before the close (the count still a draft): the voucher entry and the checks, B3 blocking
+screens="$screens ${VOUCHER_SCREENS:-voucher:2025-01/记-0001 close:check}"
+after=${AFTER:-"voucher_list detail_ledger general_ledger close"}
 langs=${LANGS:-"zh-CN en"}
 display=${DISPLAY_NUM:-:99}
 wait_s=${WAIT:-4}
@@ -81,6 +87,8 @@ sb doc new expense --date 2025-01-25 --account 1002 --line 560206:3000 --line 56
 sb doc new collect --date 2025-01-26 --partner C2 --account 1002 --amount 6000 --audit
 sb doc new count --date 2025-01-28 --warehouse W1 --from-stock --line A:138
 SHOPBOOKS_NEW_PASSWORD=pw sb user add 李梅 --role accountant || true
+# the manual voucher of §8.1, entered and audited before the close
+sb --user admin voucher new --date 2025-01-31 --summary 计提折旧 --line 560207:500: --line 1602::500 --audit
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
@@ -88,34 +96,54 @@ sleep 1
 kill -0 "$xvfb_pid" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
 
 fail=0
+# shoot LANG SCREEN: opens the window at the screen, waits, writes the PNG
+shoot() {
+	local lang=$1 screen=$2
+	local name=${screen//[:\/]/_}
+	local png="$out/$name-$lang.png"
+	local locale=en_US.UTF-8
+	[ "$lang" = zh-CN ] && locale=zh_CN.UTF-8
+	local user=(--user admin)
+	[ "$screen" = login ] && user=()
+	local wait=$wait_s
+	[ "$screen" = close:run ] && wait=$((wait_s + 4))
+	DISPLAY=$display LANG=$locale "$bin" --book "$book" --lang "$lang" "${user[@]}" gui --screen "$screen" >"$work/app.log" 2>&1 &
+	app_pid=$!
+	sleep "$wait"
+	if ! kill -0 "$app_pid" 2>/dev/null; then
+		echo "screenshots: the program exited early on $screen ($lang):" >&2
+		cat "$work/app.log" >&2
+		app_pid=""
+		fail=1
+		return
+	fi
+	xwd -root -display "$display" | convert xwd:- "PNG:$png"
+	kill "$app_pid" 2>/dev/null || true
+	wait "$app_pid" 2>/dev/null || true
+	app_pid=""
+	sd=$(convert "$png" -format '%[fx:standard_deviation]' info:)
+	if awk -v s="$sd" 'BEGIN { exit !(s > 0.01) }'; then
+		echo "$png"
+	else
+		echo "screenshots: $png is blank (standard deviation $sd)" >&2
+		fail=1
+	fi
+}
 for lang in $langs; do
 	for screen in $screens; do
-		png="$out/${screen//:/_}-$lang.png"
-		locale=en_US.UTF-8
-		[ "$lang" = zh-CN ] && locale=zh_CN.UTF-8
-		user=(--user admin)
-		[ "$screen" = login ] && user=()
-		DISPLAY=$display LANG=$locale "$bin" --book "$book" --lang "$lang" "${user[@]}" gui --screen "$screen" >"$work/app.log" 2>&1 &
-		app_pid=$!
-		sleep "$wait_s"
-		if ! kill -0 "$app_pid" 2>/dev/null; then
-			echo "screenshots: the program exited early on $screen ($lang):" >&2
-			cat "$work/app.log" >&2
-			app_pid=""
-			fail=1
-			continue
-		fi
-		xwd -root -display "$display" | convert xwd:- "PNG:$png"
-		kill "$app_pid" 2>/dev/null || true
-		wait "$app_pid" 2>/dev/null || true
-		app_pid=""
-		sd=$(convert "$png" -format '%[fx:standard_deviation]' info:)
-		if awk -v s="$sd" 'BEGIN { exit !(s > 0.01) }'; then
-			echo "$png"
-		else
-			echo "screenshots: $png is blank (standard deviation $sd)" >&2
-			fail=1
-		fi
+		shoot "$lang" "$screen"
+	done
+done
+# the close: the planted draft audited, then January closed from the window in each
+# language (un-closed through the CLI in between), ending at the wizard's last step
+sb --user admin doc audit PD-202501-0001
+for lang in $langs; do
+	sb --user admin unclose 2025-01 --reason "screenshots: close again in $lang" 2>/dev/null || true
+	shoot "$lang" close:run
+done
+for lang in $langs; do
+	for screen in $after; do
+		shoot "$lang" "$screen"
 	done
 done
 exit $fail

@@ -148,7 +148,11 @@ func (m *closeVM) Preview(ctx context.Context) (ledger.CloseResult, error) {
 // Close closes the period; progress is told each step. Cancelling ctx before the commit
 // leaves the book as it was. It runs off the UI goroutine.
 func (m *closeVM) Close(ctx context.Context, progress func(step string, done, total int)) (ledger.CloseResult, error) {
-	return m.s.book.ClosePeriod(ctx, m.s.user, m.period, ledger.CloseOptions{Progress: progress})
+	opts := ledger.CloseOptions{Progress: progress}
+	if m.preview != nil {
+		opts.Counter = m.preview.Counter // refused (CLOSE_STALE) if the book changed since the preview
+	}
+	return m.s.book.ClosePeriod(ctx, m.s.user, m.period, opts)
 }
 
 // closed records a close's result (on the UI goroutine).
@@ -157,6 +161,9 @@ func (m *closeVM) closed(res ledger.CloseResult, err error) {
 		m.err = err
 		if len(res.Findings) > 0 {
 			m.findings = res.Findings
+		}
+		if ledger.CodeOf(err) == ledger.CodeCloseStale {
+			m.preview, m.step = nil, 3 // the book changed: preview again
 		}
 		return
 	}
@@ -719,4 +726,36 @@ func (v *closeScreen) confirmUnclose(reason string) {
 	d.SetDismissText(s.t("ui.btn.cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Show()
+}
+
+// openClose opens the wizard at a step, for --screen: "close:check" runs the checks,
+// "close:run" goes through checks, preview and close when nothing blocks or warns.
+func (s *session) openClose(step string) {
+	s.open("close")
+	v, ok := s.screens["close"].(*closeScreen)
+	if !ok || v.m.step != 1 {
+		return
+	}
+	v.m.Next()
+	v.show()
+	if step != "run" || !v.m.CanNext() {
+		return
+	}
+	v.m.Next()
+	v.show()
+	m := v.m
+	go func() {
+		res, err := m.Preview(context.Background())
+		fyne.Do(func() {
+			if err != nil {
+				m.err = err
+				v.show()
+				return
+			}
+			m.preview = &res
+			m.Next()
+			v.show()
+			v.run()
+		})
+	}()
 }

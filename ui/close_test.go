@@ -176,9 +176,25 @@ func TestCloseWizard(t *testing.T) {
 		t.Fatalf("a cancelled close left %d vouchers", len(vs))
 	}
 
+	// a write after the preview makes the close stale: back to the preview
+	if _, err := s.book.AddWarehouse(ctx, s.user, ledger.Warehouse{Code: "W9", Name: "临时仓", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Close(ctx, nil)
+	m.closed(res, err)
+	if ledger.CodeOf(err) != ledger.CodeCloseStale || m.step != 3 || m.preview != nil || periodClosed(s, "2025-01") {
+		t.Fatalf("stale preview: %v step %d", err, m.step)
+	}
+	pre, err = m.Preview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.preview = &pre
+	m.Next()
+
 	var steps []string
 	var last float64
-	res, err := m.Close(ctx, func(step string, done, total int) {
+	res, err = m.Close(ctx, func(step string, done, total int) {
 		if len(steps) == 0 || steps[len(steps)-1] != step {
 			steps = append(steps, step)
 		}

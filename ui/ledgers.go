@@ -117,12 +117,12 @@ func (m *acctLedgerVM) Columns() []docCol {
 	if m.general {
 		return []docCol{{"date", "field.period", 100, false, false}, {"summary", "ui.voucher.col.summary", 200, false, false},
 			{"debit", "ui.voucher.col.debit", 130, false, true}, {"credit", "ui.voucher.col.credit", 130, false, true},
-			{"dir", "ui.ledger.col.dir", 50, false, false}, {"balance", "ui.ledger.col.balance", 140, false, true}}
+			{"dir", "ui.ledger.col.dir", 60, false, false}, {"balance", "ui.ledger.col.balance", 140, false, true}}
 	}
 	return []docCol{{"date", "ui.doc.field.date", 100, false, false}, {"voucher", "ui.ledger.col.voucher", 90, false, false},
 		{"summary", "ui.voucher.col.summary", 330, false, false},
 		{"debit", "ui.voucher.col.debit", 120, false, true}, {"credit", "ui.voucher.col.credit", 120, false, true},
-		{"dir", "ui.ledger.col.dir", 50, false, false}, {"balance", "ui.ledger.col.balance", 130, false, true}}
+		{"dir", "ui.ledger.col.dir", 60, false, false}, {"balance", "ui.ledger.col.balance", 130, false, true}}
 }
 
 func (m *acctLedgerVM) Len() int { return len(m.rows) }

@@ -251,6 +251,10 @@ func (s *session) open(id string) {
 		s.openVoucher(ref)
 		return
 	}
+	if step, ok := strings.CutPrefix(id, "close:"); ok {
+		s.openClose(step)
+		return
+	}
 	if a, ok := areas[id]; ok && len(a.children) > 0 {
 		if kids := visibleChildren(s.user, id); len(kids) > 0 {
 			id = kids[0]

@@ -423,9 +423,6 @@ func (g *vGrid) update(id widget.TableCellID, c *vCell) {
 	if col.right && len(text) > 0 && text[0] == '-' {
 		c.label.Importance = widget.DangerImportance
 	}
-	if col.id == "name" {
-		c.label.Importance = widget.LowImportance
-	}
 	c.label.SetText(text)
 	c.label.Show()
 }

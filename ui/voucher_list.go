@@ -79,7 +79,7 @@ func (m *voucherListVM) Len() int                 { return len(m.view) }
 func (m *voucherListVM) Row(i int) ledger.Voucher { return m.all[m.view[i]] }
 
 var voucherListCols = []docCol{{"number", "ui.voucher.col.number", 90, false, false},
-	{"date", "ui.doc.field.date", 100, false, false}, {"summary", "ui.voucher.col.summary", 330, false, false},
+	{"date", "ui.doc.field.date", 116, false, false}, {"summary", "ui.voucher.col.summary", 320, false, false},
 	{"debit", "ui.voucher.col.amount", 120, false, true}, {"status", "ui.col.status", 80, false, false},
 	{"maker", "ui.doc.col.maker", 80, false, false}, {"source", "ui.voucher.col.source", 150, false, false}}
 

@@ -10,10 +10,10 @@ import (
 
 // voucherCols are the voucher grid's columns (UI.md §3.6): 摘要, 科目 (code, looked up),
 // its name, the partner the account needs, 借方, 贷方.
-var voucherCols = []docCol{{"summary", "ui.voucher.col.summary", 170, true, false},
-	{"account", "ui.voucher.col.account", 100, true, false}, {"name", "ui.voucher.col.account_name", 180, false, false},
-	{"aux", "ui.voucher.col.aux", 130, true, false},
-	{"debit", "ui.voucher.col.debit", 120, true, true}, {"credit", "ui.voucher.col.credit", 120, true, true}}
+var voucherCols = []docCol{{"summary", "ui.voucher.col.summary", 220, true, false},
+	{"account", "ui.voucher.col.account", 100, true, false}, {"name", "ui.voucher.col.account_name", 220, false, false},
+	{"aux", "ui.voucher.col.aux", 140, true, false},
+	{"debit", "ui.voucher.col.debit", 130, true, true}, {"credit", "ui.voucher.col.credit", 130, true, true}}
 
 // vLine is a voucher line as typed.
 type vLine struct {

@@ -216,3 +216,23 @@ func TestVoucherMatchAccounts(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// TestVoucherColumnsFit: the column titles of the voucher grid, the list and the ledgers
+// fit their widths in both languages.
+func TestVoucherColumnsFit(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(newTheme())
+	s := &session{}
+	for _, l := range i18n.Langs {
+		s.cat, s.lang = i18n.For(l), l
+		general := (&acctLedgerVM{s: s, general: true}).Columns()
+		detail := (&acctLedgerVM{s: s}).Columns()
+		for _, cols := range [][]docCol{voucherCols, voucherListCols, general, detail} {
+			for _, c := range cols {
+				w := fyne.MeasureText(s.t(c.title), 14, fyne.TextStyle{}).Width + 16
+				if w > c.width {
+					t.Errorf("%s: column %q needs %.0f, has %.0f", l, s.t(c.title), w, c.width)
+				}
+			}
+		}
+	}
+}

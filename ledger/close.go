@@ -679,6 +679,9 @@ func (g *generator) yearEnd() error {
 // reason is required and recorded with the deleted vouchers' content hashes. Needs
 // PermUnclose.
 func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reason string) error {
+	if err := b.require(by, PermUnclose); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return refuse(CodeUncloseReason, "field", "reason")

@@ -77,3 +77,27 @@ func TestVoucherAndClosePermissions(t *testing.T) {
 		t.Errorf("accountant with the un-close grant: %v", err)
 	}
 }
+
+// TestSaveAndAuditVoucher: one transaction; refused whole under separation of duties.
+func TestSaveAndAuditVoucher(t *testing.T) {
+	b, u := shopWithStock(t)
+	ctx := t.Context()
+	v := Voucher{Date: "2025-01-31", Summary: "计提折旧", Lines: []VoucherLine{
+		{Account: "560207", Side: "D", Amount: 100}, {Account: "1602", Side: "C", Amount: 100}}}
+	got, err := b.SaveAndAuditVoucher(ctx, u, v)
+	if err != nil || !got.Audited || got.No != 1 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	s, _ := b.Settings(ctx)
+	s.Separation = true
+	if err := b.UpdateSettings(ctx, u, s); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpBook(t, b)
+	if _, err := b.SaveAndAuditVoucher(ctx, u, v); CodeOf(err) != CodeDocSeparation {
+		t.Fatalf("with separation of duties: %v", err)
+	}
+	if dumpBook(t, b) != before {
+		t.Fatal("a refused save-and-audit wrote the voucher")
+	}
+}

@@ -322,74 +322,79 @@ func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
 func (b *Book) SaveVoucher(ctx context.Context, by *User, v Voucher) (Voucher, error) {
 	var out Voucher
 	err := b.write(ctx, by, PermVoucher, func(tx *store.Tx) error {
-		s, err := loadSettings(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := periodOpen(ctx, tx, s, v.Date); err != nil {
-			return err
-		}
-		v.Period = v.Date.Period()
-		v.Summary = strings.TrimSpace(v.Summary)
-		for i := range v.Lines {
-			v.Lines[i].Side = strings.ToUpper(v.Lines[i].Side)
-			if v.Lines[i].Summary == "" {
-				v.Lines[i].Summary = v.Summary
-			}
-		}
-		lines, err := checkVoucherLines(ctx, tx, v.Lines, true)
-		if err != nil {
-			return err
-		}
-		if err := ensurePeriod(ctx, tx, by, v.Period); err != nil {
-			return err
-		}
-		v.Source, v.Audited, v.PLClose = SourceManual, false, false
-		if v.ID == 0 {
-			v.No = 0
-			if err := insertVoucher(ctx, tx, by.Name, &v, lines, sql.NullInt64{}); err != nil {
-				return err
-			}
-			if err := logVoucher(ctx, tx, by.Name, "voucher.create", v.ID, ""); err != nil {
-				return err
-			}
-		} else {
-			cur, err := voucherByID(ctx, tx, v.ID)
-			if err != nil {
-				return err
-			}
-			switch {
-			case cur.Source != SourceManual:
-				return refuse(CodeVoucherGenerated, "number", cur.Ref())
-			case cur.Audited:
-				return refuse(CodeVoucherAudited, "number", cur.Ref())
-			case v.Version != 0 && v.Version != cur.Version:
-				return refuse(CodeStale, "what", "voucher", "value", cur.Ref())
-			case cur.Period != v.Period:
-				return refuse(CodeDocMonth, "number", cur.Ref())
-			}
-			before, err := voucherImage(ctx, tx, v.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM voucher_lines WHERE voucher_id = ?", v.ID); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "UPDATE vouchers SET date = ?, summary = ?, version = version + 1 WHERE id = ?", v.Date, v.Summary, v.ID); err != nil {
-				return err
-			}
-			v.No = cur.No
-			if err := insertVoucherLines(ctx, tx, &v, lines); err != nil {
-				return err
-			}
-			if err := logVoucher(ctx, tx, by.Name, "voucher.edit", v.ID, before); err != nil {
-				return err
-			}
-		}
-		out, err = loadVoucher(ctx, tx, v.Period, v.No)
+		var err error
+		out, err = saveVoucher(ctx, tx, by, v)
 		return err
 	})
 	return out, err
+}
+
+func saveVoucher(ctx context.Context, tx *store.Tx, by *User, v Voucher) (Voucher, error) {
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return Voucher{}, err
+	}
+	if err := periodOpen(ctx, tx, s, v.Date); err != nil {
+		return Voucher{}, err
+	}
+	v.Period = v.Date.Period()
+	v.Summary = strings.TrimSpace(v.Summary)
+	for i := range v.Lines {
+		v.Lines[i].Side = strings.ToUpper(v.Lines[i].Side)
+		if v.Lines[i].Summary == "" {
+			v.Lines[i].Summary = v.Summary
+		}
+	}
+	lines, err := checkVoucherLines(ctx, tx, v.Lines, true)
+	if err != nil {
+		return Voucher{}, err
+	}
+	if err := ensurePeriod(ctx, tx, by, v.Period); err != nil {
+		return Voucher{}, err
+	}
+	v.Source, v.Audited, v.PLClose = SourceManual, false, false
+	if v.ID == 0 {
+		v.No = 0
+		if err := insertVoucher(ctx, tx, by.Name, &v, lines, sql.NullInt64{}); err != nil {
+			return Voucher{}, err
+		}
+		if err := logVoucher(ctx, tx, by.Name, "voucher.create", v.ID, ""); err != nil {
+			return Voucher{}, err
+		}
+	} else {
+		cur, err := voucherByID(ctx, tx, v.ID)
+		if err != nil {
+			return Voucher{}, err
+		}
+		switch {
+		case cur.Source != SourceManual:
+			return Voucher{}, refuse(CodeVoucherGenerated, "number", cur.Ref())
+		case cur.Audited:
+			return Voucher{}, refuse(CodeVoucherAudited, "number", cur.Ref())
+		case v.Version != 0 && v.Version != cur.Version:
+			return Voucher{}, refuse(CodeStale, "what", "voucher", "value", cur.Ref())
+		case cur.Period != v.Period:
+			return Voucher{}, refuse(CodeDocMonth, "number", cur.Ref())
+		}
+		before, err := voucherImage(ctx, tx, v.ID)
+		if err != nil {
+			return Voucher{}, err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM voucher_lines WHERE voucher_id = ?", v.ID); err != nil {
+			return Voucher{}, err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE vouchers SET date = ?, summary = ?, version = version + 1 WHERE id = ?", v.Date, v.Summary, v.ID); err != nil {
+			return Voucher{}, err
+		}
+		v.No = cur.No
+		if err := insertVoucherLines(ctx, tx, &v, lines); err != nil {
+			return Voucher{}, err
+		}
+		if err := logVoucher(ctx, tx, by.Name, "voucher.edit", v.ID, before); err != nil {
+			return Voucher{}, err
+		}
+	}
+	return loadVoucher(ctx, tx, v.Period, v.No)
 }
 
 func voucherByID(ctx context.Context, tx *store.Tx, id int64) (Voucher, error) {
@@ -420,46 +425,50 @@ func (b *Book) AuditVoucher(ctx context.Context, by *User, ref string, audit boo
 		return err
 	}
 	return b.write(ctx, by, PermVoucher, func(tx *store.Tx) error {
-		s, err := loadSettings(ctx, tx)
-		if err != nil {
-			return err
-		}
-		v, err := loadVoucher(ctx, tx, p, no)
-		if err != nil {
-			return err
-		}
-		if err := periodOpen(ctx, tx, s, v.Date); err != nil {
-			return err
-		}
-		switch {
-		case v.Source != SourceManual:
-			return refuse(CodeVoucherGenerated, "number", v.Ref())
-		case audit && v.Audited:
-			return refuse(CodeVoucherAudited, "number", v.Ref())
-		case !audit && !v.Audited:
-			return refuse(CodeVoucherNotAudited, "number", v.Ref())
-		case audit && s.Separation && strings.EqualFold(v.Maker, by.Name):
-			return refuse(CodeDocSeparation, "number", v.Ref())
-		}
-		before, err := voucherImage(ctx, tx, v.ID)
-		if err != nil {
-			return err
-		}
-		if audit {
-			_, err = tx.ExecContext(ctx, "UPDATE vouchers SET status = 'audited', auditor = ?, audited_at = ?, version = version + 1 WHERE id = ?",
-				by.Name, tx.Now.Format(time.RFC3339), v.ID)
-		} else {
-			_, err = tx.ExecContext(ctx, "UPDATE vouchers SET status = 'unaudited', auditor = NULL, audited_at = NULL, version = version + 1 WHERE id = ?", v.ID)
-		}
-		if err != nil {
-			return err
-		}
-		action := "voucher.audit"
-		if !audit {
-			action = "voucher.unaudit"
-		}
-		return logVoucher(ctx, tx, by.Name, action, v.ID, before)
+		return auditVoucher(ctx, tx, by, p, no, audit)
 	})
+}
+
+func auditVoucher(ctx context.Context, tx *store.Tx, by *User, p Period, no int, audit bool) error {
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	v, err := loadVoucher(ctx, tx, p, no)
+	if err != nil {
+		return err
+	}
+	if err := periodOpen(ctx, tx, s, v.Date); err != nil {
+		return err
+	}
+	switch {
+	case v.Source != SourceManual:
+		return refuse(CodeVoucherGenerated, "number", v.Ref())
+	case audit && v.Audited:
+		return refuse(CodeVoucherAudited, "number", v.Ref())
+	case !audit && !v.Audited:
+		return refuse(CodeVoucherNotAudited, "number", v.Ref())
+	case audit && s.Separation && strings.EqualFold(v.Maker, by.Name):
+		return refuse(CodeDocSeparation, "number", v.Ref())
+	}
+	before, err := voucherImage(ctx, tx, v.ID)
+	if err != nil {
+		return err
+	}
+	if audit {
+		_, err = tx.ExecContext(ctx, "UPDATE vouchers SET status = 'audited', auditor = ?, audited_at = ?, version = version + 1 WHERE id = ?",
+			by.Name, tx.Now.Format(time.RFC3339), v.ID)
+	} else {
+		_, err = tx.ExecContext(ctx, "UPDATE vouchers SET status = 'unaudited', auditor = NULL, audited_at = NULL, version = version + 1 WHERE id = ?", v.ID)
+	}
+	if err != nil {
+		return err
+	}
+	action := "voucher.audit"
+	if !audit {
+		action = "voucher.unaudit"
+	}
+	return logVoucher(ctx, tx, by.Name, action, v.ID, before)
 }
 
 // DeleteVoucher deletes an unaudited manual voucher. Its number leaves a gap that blocks
@@ -537,4 +546,28 @@ func (b *Book) RenumberVouchers(ctx context.Context, by *User, period Period) er
 		}
 		return logEvent(ctx, tx, by.Name, "voucher.renumber", entPeriod, string(period), "")
 	})
+}
+
+// SaveAndAuditVoucher saves a new manual voucher and audits it in one transaction: the
+// CLI's `voucher new --audit`. Nothing is written when the audit is refused (separation
+// of duties). Needs PermVoucher.
+func (b *Book) SaveAndAuditVoucher(ctx context.Context, by *User, v Voucher) (Voucher, error) {
+	var out Voucher
+	err := b.write(ctx, by, PermVoucher, func(tx *store.Tx) error {
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if s.Separation {
+			return refuse(CodeDocSeparation, "number", "")
+		}
+		if out, err = saveVoucher(ctx, tx, by, v); err != nil {
+			return err
+		}
+		return auditVoucher(ctx, tx, by, out.Period, out.No, true)
+	})
+	if err != nil {
+		return Voucher{}, err
+	}
+	return b.Voucher(ctx, by, out.Ref())
 }

@@ -69,11 +69,11 @@ var areas = map[string]*area{
 	"close": {id: "close", perm: []ledger.Perm{ledger.PermClose}, built: true},
 
 	"reports":       {id: "reports", children: []string{"balance_sheet", "profit", "trial_balance", "stock_summary", "aging", "gross_margin"}},
-	"balance_sheet": {id: "balance_sheet", perm: []ledger.Perm{ledger.PermViewLedger}},
-	"profit":        {id: "profit", perm: []ledger.Perm{ledger.PermViewLedger}},
-	"trial_balance": {id: "trial_balance", perm: []ledger.Perm{ledger.PermViewLedger}},
-	"stock_summary": {id: "stock_summary", perm: pView},
-	"aging":         {id: "aging", perm: []ledger.Perm{ledger.PermViewCost}},
+	"balance_sheet": {id: "balance_sheet", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
+	"profit":        {id: "profit", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
+	"trial_balance": {id: "trial_balance", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
+	"stock_summary": {id: "stock_summary", perm: pView, built: true},
+	"aging":         {id: "aging", perm: []ledger.Perm{ledger.PermViewCost}, built: true},
 	"gross_margin":  {id: "gross_margin", perm: []ledger.Perm{ledger.PermViewCost}},
 
 	"setup":     {id: "setup", children: []string{"settings", "users", "backup", "audit_log"}},
@@ -166,6 +166,9 @@ func areaScreen(s *session, id string) screen {
 		return newAcctLedger(s, false)
 	case "close":
 		return newCloseScreen(s)
+	}
+	if kind, ok := stmtAreas[id]; ok {
+		return newStatementScreen(s, kind)
 	}
 	return nil
 }

@@ -1,0 +1,1238 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/color"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/assets/i18n"
+	"shopbooks/ledger"
+	"shopbooks/report"
+)
+
+// The statements viewer (UI.md §3.9): a statement of a period from package report, its
+// identity checks, and beside it the explanation of the selected number — the line's
+// formula and the accounts behind it with their balances, an account's detail ledger,
+// and from a ledger line its voucher and document (UI.md §1.4).
+
+// stmtAreas maps the areas of 报表 to the kinds of statement they show.
+var stmtAreas = map[string]string{
+	"balance_sheet": report.KindBalanceSheet,
+	"profit":        report.KindProfit,
+	"trial_balance": report.KindTrialBalance,
+	"stock_summary": report.KindStock,
+	"aging":         report.KindAging,
+}
+
+// buildStatement makes a statement of a kind.
+func buildStatement(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period) (report.Statement, error) {
+	switch kind {
+	case report.KindBalanceSheet:
+		return report.BalanceSheet(ctx, b, u, p)
+	case report.KindProfit:
+		return report.ProfitStatement(ctx, b, u, p)
+	case report.KindTrialBalance:
+		return report.TrialBalance(ctx, b, u, p)
+	case report.KindStock:
+		return report.StockSummary(ctx, b, u, p)
+	case report.KindAging:
+		return report.Aging(ctx, b, u, p)
+	}
+	return report.Statement{}, fmt.Errorf("unknown statement %q", kind)
+}
+
+// defaultPeriod is the period a statement or the home screen opens at: this month when
+// the book has it, else the last closed month, else the first.
+func defaultPeriod(ps []ledger.PeriodState, now time.Time) ledger.Period {
+	if len(ps) == 0 {
+		return ledger.Period(now.Format("2006-01"))
+	}
+	today := ledger.Period(now.Format("2006-01"))
+	var closed ledger.Period
+	for _, p := range ps {
+		if p.Period == today {
+			return today
+		}
+		if p.Closed {
+			closed = p.Period
+		}
+	}
+	if closed != "" {
+		return closed
+	}
+	return ps[0].Period
+}
+
+// explainData is what the explanation reads besides the statement: the chart, the
+// partners' names, the leaf balances at the period's end and at the year's start, and
+// the leaf movements of the month and the year to date without the P&L carry-forward,
+// each with an open period's previewed close, like the statement.
+type explainData struct {
+	accounts map[string]ledger.Account
+	partners map[string]string
+	end, ys  []ledger.AccountBalance
+	month    map[string]ledger.Money // debit − credit per leaf
+	ytd      map[string]ledger.Money
+}
+
+// loadExplain reads the explanation's data for a statement (none for the trial balance
+// and the stock summary, whose lines are accounts and items).
+func loadExplain(ctx context.Context, b *ledger.Book, u *ledger.User, st report.Statement) (*explainData, error) {
+	x := &explainData{accounts: map[string]ledger.Account{}, partners: map[string]string{}}
+	accts, err := b.Accounts(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accts {
+		x.accounts[a.Code] = a
+	}
+	ps, err := b.Partners(ctx, ledger.PartnerFilter{Inactive: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		x.partners[p.Code] = p.Name
+	}
+	if st.Kind == report.KindTrialBalance || st.Kind == report.KindStock {
+		return x, nil
+	}
+	var preview []ledger.Voucher
+	if st.Provisional && st.Previewed {
+		if res, err := b.PreviewClose(ctx, u, st.Period, ledger.CloseOptions{}); err == nil {
+			preview = res.Vouchers
+		}
+	}
+	if x.end, err = b.Balances(ctx, u, st.Period); err != nil {
+		return nil, err
+	}
+	for _, v := range preview {
+		for _, l := range v.Lines {
+			amt := l.Amount
+			if l.Side == "C" {
+				amt = -amt
+			}
+			x.end = append(x.end, ledger.AccountBalance{Account: l.Account, Partner: l.Partner, Item: l.Item, Balance: amt})
+		}
+	}
+	if x.ys, err = b.YearStartBalances(ctx, u, st.Period); err != nil {
+		return nil, err
+	}
+	if st.Kind != report.KindProfit {
+		return x, nil
+	}
+	set, err := b.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	first := ledger.Period(string(st.Period)[:4] + "-01")
+	if set.Start > first && set.Start <= st.Period {
+		first = set.Start
+	}
+	moves := func(from ledger.Period, ytd bool) (map[string]ledger.Money, error) {
+		ms, err := b.Movements(ctx, u, from, st.Period, true, ytd)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]ledger.Money{}
+		for _, m := range ms {
+			out[m.Account] += m.Debit - m.Credit
+		}
+		for _, v := range preview {
+			if v.PLClose {
+				continue
+			}
+			for _, l := range v.Lines {
+				if l.Side == "D" {
+					out[l.Account] += l.Amount
+				} else {
+					out[l.Account] -= l.Amount
+				}
+			}
+		}
+		return out, nil
+	}
+	if x.month, err = moves(st.Period, false); err != nil {
+		return nil, err
+	}
+	if x.ytd, err = moves(first, true); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// explRow is a row of the explanation: another line of the statement, an account, or a
+// partner's part of an account, with its amounts in the statement's columns.
+type explRow struct {
+	kind    string // "line", "account", "partner"
+	line    int
+	account string
+	partner string
+	code    string // shown: "L15", the account's or the partner's code
+	name    string
+	indent  int
+	amounts []ledger.Money
+}
+
+// termRE finds the terms of DOMAIN.md §7's formulas: B(1002), C⁺(2202), ND(5602),
+// C(5xxx), VD, L15, L1+…+L9.
+var termRE = regexp.MustCompile(`(B⁺|C⁺|ND|NC|B|C)\((\d+)x*\)|VD|L(\d+)(?:\+…\+L(\d+))?`)
+
+// mapSum sums the balances of the leaves under code (per partner too when partner is set).
+func sumUnder(bs []ledger.AccountBalance, code string, partner *string) ledger.Money {
+	var s ledger.Money
+	for _, b := range bs {
+		if strings.HasPrefix(b.Account, code) && (partner == nil || b.Partner == *partner) {
+			s += b.Balance
+		}
+	}
+	return s
+}
+
+func plusUnder(bs []ledger.AccountBalance, code string, sign ledger.Money) (ledger.Money, map[string]ledger.Money) {
+	per := map[string]ledger.Money{}
+	for _, b := range bs {
+		if strings.HasPrefix(b.Account, code) {
+			per[b.Partner] += sign * b.Balance
+		}
+	}
+	var s ledger.Money
+	for p, v := range per {
+		if v <= 0 {
+			delete(per, p)
+			continue
+		}
+		s += v
+	}
+	return s, per
+}
+
+func moveUnder(ms map[string]ledger.Money, code string) ledger.Money {
+	var s ledger.Money
+	for a, v := range ms {
+		if strings.HasPrefix(a, code) {
+			s += v
+		}
+	}
+	return s
+}
+
+// explain lists what a line of the balance sheet or the profit statement is made of, in
+// the order of its formula: the lines it adds, and the accounts (with their sub-accounts
+// and, for B⁺ and C⁺, the partners counted) that are not zero.
+func (x *explainData) explain(st report.Statement, l report.Line, lang i18n.Lang) []explRow {
+	var out []explRow
+	seen := map[string]bool{}
+	name := func(code string) string {
+		a := x.accounts[code]
+		if lang == i18n.EN && a.NameEN != "" {
+			return a.NameEN
+		}
+		return a.Name
+	}
+	lineRow := func(no int) {
+		key := "L" + strconv.Itoa(no)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		if ln, ok := st.Line(no); ok {
+			n := ln.Name
+			if lang == i18n.EN && ln.NameEN != "" {
+				n = ln.NameEN
+			}
+			out = append(out, explRow{kind: "line", line: no, code: key, name: n, amounts: slices.Clone(ln.Cols)})
+		}
+	}
+	nonzero := func(a []ledger.Money) bool {
+		return slices.ContainsFunc(a, func(m ledger.Money) bool { return m != 0 })
+	}
+	// leaves adds the sub-accounts of code that carry an amount, when code is a parent
+	leaves := func(code string, amounts func(leaf string) []ledger.Money) {
+		if a, ok := x.accounts[code]; ok && a.Leaf {
+			return
+		}
+		var codes []string
+		for c, a := range x.accounts {
+			if a.Leaf && c != code && strings.HasPrefix(c, code) {
+				codes = append(codes, c)
+			}
+		}
+		sort.Strings(codes)
+		for _, c := range codes {
+			if am := amounts(c); nonzero(am) {
+				out = append(out, explRow{kind: "account", account: c, code: c, name: name(c), indent: 1, amounts: am})
+			}
+		}
+	}
+	acctRow := func(op, code string) {
+		key := op + ":" + code
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		var sign ledger.Money = 1
+		if op == "C" || op == "C⁺" || op == "NC" {
+			sign = -1
+		}
+		var am []ledger.Money
+		var per [2]map[string]ledger.Money
+		switch op {
+		case "B", "C":
+			am = []ledger.Money{sign * sumUnder(x.end, code, nil), sign * sumUnder(x.ys, code, nil)}
+		case "B⁺", "C⁺":
+			e, pe := plusUnder(x.end, code, sign)
+			y, py := plusUnder(x.ys, code, sign)
+			am, per = []ledger.Money{e, y}, [2]map[string]ledger.Money{pe, py}
+		case "ND", "NC":
+			am = []ledger.Money{sign * moveUnder(x.ytd, code), sign * moveUnder(x.month, code)}
+		case "VD":
+			am = []ledger.Money{max(sumUnder(x.end, code, nil), 0), max(sumUnder(x.ys, code, nil), 0)}
+		}
+		if !nonzero(am) {
+			return
+		}
+		n := name(code)
+		if _, ok := x.accounts[code]; !ok && code == "5" {
+			n = "5xxx"
+		}
+		out = append(out, explRow{kind: "account", account: code, code: code, name: n, amounts: am})
+		if op == "B⁺" || op == "C⁺" {
+			var ps []string
+			for p := range per[0] {
+				ps = append(ps, p)
+			}
+			for p := range per[1] {
+				if _, ok := per[0][p]; !ok {
+					ps = append(ps, p)
+				}
+			}
+			sort.Strings(ps)
+			for _, p := range ps {
+				pn := x.partners[p]
+				out = append(out, explRow{kind: "partner", account: code, partner: p, code: p, name: pn, indent: 1,
+					amounts: []ledger.Money{per[0][p], per[1][p]}})
+			}
+			return
+		}
+		if code == "5" {
+			return
+		}
+		leaves(code, func(leaf string) []ledger.Money {
+			switch op {
+			case "ND", "NC":
+				return []ledger.Money{sign * x.ytd[leaf], sign * x.month[leaf]}
+			}
+			return []ledger.Money{sign * sumUnder(x.end, leaf, nil), sign * sumUnder(x.ys, leaf, nil)}
+		})
+	}
+	for _, m := range termRE.FindAllStringSubmatch(l.Formula, -1) {
+		switch {
+		case m[0] == "VD":
+			acctRow("VD", "222101")
+			acctRow("VD", "222102")
+		case m[3] != "":
+			from, _ := strconv.Atoi(m[3])
+			to := from
+			if m[4] != "" {
+				to, _ = strconv.Atoi(m[4])
+			}
+			for n := from; n <= to; n++ {
+				lineRow(n)
+			}
+		default:
+			acctRow(m[1], m[2])
+		}
+	}
+	return out
+}
+
+// stmtVM is the view-model of a statement screen.
+type stmtVM struct {
+	s       *session
+	kind    string
+	periods []ledger.PeriodState
+	period  ledger.Period
+	st      report.Statement
+	x       *explainData
+	loaded  bool
+	err     error
+
+	sel      int // selected line (index in st.Lines), -1 for none
+	expl     []explRow
+	explSel  int
+	acct     explRow            // the account (or partner's account) whose ledger shows; account "" for none
+	ledger   []ledger.DetailRow // its detail ledger over the period
+	item     string             // the item whose stock ledger shows (stock summary)
+	stockLed []ledger.LedgerRow
+	ledSel   int
+	lerr     error
+}
+
+func newStmtVM(s *session, kind string) *stmtVM {
+	m := &stmtVM{s: s, kind: kind, sel: -1, explSel: -1, ledSel: -1}
+	m.periods, _ = s.book.Periods(s.ctx)
+	m.period = defaultPeriod(m.periods, time.Now())
+	return m
+}
+
+// stmtResult is what a load brings back from its goroutine.
+type stmtResult struct {
+	st report.Statement
+	x  *explainData
+}
+
+// loadStmt builds a statement and its explanation's data; it touches no widget and no
+// view-model, so it runs off the UI goroutine.
+func loadStmt(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period) (stmtResult, error) {
+	st, err := buildStatement(ctx, b, u, kind, p)
+	if err != nil {
+		return stmtResult{}, err
+	}
+	x, err := loadExplain(ctx, b, u, st)
+	if err != nil {
+		return stmtResult{}, err
+	}
+	return stmtResult{st: st, x: x}, nil
+}
+
+// Load builds the statement of the chosen period (synchronously; the screen calls
+// loadStmt in a goroutine and apply).
+func (m *stmtVM) Load(ctx context.Context) error {
+	res, err := loadStmt(ctx, m.s.book, m.s.user, m.kind, m.period)
+	m.apply(res, err)
+	return err
+}
+
+func (m *stmtVM) apply(res stmtResult, err error) {
+	m.loaded, m.err = true, err
+	m.sel, m.expl, m.explSel = -1, nil, -1
+	m.clearLedger()
+	if err != nil {
+		m.st, m.x = report.Statement{Kind: m.kind, Period: m.period}, nil
+		return
+	}
+	m.st, m.x = res.st, res.x
+}
+
+func (m *stmtVM) clearLedger() {
+	m.acct, m.ledger, m.item, m.stockLed, m.ledSel, m.lerr = explRow{}, nil, "", nil, -1, nil
+}
+
+// SetPeriod chooses the period (the caller loads).
+func (m *stmtVM) SetPeriod(p ledger.Period) { m.period = p }
+
+// Step moves the period by one month among the book's periods; false at either end.
+func (m *stmtVM) Step(d int) bool {
+	for i, p := range m.periods {
+		if p.Period == m.period {
+			if j := i + d; j >= 0 && j < len(m.periods) {
+				m.period = m.periods[j].Period
+				return true
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// name is a line's name in the window's language.
+func (m *stmtVM) name(l report.Line) string {
+	if m.s.lang == i18n.EN && l.NameEN != "" {
+		return l.NameEN
+	}
+	return l.Name
+}
+
+// Columns are the table's columns: 行次 or 编码, 项目, then the statement's own.
+func (m *stmtVM) Columns() []docCol {
+	var cols []docCol
+	switch m.kind {
+	case report.KindBalanceSheet, report.KindProfit:
+		cols = append(cols, docCol{"no", "report.col.line", 0, false, true})
+	case report.KindTrialBalance:
+		cols = append(cols, docCol{"code", "report.col.account", 0, false, false})
+	case report.KindStock:
+		cols = append(cols, docCol{"code", "report.col.item", 0, false, false})
+	case report.KindAging:
+		cols = append(cols, docCol{"code", "report.col.partner", 0, false, false})
+	}
+	cols = append(cols, docCol{"name", "report.col.name", 0, false, false})
+	for i, c := range m.st.Columns {
+		cols = append(cols, docCol{"c" + strconv.Itoa(i), "report.col." + c.Key, 0, false, true})
+	}
+	return cols
+}
+
+func (m *stmtVM) Len() int { return len(m.st.Lines) }
+
+// Cell is the text of a cell: amounts with thousands separators, zero as blank.
+func (m *stmtVM) Cell(r int, col string) string {
+	if r < 0 || r >= len(m.st.Lines) {
+		return ""
+	}
+	l := m.st.Lines[r]
+	switch col {
+	case "no":
+		if m.kind == report.KindBalanceSheet || m.kind == report.KindProfit {
+			return strconv.Itoa(l.No)
+		}
+		return ""
+	case "code":
+		return l.Code
+	case "name":
+		n := m.name(l)
+		if l.Level > 1 {
+			n = strings.Repeat("  ", l.Level-1) + n
+		}
+		return n
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(col, "c"))
+	if err != nil || i >= len(m.st.Columns) {
+		return ""
+	}
+	if m.st.Columns[i].Qty {
+		if i < len(l.Qtys) && l.Qtys[i] != 0 {
+			return fmtQty(l.Qtys[i])
+		}
+		return ""
+	}
+	if i < len(l.Cols) && l.Cols[i] != 0 {
+		return l.Cols[i].Format()
+	}
+	return ""
+}
+
+// Find returns the index of the line numbered no (行次), -1 if none.
+func (m *stmtVM) Find(no int) int {
+	for i, l := range m.st.Lines {
+		if l.No == no {
+			return i
+		}
+	}
+	return -1
+}
+
+// SelectLine explains a line: a line of the balance sheet or the profit statement by its
+// formula, an account of the trial balance by its detail ledger, an item of the stock
+// summary by its stock ledger, a partner of the aging by its balances.
+func (m *stmtVM) SelectLine(i int) {
+	m.sel, m.expl, m.explSel = i, nil, -1
+	m.clearLedger()
+	if i < 0 || i >= len(m.st.Lines) {
+		m.sel = -1
+		return
+	}
+	l := m.st.Lines[i]
+	switch m.kind {
+	case report.KindBalanceSheet, report.KindProfit:
+		if m.x != nil {
+			m.expl = m.x.explain(m.st, l, m.s.lang)
+		}
+	case report.KindTrialBalance:
+		if l.Code != "" {
+			m.SelectAccount(explRow{kind: "account", account: l.Code, code: l.Code, name: m.name(l)})
+		}
+	case report.KindStock:
+		if l.Code != "" {
+			m.item = l.Code
+			m.stockLed, m.lerr = m.s.book.StockLedger(m.s.ctx, m.s.user, l.Code, m.period)
+		}
+	case report.KindAging:
+		if l.Code != "" && m.x != nil {
+			for _, code := range []string{"1122", "2203", "1123", "2202"} {
+				p := l.Code
+				if b := sumUnder(m.x.end, code, &p); b != 0 {
+					m.expl = append(m.expl, explRow{kind: "partner", account: code, partner: p, code: code,
+						name: m.x.accountName(code, m.s.lang), amounts: []ledger.Money{b}})
+				}
+			}
+		}
+	}
+}
+
+// Line is the selected line.
+func (m *stmtVM) Line() (report.Line, bool) {
+	if m.sel < 0 || m.sel >= len(m.st.Lines) {
+		return report.Line{}, false
+	}
+	return m.st.Lines[m.sel], true
+}
+
+// Explain is the explanation of the selected line.
+func (m *stmtVM) Explain() []explRow { return m.expl }
+
+// SelectExpl acts on a row of the explanation: a line selects that line of the
+// statement (the returned index, else -1), an account or a partner shows its ledger.
+func (m *stmtVM) SelectExpl(i int) int {
+	if i < 0 || i >= len(m.expl) {
+		return -1
+	}
+	r := m.expl[i]
+	if r.kind == "line" {
+		j := m.Find(r.line)
+		m.SelectLine(j)
+		return j
+	}
+	m.explSel = i
+	m.SelectAccount(r)
+	return -1
+}
+
+// SelectAccount shows the detail ledger of an account (a partner's part when the row
+// names one) over the period.
+func (m *stmtVM) SelectAccount(r explRow) {
+	m.acct, m.ledSel = r, -1
+	if r.account == "5" || r.account == "" {
+		m.ledger, m.lerr = nil, nil
+		return
+	}
+	m.ledger, m.lerr = m.s.book.DetailLedger(m.s.ctx, m.s.user, r.account, r.partner, m.period, m.period)
+}
+
+// Ledger lists the detail ledger shown.
+func (m *stmtVM) Ledger() []ledger.DetailRow { return m.ledger }
+
+var stmtLedgerCols = []docCol{{"date", "ui.doc.field.date", 90, false, false}, {"voucher", "ui.stmt.voucher", 140, false, false},
+	{"summary", "ui.stmt.summary", 180, false, false}, {"debit", "ui.stmt.debit", 110, false, true},
+	{"credit", "ui.stmt.credit", 110, false, true}, {"dir", "ui.stmt.dir", 36, false, false},
+	{"balance", "ui.stmt.balance", 120, false, true}}
+
+// LedgerCell is a cell of the ledger pane (the detail ledger, or the stock ledger of the
+// stock summary).
+func (m *stmtVM) LedgerCell(r int, col string) string {
+	if m.item != "" {
+		return (&stockLedgerVM{s: m.s, rows: m.stockLed}).Cell(r, col)
+	}
+	if r < 0 || r >= len(m.ledger) {
+		return ""
+	}
+	x := m.ledger[r]
+	money := func(a ledger.Money) string {
+		if a == 0 && x.Kind == "line" {
+			return ""
+		}
+		return a.Format()
+	}
+	switch col {
+	case "date":
+		return string(x.Date)
+	case "voucher":
+		if _, n, ok := strings.Cut(x.Voucher, "/"); ok {
+			return n
+		}
+		return x.Voucher
+	case "summary":
+		switch x.Kind {
+		case "open":
+			return m.s.t("ui.stmt.opening")
+		case "total":
+			return m.s.t("ui.stmt.month_total")
+		case "ytd":
+			return m.s.t("ui.stmt.ytd_total")
+		}
+		s := x.Summary
+		if x.Partner != "" && m.acct.partner == "" {
+			s += " · " + x.Partner
+		}
+		return s
+	case "debit":
+		if x.Kind == "open" {
+			return ""
+		}
+		return money(x.Debit)
+	case "credit":
+		if x.Kind == "open" {
+			return ""
+		}
+		return money(x.Credit)
+	case "dir":
+		switch {
+		case x.Balance > 0:
+			return m.s.t("ui.stmt.dir_d")
+		case x.Balance < 0:
+			return m.s.t("ui.stmt.dir_c")
+		}
+		return m.s.t("ui.stmt.dir_zero")
+	case "balance":
+		b := x.Balance
+		if b < 0 {
+			b = -b
+		}
+		return b.Format()
+	}
+	return ""
+}
+
+func (m *stmtVM) LedgerLen() int {
+	if m.item != "" {
+		return len(m.stockLed)
+	}
+	return len(m.ledger)
+}
+
+func (m *stmtVM) LedgerCols() []docCol {
+	if m.item != "" {
+		return ledgerCols
+	}
+	return stmtLedgerCols
+}
+
+// LedgerRef is the voucher and the document behind a row of the ledger pane.
+func (m *stmtVM) LedgerRef(r int) (voucher, doc string) {
+	if m.item != "" {
+		if r >= 0 && r < len(m.stockLed) {
+			return "", m.stockLed[r].Number
+		}
+		return "", ""
+	}
+	if r < 0 || r >= len(m.ledger) {
+		return "", ""
+	}
+	return m.ledger[r].Voucher, m.ledger[r].Doc
+}
+
+// Title is the statement's name.
+func (m *stmtVM) Title() string { return m.s.t("report.kind." + m.kind) }
+
+// State says whether the period is closed, or open and previewed.
+func (m *stmtVM) State() string {
+	if !m.loaded || m.err != nil {
+		return ""
+	}
+	if m.st.Provisional {
+		return m.s.t("report.provisional")
+	}
+	return m.s.t("ui.stmt.closed")
+}
+
+// stmtScreen shows a stmtVM.
+type stmtScreen struct {
+	s  *session
+	m  *stmtVM
+	mu sync.Mutex
+	// the load under way: a newer one makes an older one's result stale
+	gen     int
+	loading bool
+	jobs    sync.WaitGroup // the loads under way (tests wait for them)
+
+	body      *fyne.Container
+	table     *widget.Table
+	periodSel *widget.Select
+	state     *widget.Label
+	hint      *widget.Label
+	checks    *fyne.Container
+	errL      *widget.Label
+	exportB   *widget.Button
+
+	explTitle   *widget.Label
+	explFormula *widget.Label
+	explTable   *widget.Table
+	ledTitle    *widget.Label
+	ledTable    *widget.Table
+	voucherB    *widget.Button
+	docB        *widget.Button
+}
+
+func newStatementScreen(s *session, kind string) *stmtScreen {
+	return &stmtScreen{s: s, m: newStmtVM(s, kind)}
+}
+
+func (v *stmtScreen) title() string { return v.m.Title() }
+
+func (v *stmtScreen) build() fyne.CanvasObject {
+	s, m := v.s, v.m
+	title := widget.NewLabelWithStyle(m.Title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var opts []string
+	for _, p := range m.periods {
+		opts = append(opts, string(p.Period))
+	}
+	if !slices.Contains(opts, string(m.period)) {
+		opts = append(opts, string(m.period))
+	}
+	v.periodSel = widget.NewSelect(opts, nil)
+	v.periodSel.SetSelected(string(m.period))
+	v.periodSel.OnChanged = func(p string) {
+		if ledger.Period(p) != m.period {
+			m.SetPeriod(ledger.Period(p))
+			v.reload()
+		}
+	}
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() {
+		if m.Step(-1) {
+			v.periodSel.SetSelected(string(m.period))
+		}
+	})
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+		if m.Step(1) {
+			v.periodSel.SetSelected(string(m.period))
+		}
+	})
+	v.state = widget.NewLabel("")
+	v.hint = widget.NewLabel("")
+	v.hint.Importance = widget.WarningImportance
+	v.hint.Hide()
+	refresh := iconButton(s.t("ui.btn.refresh"), theme.ViewRefreshIcon(), func() {
+		m.periods, _ = s.book.Periods(s.ctx)
+		v.reload()
+	})
+	v.exportB = iconButton(s.t("ui.stmt.export"), theme.DocumentSaveIcon(), v.export)
+	right := container.NewHBox(refresh)
+	if s.user.Can(ledger.PermExport) {
+		right.Add(v.exportB)
+	}
+	top := container.NewBorder(nil, nil, container.NewHBox(title, v.periodSel, prev, next, v.state), right)
+	v.checks = container.NewHBox()
+	v.errL = errorLabel()
+
+	v.table = v.stmtTable()
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row != m.sel {
+			m.SelectLine(id.Row)
+			v.refreshExpl()
+		}
+	}
+	split := container.NewHSplit(v.table, v.explPane())
+	split.Offset = 0.58
+	v.body = container.NewStack(split)
+	head := container.NewVBox(top, container.NewHBox(v.checks, v.hint), v.errL)
+	out := container.NewBorder(head, nil, nil, nil, v.body)
+	if !m.loaded {
+		v.reload()
+	} else {
+		v.refresh()
+	}
+	return out
+}
+
+// stmtTable is the statement: numbers right-aligned in monospace, negatives red, totals
+// bold on a tinted row.
+func (v *stmtScreen) stmtTable() *widget.Table {
+	s, m := v.s, v.m
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return m.Len(), len(m.Columns()) },
+		func() fyne.CanvasObject {
+			bg := canvas.NewRectangle(color.Transparent)
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewStack(bg, l)
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			bg, l := c.Objects[0].(*canvas.Rectangle), c.Objects[1].(*widget.Label)
+			cs := m.Columns()
+			if id.Col >= len(cs) || id.Row >= m.Len() {
+				l.SetText("")
+				return
+			}
+			col := cs[id.Col]
+			txt := m.Cell(id.Row, col.id)
+			bold := m.st.Lines[id.Row].Bold
+			l.Alignment = fyne.TextAlignLeading
+			if col.right {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			// the theme has no bold monospace face: a total's amounts stand out by the tint
+			l.TextStyle = fyne.TextStyle{Monospace: col.right, Bold: bold && !col.right}
+			l.Importance = widget.MediumImportance
+			if col.right && strings.HasPrefix(txt, "-") {
+				l.Importance = widget.DangerImportance
+			}
+			if bold {
+				bg.FillColor = totalTint()
+			} else {
+				bg.FillColor = color.Transparent
+			}
+			bg.Refresh()
+			l.SetText(txt)
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		cs := m.Columns()
+		if id.Col < 0 || id.Col >= len(cs) {
+			l.SetText("")
+			return
+		}
+		l.TextStyle.Bold = true
+		l.SetText(s.t(cs[id.Col].title))
+		l.Alignment = fyne.TextAlignLeading
+		if cs[id.Col].right {
+			l.Alignment = fyne.TextAlignTrailing
+		}
+	}
+	return t
+}
+
+// totalTint is the background of a total line.
+func totalTint() color.Color { return color.NRGBA{R: 0x20, G: 0x60, B: 0xc0, A: 0x18} }
+
+// explPane is the explanation: the selected line and its formula, the accounts behind it,
+// and the selected account's ledger with buttons to its voucher and document.
+func (v *stmtScreen) explPane() fyne.CanvasObject {
+	s, m := v.s, v.m
+	v.explTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.explTitle.Wrapping = fyne.TextWrapWord
+	v.explFormula = widget.NewLabel("")
+	v.explFormula.Wrapping = fyne.TextWrapWord
+	v.explFormula.Selectable = true
+	v.explTable = reportTable(s, m.ExplCols, func() int { return len(m.expl) }, func(r int, col string) string {
+		if r < 0 || r >= len(m.expl) {
+			return ""
+		}
+		x := m.expl[r]
+		switch col {
+		case "code":
+			return strings.Repeat("  ", x.indent) + x.code
+		case "name":
+			return strings.Repeat("  ", x.indent) + x.name
+		}
+		i, _ := strconv.Atoi(strings.TrimPrefix(col, "a"))
+		if i < len(x.amounts) {
+			return x.amounts[i].Format()
+		}
+		return ""
+	})
+	v.explTable.OnSelected = func(id widget.TableCellID) {
+		if id.Row == m.explSel {
+			return
+		}
+		if j := m.SelectExpl(id.Row); j >= 0 {
+			v.table.Select(widget.TableCellID{Row: j, Col: 0})
+			v.table.ScrollTo(widget.TableCellID{Row: j, Col: 0})
+			v.refreshExpl()
+			return
+		}
+		v.refreshLedger()
+	}
+	v.ledTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.ledTable = reportTable(s, m.LedgerCols, m.LedgerLen, m.LedgerCell)
+	v.ledTable.OnSelected = func(id widget.TableCellID) {
+		m.ledSel = id.Row
+		v.refreshButtons()
+	}
+	v.voucherB = iconButton(s.t("ui.stmt.open_voucher"), theme.FileIcon(), func() {
+		if ref, _ := m.LedgerRef(m.ledSel); ref != "" {
+			s.open("voucher:" + ref)
+		}
+	})
+	v.docB = iconButton(s.t("ui.stmt.open_doc"), theme.DocumentIcon(), func() {
+		if _, doc := m.LedgerRef(m.ledSel); doc != "" {
+			s.open("doc:" + doc)
+		}
+	})
+	ledHead := container.NewBorder(nil, nil, nil, container.NewHBox(v.voucherB, v.docB), v.ledTitle)
+	lower := container.NewBorder(ledHead, nil, nil, nil, v.ledTable)
+	upper := container.NewBorder(container.NewVBox(v.explTitle, v.explFormula), nil, nil, nil, v.explTable)
+	split := container.NewVSplit(upper, lower)
+	split.Offset = 0.5
+	return split
+}
+
+// reload builds the statement off the UI goroutine, an activity showing meanwhile (an
+// open period runs the close preview, UI.md §4.5).
+func (v *stmtScreen) reload() {
+	s, m := v.s, v.m
+	v.mu.Lock()
+	v.gen++
+	gen := v.gen
+	v.loading = true
+	v.mu.Unlock()
+	kind, period := m.kind, m.period
+	act := widget.NewActivity()
+	act.Start()
+	wait := container.NewCenter(container.NewVBox(act, widget.NewLabel(s.t("ui.stmt.loading", map[string]any{"period": string(period)}))))
+	if v.body != nil {
+		v.body.Objects = append(v.body.Objects[:1], wait)
+		v.body.Objects[0].Hide()
+		v.body.Refresh()
+	}
+	b, u := s.book, s.user
+	v.jobs.Add(1)
+	go func() {
+		defer v.jobs.Done()
+		res, err := loadStmt(context.Background(), b, u, kind, period)
+		fyne.DoAndWait(func() {
+			act.Stop()
+			v.mu.Lock()
+			stale := gen != v.gen
+			if !stale {
+				m.apply(res, err)
+				v.loading = false
+			}
+			v.mu.Unlock()
+			if stale {
+				return
+			}
+			if v.body != nil {
+				v.body.Objects = v.body.Objects[:1]
+				v.body.Objects[0].Show()
+				v.body.Refresh()
+			}
+			v.refresh()
+		})
+	}()
+}
+
+// refresh shows the view-model: the state, the checks, the table and the explanation.
+func (v *stmtScreen) refresh() {
+	s, m := v.s, v.m
+	if v.table == nil {
+		return
+	}
+	v.state.SetText(m.State())
+	v.state.Importance = widget.MediumImportance
+	if m.st.Provisional {
+		v.state.Importance = widget.WarningImportance
+	}
+	v.state.TextStyle.Bold = m.st.Provisional
+	v.state.Refresh()
+	if m.loaded && m.err == nil && m.st.Provisional && !m.st.Previewed {
+		v.hint.SetText(s.t("ui.stmt.not_previewed"))
+		v.hint.Show()
+	} else {
+		v.hint.Hide()
+	}
+	v.checks.Objects = nil
+	for _, c := range m.st.Checks {
+		icon := theme.ConfirmIcon()
+		if !c.OK {
+			icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+		}
+		l := widget.NewLabel(glyphSafe(s.t("report.check." + c.Name)))
+		// the detail in monospace: its face has ≠, the text faces do not
+		d := widget.NewLabel(formatDetail(c.Detail))
+		d.TextStyle.Monospace = true
+		if !c.OK {
+			l.Importance, d.Importance = widget.DangerImportance, widget.DangerImportance
+		}
+		v.checks.Add(container.NewHBox(l, d, widget.NewIcon(icon)))
+	}
+	v.checks.Refresh()
+	setErrorLabel(v.errL, s.errText(m.err))
+	v.widths()
+	v.table.UnselectAll()
+	v.table.Refresh()
+	v.exportB.Disable()
+	if m.loaded && m.err == nil {
+		v.exportB.Enable()
+	}
+	v.refreshExpl()
+}
+
+// glyphSafe replaces the minus sign U+2212, which neither text face has, by a hyphen.
+func glyphSafe(t string) string { return strings.ReplaceAll(t, "−", "-") }
+
+// amountRE finds the plain amounts of a check's detail ("258061.03 = 258061.03").
+var amountRE = regexp.MustCompile(`-?\d+\.\d{2}\b`)
+
+// formatDetail writes a check's amounts with thousands separators.
+func formatDetail(d string) string {
+	return amountRE.ReplaceAllStringFunc(d, func(x string) string {
+		m, err := ledger.ParseMoney("amount", x)
+		if err != nil {
+			return x
+		}
+		return m.Format()
+	})
+}
+
+// widths sizes the table's columns from their texts in the window's language.
+func (v *stmtScreen) widths() {
+	s, m := v.s, v.m
+	cols := m.Columns()
+	size := theme.TextSize()
+	pad := theme.Padding() * 4
+	for i, c := range cols {
+		w := fyne.MeasureText(s.t(c.title), size, fyne.TextStyle{Bold: true}).Width + pad
+		switch c.id {
+		case "no":
+			w = max(w, 48)
+		case "code":
+			w = max(w, 90)
+		case "name":
+			longest := float32(0)
+			for r := range m.Len() {
+				longest = max(longest, fyne.MeasureText(m.Cell(r, "name"), size, fyne.TextStyle{}).Width)
+			}
+			w = min(max(w, longest+pad), 340)
+		default:
+			widest := fyne.MeasureText("-0,000,000.00", size, fyne.TextStyle{Monospace: true}).Width
+			for r := range m.Len() {
+				widest = max(widest, fyne.MeasureText(m.Cell(r, c.id), size, fyne.TextStyle{Monospace: true}).Width)
+			}
+			w = max(w, widest+pad)
+		}
+		v.table.SetColumnWidth(i, w)
+	}
+}
+
+// refreshExpl shows the selected line's explanation.
+func (v *stmtScreen) refreshExpl() {
+	s, m := v.s, v.m
+	if v.explTitle == nil {
+		return
+	}
+	l, ok := m.Line()
+	switch {
+	case !ok:
+		v.explTitle.SetText(s.t("ui.stmt.pick_line"))
+		v.explFormula.SetText("")
+	default:
+		head := m.name(l)
+		if l.No > 0 && (m.kind == report.KindBalanceSheet || m.kind == report.KindProfit) {
+			head = s.t("ui.stmt.line_no", map[string]any{"no": l.No}) + "  " + head
+		} else if l.Code != "" {
+			head = l.Code + "  " + head
+		}
+		v.explTitle.SetText(head)
+		f := ""
+		if l.Formula != "" {
+			f = s.t("ui.stmt.formula", map[string]any{"formula": glyphSafe(l.Formula)})
+			if len(m.expl) == 0 {
+				f += "\n" + s.t("ui.stmt.all_zero")
+			}
+		}
+		v.explFormula.SetText(f)
+	}
+	setWidths(v.explTable, m.ExplCols())
+	v.explTable.UnselectAll()
+	v.explTable.Refresh()
+	v.refreshLedger()
+}
+
+// ExplCols are the explanation's columns: code, name, the statement's amounts (the
+// balance only for the aging).
+func (m *stmtVM) ExplCols() []docCol {
+	cols := []docCol{{"code", "ui.stmt.code", 90, false, false}, {"name", "ui.stmt.name", 170, false, false}}
+	for i, c := range m.st.Columns {
+		if m.kind == report.KindAging {
+			return append(cols, docCol{"a0", "ui.stmt.balance", 120, false, true})
+		}
+		cols = append(cols, docCol{"a" + strconv.Itoa(i), m.s.t("report.col." + c.Key), 120, false, true})
+	}
+	return cols
+}
+
+func (v *stmtScreen) refreshLedger() {
+	s, m := v.s, v.m
+	switch {
+	case m.item != "":
+		name := m.item
+		if it, err := s.book.Item(s.ctx, m.item); err == nil {
+			name += " " + it.Name
+		}
+		v.ledTitle.SetText(s.t("ui.stmt.stock_ledger", map[string]any{"item": name, "period": string(m.period)}))
+	case m.acct.account != "":
+		what := m.acct.account + " " + m.x.accountName(m.acct.account, s.lang)
+		if m.acct.partner != "" {
+			what += " · " + m.acct.partner + " " + m.x.partners[m.acct.partner]
+		}
+		v.ledTitle.SetText(s.t("ui.stmt.ledger", map[string]any{"account": what, "period": string(m.period)}))
+	default:
+		v.ledTitle.SetText(s.t("ui.stmt.pick_account"))
+	}
+	if m.lerr != nil {
+		v.ledTitle.SetText(s.errText(m.lerr))
+	}
+	setWidths(v.ledTable, m.LedgerCols())
+	v.ledTable.UnselectAll()
+	v.ledTable.Refresh()
+	v.refreshButtons()
+}
+
+func (x *explainData) accountName(code string, lang i18n.Lang) string {
+	if x == nil {
+		return ""
+	}
+	a := x.accounts[code]
+	if lang == i18n.EN && a.NameEN != "" {
+		return a.NameEN
+	}
+	return a.Name
+}
+
+func (v *stmtScreen) refreshButtons() {
+	ref, doc := v.m.LedgerRef(v.m.ledSel)
+	if v.m.ledSel < 0 {
+		ref, doc = "", ""
+	}
+	if ref == "" {
+		v.voucherB.Disable()
+	} else {
+		v.voucherB.Enable()
+	}
+	if doc == "" {
+		v.docB.Disable()
+	} else {
+		v.docB.Enable()
+	}
+	if v.m.item != "" {
+		v.voucherB.Hide()
+	} else {
+		v.voucherB.Show()
+	}
+}
+
+// export writes the shown statement as an Excel workbook to a file the user picks, off
+// the UI goroutine, the progress in the status bar; a failed export leaves no file.
+func (v *stmtScreen) export() {
+	s, m := v.s, v.m
+	if !m.loaded || m.err != nil {
+		return
+	}
+	st := m.st
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.setStatus(s.errText(err))
+			return
+		}
+		if w == nil {
+			return
+		}
+		name := w.URI().Name()
+		s.setStatus(s.t("ui.stmt.exporting", map[string]any{"file": name}))
+		go func() {
+			var buf bytes.Buffer
+			err := report.XLSX(&buf, st)
+			if err == nil {
+				_, err = w.Write(buf.Bytes())
+			}
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				storage.Delete(w.URI())
+			}
+			fyne.Do(func() {
+				if err != nil {
+					s.setStatus(s.t("ui.stmt.export_failed", map[string]any{"file": name}) + " " + s.errText(err))
+					return
+				}
+				s.setStatus(s.t("ui.stmt.exported", map[string]any{"file": name, "time": time.Now().Format("15:04")}))
+			})
+		}()
+	}, s.win)
+	d.SetFileName(fmt.Sprintf("%s-%s.xlsx", s.t("report.kind."+st.Kind), st.Period))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	d.SetConfirmText(s.t("ui.btn.save"))
+	d.SetDismissText(s.t("ui.btn.cancel"))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}

@@ -1,0 +1,384 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/ledger"
+	"shopbooks/report"
+)
+
+// januaryBook is DOMAIN.md §8's month: closeMonthBook's documents with the planted draft
+// count audited and the depreciation voucher entered and audited; closed when close.
+func januaryBook(t *testing.T, close bool) string {
+	t.Helper()
+	path := closeMonthBook(t)
+	ctx := context.Background()
+	b, err := ledger.Open(ctx, path, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	u := admin(t, b)
+	if err := b.AuditDoc(ctx, u, "PD-202501-0001"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := b.SaveVoucher(ctx, u, ledger.Voucher{Date: "2025-01-31", Summary: "计提折旧", Lines: []ledger.VoucherLine{
+		{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AuditVoucher(ctx, u, v.Ref(), true); err != nil {
+		t.Fatal(err)
+	}
+	if close {
+		if res, err := b.ClosePeriod(ctx, u, "2025-01", ledger.CloseOptions{}); err != nil {
+			t.Fatalf("close: %v (%+v)", err, res.Findings)
+		}
+	}
+	return path
+}
+
+func stmtOf(t *testing.T, s *session, id string) *stmtScreen {
+	t.Helper()
+	v, ok := s.screens[id].(*stmtScreen)
+	if !ok {
+		t.Fatalf("%s is not a statement screen: %T", id, s.screens[id])
+	}
+	return v
+}
+
+// settle waits for the loads of the open statements and home screen.
+func settle(s *session) {
+	for _, sc := range s.screens {
+		switch v := sc.(type) {
+		case *stmtScreen:
+			v.jobs.Wait()
+		case *homeVM:
+			if v.view != nil {
+				v.view.jobs.Wait()
+			}
+		}
+	}
+}
+
+func cellOf(m *stmtVM, no int, col string) string {
+	i := m.Find(no)
+	if i < 0 {
+		return "?"
+	}
+	return m.Cell(i, col)
+}
+
+// TestStatementsClosedMonth: the balance sheet and the profit statement of the closed
+// January, the check shown, the drill-down from 货币资金 to 1002's detail ledger.
+func TestStatementsClosedMonth(t *testing.T) {
+	path := januaryBook(t, true)
+	s := newWindow(t, path, "", "", "balance_sheet", "zh-CN")
+	settle(s)
+	ctx := context.Background()
+	v := stmtOf(t, s, "balance_sheet")
+	m := v.m
+	if m.period != "2025-01" {
+		t.Fatalf("opens at %s", m.period)
+	}
+	if err := m.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v.refresh()
+	if m.st.Provisional || m.State() != "已结账" {
+		t.Errorf("state %q, provisional %v", m.State(), m.st.Provisional)
+	}
+	if got := cellOf(m, 30, "c0"); got != "258,061.03" {
+		t.Errorf("line 30 = %s", got)
+	}
+	if got := cellOf(m, 53, "c0"); got != "258,061.03" {
+		t.Errorf("line 53 = %s", got)
+	}
+	if got := cellOf(m, 30, "c1"); got != "264,000.00" {
+		t.Errorf("line 30 year start = %s", got)
+	}
+	if !m.st.OK() {
+		t.Errorf("checks %+v", m.st.Checks)
+	}
+	var checks []string
+	for _, o := range v.checks.Objects {
+		c := o.(*fyne.Container)
+		checks = append(checks, c.Objects[0].(*widget.Label).Text+"  "+c.Objects[1].(*widget.Label).Text)
+	}
+	if len(checks) == 0 || !strings.Contains(checks[0], "资产总计 = 负债和所有者权益总计") || !strings.Contains(checks[0], "258,061.03 = 258,061.03") {
+		t.Errorf("checks shown: %q", checks)
+	}
+	if cols := m.Columns(); s.t(cols[0].title) != "行次" || s.t(cols[1].title) != "项目" || s.t(cols[2].title) != "期末余额" {
+		t.Errorf("columns %+v", cols)
+	}
+
+	// 货币资金 = B(1001)+B(1002)+B(1012): 1001 7,640.00, 1002 197,267.50
+	m.SelectLine(m.Find(1))
+	v.refreshExpl()
+	if !strings.Contains(v.explFormula.Text, "B(1001)+B(1002)+B(1012)") {
+		t.Errorf("formula shown %q", v.explFormula.Text)
+	}
+	ex := m.Explain()
+	got := map[string]string{}
+	for _, r := range ex {
+		got[r.code] = r.amounts[0].Format()
+	}
+	if len(ex) != 2 || got["1001"] != "7,640.00" || got["1002"] != "197,267.50" {
+		t.Fatalf("line 1 explained as %+v", ex)
+	}
+	// 1002's detail ledger: opening 200,000.00, the month's total, 197,267.50 at the end
+	i := 0
+	for j, r := range ex {
+		if r.code == "1002" {
+			i = j
+		}
+	}
+	m.SelectExpl(i)
+	v.refreshLedger()
+	led := m.Ledger()
+	if len(led) < 3 || led[0].Kind != "open" || led[0].Balance != 20000000 {
+		t.Fatalf("1002 ledger %+v (%v)", led, m.lerr)
+	}
+	last := len(led) - 1
+	for last > 0 && led[last].Kind != "total" {
+		last--
+	}
+	if m.LedgerCell(last, "balance") != "197,267.50" || m.LedgerCell(last, "summary") != "本月合计" || m.LedgerCell(last, "dir") != "借" {
+		t.Errorf("1002's month total row: %q %q %q", m.LedgerCell(last, "summary"), m.LedgerCell(last, "dir"), m.LedgerCell(last, "balance"))
+	}
+	if !strings.Contains(v.ledTitle.Text, "1002 银行存款") {
+		t.Errorf("ledger title %q", v.ledTitle.Text)
+	}
+	// a ledger line opens its voucher
+	for r := range led {
+		if led[r].Kind == "line" {
+			m.ledSel = r
+			break
+		}
+	}
+	v.refreshButtons()
+	if v.voucherB.Disabled() {
+		t.Fatal("voucher button disabled on a ledger line")
+	}
+	ref, _ := m.LedgerRef(m.ledSel)
+	test.Tap(v.voucherB)
+	settle(s)
+	if _, ok := s.screens["voucher:"+ref]; !ok {
+		t.Errorf("voucher %s not opened", ref)
+	}
+
+	// a total line explains by the lines it adds: L30 = L15+L29
+	m.SelectLine(m.Find(30))
+	if ex := m.Explain(); len(ex) != 2 || ex[0].code != "L15" || ex[1].code != "L29" || ex[0].amounts[0].Format() != "218,561.03" {
+		t.Errorf("line 30 explained as %+v", ex)
+	} else if j := m.SelectExpl(0); j != m.Find(15) || len(m.Explain()) != 10 {
+		t.Errorf("L15 selected line %d, explained as %d rows", j, len(m.Explain()))
+	}
+	// 应收账款 B⁺(1122)+B⁺(2203): C1's part shown under 1122
+	m.SelectLine(m.Find(4))
+	if ex := m.Explain(); len(ex) < 2 || ex[0].code != "1122" || ex[0].amounts[0].Format() != "3,062.40" || ex[1].kind != "partner" {
+		t.Errorf("line 4 explained as %+v", ex)
+	}
+
+	// the profit statement: 372.87 on line 32 in both columns
+	s.open("profit")
+	settle(s)
+	p := stmtOf(t, s, "profit").m
+	if err := p.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cellOf(p, 32, "c0") != "372.87" || cellOf(p, 32, "c1") != "372.87" || cellOf(p, 1, "c1") != "11,456.28" {
+		t.Errorf("profit: L32 %s %s, L1 %s", cellOf(p, 32, "c0"), cellOf(p, 32, "c1"), cellOf(p, 1, "c1"))
+	}
+	// 管理费用 = ND(5602): 3,500.00 with 房租 and 折旧 under it
+	p.SelectLine(p.Find(14))
+	if ex := p.Explain(); len(ex) != 3 || ex[0].code != "5602" || ex[0].amounts[1].Format() != "3,500.00" ||
+		ex[1].code != "560206" || ex[2].code != "560207" || ex[2].amounts[1].Format() != "500.00" {
+		t.Errorf("line 14 explained as %+v", ex)
+	}
+
+	// the trial balance: an account line opens its ledger
+	s.open("trial_balance")
+	settle(s)
+	tb := stmtOf(t, s, "trial_balance").m
+	if err := tb.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range tb.st.Lines {
+		if l.Code == "1002" {
+			tb.SelectLine(i)
+		}
+	}
+	if len(tb.Ledger()) < 3 || tb.acct.account != "1002" {
+		t.Errorf("trial balance 1002: %d ledger rows", len(tb.Ledger()))
+	}
+}
+
+// TestStatementsOpenMonth: an open month shows the banner 未结账（预览）, its close
+// previewed (the same figures as once closed), built off the UI goroutine.
+func TestStatementsOpenMonth(t *testing.T) {
+	path := januaryBook(t, false)
+	s := newWindow(t, path, "", "", "balance_sheet", "zh-CN")
+	settle(s)
+	v := stmtOf(t, s, "balance_sheet")
+	m := v.m
+	if err := m.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	v.refresh()
+	if !m.st.Provisional || !m.st.Previewed || v.state.Text != "未结账（预览）" || v.hint.Visible() {
+		t.Errorf("provisional %v previewed %v state %q hint %v", m.st.Provisional, m.st.Previewed, v.state.Text, v.hint.Visible())
+	}
+	if cellOf(m, 30, "c0") != "258,061.03" || cellOf(m, 53, "c0") != "258,061.03" {
+		t.Errorf("preview: L30 %s L53 %s", cellOf(m, 30, "c0"), cellOf(m, 53, "c0"))
+	}
+	// 存货 explained with the preview's costing: 1405 10,591.13
+	m.SelectLine(m.Find(9))
+	if ex := m.Explain(); len(ex) != 1 || ex[0].code != "1405" || ex[0].amounts[0].Format() != "10,591.13" {
+		t.Errorf("line 9 explained as %+v", ex)
+	}
+	// the screen's own load, in its goroutine
+	m.loaded = false
+	v.reload()
+	v.jobs.Wait()
+	if !m.loaded || cellOf(m, 30, "c0") != "258,061.03" {
+		t.Errorf("background load: loaded %v, L30 %s", m.loaded, cellOf(m, 30, "c0"))
+	}
+}
+
+// TestStatementsRoles: a viewer sees the statements and every card; a clerk neither the
+// ledger's statements nor a card, but the stock value once granted costs.
+func TestStatementsRoles(t *testing.T) {
+	path := januaryBook(t, true)
+	ctx := context.Background()
+	b, err := ledger.Open(ctx, path, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := admin(t, b)
+	for _, x := range []struct {
+		name string
+		role ledger.Role
+	}{{"王五", ledger.RoleViewer}, {"赵六", ledger.RoleClerk}} {
+		if _, err := b.AddUser(ctx, u, x.name, x.role, "pw123456"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Close()
+
+	s := newWindow(t, path, "王五", "pw123456", "home", "en")
+	settle(s)
+	if !allowed(s.user, "balance_sheet") || !allowed(s.user, "profit") {
+		t.Error("a viewer does not see the statements")
+	}
+	h := s.screens["home"].(*homeVM)
+	if err := h.dash.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.dash.Cards()); n != 5 {
+		t.Errorf("viewer: %d cards", n)
+	}
+	s.open("balance_sheet")
+	settle(s)
+	bs := stmtOf(t, s, "balance_sheet").m
+	if err := bs.Load(ctx); err != nil || cellOf(bs, 30, "c0") != "258,061.03" {
+		t.Errorf("viewer's balance sheet: %v %s", err, cellOf(bs, 30, "c0"))
+	}
+
+	c := newWindow(t, path, "赵六", "pw123456", "home", "zh-CN")
+	settle(c)
+	if allowed(c.user, "balance_sheet") || allowed(c.user, "profit") {
+		t.Error("a clerk sees the ledger's statements")
+	}
+	hc := c.screens["home"].(*homeVM)
+	if err := hc.dash.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(hc.dash.Cards()); n != 0 {
+		t.Errorf("clerk: %d cards %+v", n, hc.dash.Cards())
+	}
+	c.user.CanViewCost = true
+	if err := hc.dash.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cs := hc.dash.Cards(); len(cs) != 1 || cs[0].key != "ui.home.card.stock" || cs[0].value.Format() != "10,591.13" {
+		t.Errorf("clerk with costs: %+v", cs)
+	}
+	if _, err := report.BalanceSheet(ctx, c.book, c.user, "2025-01"); err == nil {
+		t.Error("a clerk got the balance sheet")
+	}
+}
+
+// TestHomeDashboard: the cards of the closed January, the charts' months, the close
+// status, in both languages.
+func TestHomeDashboard(t *testing.T) {
+	path := januaryBook(t, true)
+	for _, lang := range []string{"zh-CN", "en"} {
+		s := newWindow(t, path, "", "", "home", lang)
+		settle(s)
+		h := s.screens["home"].(*homeVM)
+		m := h.dash
+		if m.period != "2025-01" {
+			t.Fatalf("home at %s", m.period)
+		}
+		if err := m.Load(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		h.show()
+		want := map[string]string{"ui.home.card.sales": "11,456.28", "ui.home.card.gross": "3,926.47",
+			"ui.home.card.stock": "10,591.13", "ui.home.card.receivable": "3,062.40", "ui.home.card.profit": "372.87"}
+		for k, w := range want {
+			if c, ok := m.Card(k); !ok || c.value.Format() != w {
+				t.Errorf("%s: card %s = %+v, want %s", lang, k, c, w)
+			}
+		}
+		if c, _ := m.Card("ui.home.card.gross"); c.note != "34.3%" {
+			t.Errorf("margin %q", c.note)
+		}
+		if m.data.provisional {
+			t.Error("closed January shown as provisional")
+		}
+		jan := m.data.months[0]
+		if !jan.closed || jan.sales.Format() != "11,456.28" || jan.stock.Format() != "10,591.13" || m.data.months[2].has {
+			t.Errorf("months: %+v", m.data.months[:3])
+		}
+		if lang == "zh-CN" && h.view.state.Text != "已结账" {
+			t.Errorf("state %q", h.view.state.Text)
+		}
+		// the cards open their reports
+		test.Tap(h.view.content.Objects[0].(*fyne.Container).Objects[4].(*tapArea))
+		settle(s)
+		if _, ok := s.screens["profit"]; !ok {
+			t.Errorf("%s: the profit card did not open the profit statement", lang)
+		}
+	}
+}
+
+// TestChartScale: negative months go below the axis, in red.
+func TestChartScale(t *testing.T) {
+	test.NewTempApp(t)
+	c := newChart([]string{"1", "2", "3"}, false, chartSeries{name: "x", values: []ledger.Money{100000, -25000, 0},
+		ok: []bool{true, true, false}})
+	lo, hi := c.scale()
+	if lo >= 0 || hi < 1000 {
+		t.Errorf("scale %v..%v", lo, hi)
+	}
+	objs := c.draw(fyne.NewSize(400, 200))
+	red := 0
+	for _, o := range objs {
+		if rect, ok := o.(*canvas.Rectangle); ok && rect.FillColor == theme.Color(theme.ColorNameError) {
+			red++
+		}
+	}
+	if red != 1 {
+		t.Errorf("%d red bars", red)
+	}
+}

@@ -160,8 +160,8 @@ func (c *chart) draw(sz fyne.Size) []fyne.CanvasObject {
 		gl.Position1, gl.Position2 = fyne.NewPos(left, y(v)), fyne.NewPos(left+w, y(v))
 		out = append(out, gl)
 	}
-	for _, v := range []float64{hi, 0, lo} {
-		if v == lo && lo == 0 {
+	for i, v := range []float64{hi, 0, lo} {
+		if i == 2 && lo == 0 {
 			continue
 		}
 		txt := axisText(v)

@@ -316,7 +316,6 @@ func loadDash(ctx context.Context, b *ledger.Book, u *ledger.User, p ledger.Peri
 
 // homeView is the dashboard's widgets.
 type homeView struct {
-	jobs    sync.WaitGroup // the loads under way (tests wait for them)
 	mu      sync.Mutex
 	gen     int
 	body    *fyne.Container
@@ -406,22 +405,19 @@ func (h *homeVM) reload() {
 		widget.NewLabel(s.t("ui.stmt.loading", map[string]any{"period": string(m.period)}))))}
 	v.body.Refresh()
 	b, u, p, ps := s.book, s.user, m.period, m.periods
-	v.jobs.Add(1)
-	go func() {
-		defer v.jobs.Done()
-		d, err := loadDash(context.Background(), b, u, p, ps)
-		fyne.DoAndWait(func() {
-			act.Stop()
-			v.mu.Lock()
-			stale := gen != v.gen
-			v.mu.Unlock()
-			if stale {
-				return
-			}
-			m.data, m.err, m.loaded = d, err, true
-			h.show()
-		})
-	}()
+	var d dashData
+	var err error
+	runAsync(func() { d, err = loadDash(context.Background(), b, u, p, ps) }, func() {
+		act.Stop()
+		v.mu.Lock()
+		stale := gen != v.gen
+		v.mu.Unlock()
+		if stale {
+			return
+		}
+		m.data, m.err, m.loaded = d, err, true
+		h.show()
+	})
 }
 
 // show puts the loaded dashboard in the page.
@@ -520,7 +516,6 @@ func (h *homeVM) show() {
 	}
 	right.Add(grid)
 	legend := widget.NewLabel(s.t("ui.home.close_legend"))
-	legend.Importance = widget.LowImportance
 	legend.Wrapping = fyne.TextWrapWord
 	right.Add(legend)
 	if len(left) > 0 {

@@ -566,6 +566,27 @@ func (m *stmtVM) SelectLine(i int) {
 	}
 }
 
+// selectFirst explains, on a freshly loaded balance sheet or profit statement, the first
+// line with an amount, and shows the ledger of its first account: the screen opens on a
+// worked drill-down rather than an empty pane.
+func (m *stmtVM) selectFirst() {
+	if m.err != nil || (m.kind != report.KindBalanceSheet && m.kind != report.KindProfit) {
+		return
+	}
+	for i, l := range m.st.Lines {
+		if slices.ContainsFunc(l.Cols, func(x ledger.Money) bool { return x != 0 }) {
+			m.SelectLine(i)
+			for j, r := range m.expl {
+				if r.kind == "account" {
+					m.SelectExpl(j)
+					break
+				}
+			}
+			return
+		}
+	}
+}
+
 // Line is the selected line.
 func (m *stmtVM) Line() (report.Line, bool) {
 	if m.sel < 0 || m.sel >= len(m.st.Lines) {
@@ -608,10 +629,10 @@ func (m *stmtVM) SelectAccount(r explRow) {
 // Ledger lists the detail ledger shown.
 func (m *stmtVM) Ledger() []ledger.DetailRow { return m.ledger }
 
-var stmtLedgerCols = []docCol{{"date", "ui.doc.field.date", 90, false, false}, {"voucher", "ui.stmt.voucher", 140, false, false},
-	{"summary", "ui.stmt.summary", 180, false, false}, {"debit", "ui.stmt.debit", 110, false, true},
-	{"credit", "ui.stmt.credit", 110, false, true}, {"dir", "ui.stmt.dir", 36, false, false},
-	{"balance", "ui.stmt.balance", 120, false, true}}
+var stmtLedgerCols = []docCol{{"date", "ui.doc.field.date", 64, false, false}, {"voucher", "ui.stmt.voucher", 90, false, false},
+	{"summary", "ui.stmt.summary", 330, false, false}, {"debit", "ui.stmt.debit", 120, false, true},
+	{"credit", "ui.stmt.credit", 120, false, true}, {"dir", "ui.stmt.dir", 56, false, false},
+	{"balance", "ui.stmt.balance", 130, false, true}}
 
 // LedgerCell is a cell of the ledger pane (the detail ledger, or the stock ledger of the
 // stock summary).
@@ -631,6 +652,9 @@ func (m *stmtVM) LedgerCell(r int, col string) string {
 	}
 	switch col {
 	case "date":
+		if d := string(x.Date); len(d) == 10 {
+			return d[5:]
+		}
 		return string(x.Date)
 	case "voucher":
 		if _, n, ok := strings.Cut(x.Voucher, "/"); ok {
@@ -721,6 +745,15 @@ func (m *stmtVM) State() string {
 	return m.s.t("ui.stmt.closed")
 }
 
+// runAsync runs work off the UI goroutine, then done on it (STYLE.md §7). The tests make
+// it synchronous: Fyne's test driver has no UI goroutine to hand done to.
+var runAsync = func(work, done func()) {
+	go func() {
+		work()
+		fyne.Do(done)
+	}()
+}
+
 // stmtScreen shows a stmtVM.
 type stmtScreen struct {
 	s  *session
@@ -729,7 +762,6 @@ type stmtScreen struct {
 	// the load under way: a newer one makes an older one's result stale
 	gen     int
 	loading bool
-	jobs    sync.WaitGroup // the loads under way (tests wait for them)
 
 	body      *fyne.Container
 	table     *widget.Table
@@ -807,9 +839,14 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 			v.refreshExpl()
 		}
 	}
-	split := container.NewHSplit(v.table, v.explPane())
-	split.Offset = 0.58
-	v.body = container.NewStack(split)
+	// the statement beside its explanation; the ledger of the chosen account under both,
+	// as wide as the window
+	expl, led := v.explPane()
+	split := container.NewHSplit(v.table, expl)
+	split.Offset = 0.55
+	outer := container.NewVSplit(split, led)
+	outer.Offset = 0.64
+	v.body = container.NewStack(outer)
 	head := container.NewVBox(top, container.NewHBox(v.checks, v.hint), v.errL)
 	out := container.NewBorder(head, nil, nil, nil, v.body)
 	if !m.loaded {
@@ -883,9 +920,9 @@ func (v *stmtScreen) stmtTable() *widget.Table {
 // totalTint is the background of a total line.
 func totalTint() color.Color { return color.NRGBA{R: 0x20, G: 0x60, B: 0xc0, A: 0x18} }
 
-// explPane is the explanation: the selected line and its formula, the accounts behind it,
-// and the selected account's ledger with buttons to its voucher and document.
-func (v *stmtScreen) explPane() fyne.CanvasObject {
+// explPane is the explanation: the selected line and its formula with the accounts
+// behind it; and the selected account's ledger with buttons to its voucher and document.
+func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	s, m := v.s, v.m
 	v.explTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.explTitle.Wrapping = fyne.TextWrapWord
@@ -940,9 +977,7 @@ func (v *stmtScreen) explPane() fyne.CanvasObject {
 	ledHead := container.NewBorder(nil, nil, nil, container.NewHBox(v.voucherB, v.docB), v.ledTitle)
 	lower := container.NewBorder(ledHead, nil, nil, nil, v.ledTable)
 	upper := container.NewBorder(container.NewVBox(v.explTitle, v.explFormula), nil, nil, nil, v.explTable)
-	split := container.NewVSplit(upper, lower)
-	split.Offset = 0.5
-	return split
+	return upper, lower
 }
 
 // reload builds the statement off the UI goroutine, an activity showing meanwhile (an
@@ -964,30 +999,28 @@ func (v *stmtScreen) reload() {
 		v.body.Refresh()
 	}
 	b, u := s.book, s.user
-	v.jobs.Add(1)
-	go func() {
-		defer v.jobs.Done()
-		res, err := loadStmt(context.Background(), b, u, kind, period)
-		fyne.DoAndWait(func() {
-			act.Stop()
-			v.mu.Lock()
-			stale := gen != v.gen
-			if !stale {
-				m.apply(res, err)
-				v.loading = false
-			}
-			v.mu.Unlock()
-			if stale {
-				return
-			}
-			if v.body != nil {
-				v.body.Objects = v.body.Objects[:1]
-				v.body.Objects[0].Show()
-				v.body.Refresh()
-			}
-			v.refresh()
-		})
-	}()
+	var res stmtResult
+	var err error
+	runAsync(func() { res, err = loadStmt(context.Background(), b, u, kind, period) }, func() {
+		act.Stop()
+		v.mu.Lock()
+		stale := gen != v.gen
+		if !stale {
+			m.apply(res, err)
+			m.selectFirst()
+			v.loading = false
+		}
+		v.mu.Unlock()
+		if stale {
+			return
+		}
+		if v.body != nil {
+			v.body.Objects = v.body.Objects[:1]
+			v.body.Objects[0].Show()
+			v.body.Refresh()
+		}
+		v.refresh()
+	})
 }
 
 // refresh shows the view-model: the state, the checks, the table and the explanation.
@@ -1028,6 +1061,9 @@ func (v *stmtScreen) refresh() {
 	setErrorLabel(v.errL, s.errText(m.err))
 	v.widths()
 	v.table.UnselectAll()
+	if m.sel >= 0 {
+		v.table.Select(widget.TableCellID{Row: m.sel, Col: 1})
+	}
 	v.table.Refresh()
 	v.exportB.Disable()
 	if m.loaded && m.err == nil {
@@ -1071,9 +1107,9 @@ func (v *stmtScreen) widths() {
 			for r := range m.Len() {
 				longest = max(longest, fyne.MeasureText(m.Cell(r, "name"), size, fyne.TextStyle{}).Width)
 			}
-			w = min(max(w, longest+pad), 340)
+			w = min(max(w, longest+pad), 220)
 		default:
-			widest := fyne.MeasureText("-0,000,000.00", size, fyne.TextStyle{Monospace: true}).Width
+			widest := fyne.MeasureText("0,000.00", size, fyne.TextStyle{Monospace: true}).Width
 			for r := range m.Len() {
 				widest = max(widest, fyne.MeasureText(m.Cell(r, c.id), size, fyne.TextStyle{Monospace: true}).Width)
 			}
@@ -1113,6 +1149,9 @@ func (v *stmtScreen) refreshExpl() {
 	}
 	setWidths(v.explTable, m.ExplCols())
 	v.explTable.UnselectAll()
+	if m.explSel >= 0 {
+		v.explTable.Select(widget.TableCellID{Row: m.explSel, Col: 0})
+	}
 	v.explTable.Refresh()
 	v.refreshLedger()
 }
@@ -1120,12 +1159,12 @@ func (v *stmtScreen) refreshExpl() {
 // ExplCols are the explanation's columns: code, name, the statement's amounts (the
 // balance only for the aging).
 func (m *stmtVM) ExplCols() []docCol {
-	cols := []docCol{{"code", "ui.stmt.code", 90, false, false}, {"name", "ui.stmt.name", 170, false, false}}
+	cols := []docCol{{"code", "ui.stmt.code", 72, false, false}, {"name", "ui.stmt.name", 130, false, false}}
 	for i, c := range m.st.Columns {
 		if m.kind == report.KindAging {
-			return append(cols, docCol{"a0", "ui.stmt.balance", 120, false, true})
+			return append(cols, docCol{"a0", "ui.stmt.balance", 112, false, true})
 		}
-		cols = append(cols, docCol{"a" + strconv.Itoa(i), m.s.t("report.col." + c.Key), 120, false, true})
+		cols = append(cols, docCol{"a" + strconv.Itoa(i), m.s.t("report.col." + c.Key), 112, false, true})
 	}
 	return cols
 }

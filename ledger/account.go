@@ -43,6 +43,13 @@ func loadAccount(ctx context.Context, tx *store.Tx, code string) (Account, error
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, refuse(CodeUnknownAccount, "field", "account", "value", code)
 	}
+	return a, err
+}
+
+// loadAccountUsed is loadAccount with Used: whether it or a sub-account has a balance
+// or postings (only what changes the chart needs it).
+func loadAccountUsed(ctx context.Context, tx *store.Tx, code string) (Account, error) {
+	a, err := loadAccount(ctx, tx, code)
 	if err != nil {
 		return a, err
 	}
@@ -54,7 +61,7 @@ func loadAccount(ctx context.Context, tx *store.Tx, code string) (Account, error
 // postings (voucher lines, once they exist).
 func accountUsed(ctx context.Context, tx *store.Tx, code string) (bool, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM opening_balances WHERE account GLOB ? || '*')", code).Scan(&n); err != nil || n == 1 {
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM opening_balances WHERE account BETWEEN ?1 AND ?1 || ':')", code).Scan(&n); err != nil || n == 1 {
 		return n == 1, err
 	}
 	if code == "1405" {
@@ -65,7 +72,7 @@ func accountUsed(ctx context.Context, tx *store.Tx, code string) (bool, error) {
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'voucher_lines'").Scan(&n); err != nil || n == 0 {
 		return false, err
 	}
-	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM voucher_lines WHERE account GLOB ? || '*')", code).Scan(&n)
+	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM voucher_lines WHERE account BETWEEN ?1 AND ?1 || ':')", code).Scan(&n)
 	return n == 1, err
 }
 
@@ -121,7 +128,7 @@ func (b *Book) Account(ctx context.Context, code string) (Account, error) {
 	var a Account
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		a, err = loadAccount(ctx, tx, code)
+		a, err = loadAccountUsed(ctx, tx, code)
 		return err
 	})
 	return a, fromStore(err)
@@ -152,7 +159,7 @@ func (b *Book) AddAccount(ctx context.Context, by *User, code, name, nameEN stri
 	}
 	var a Account
 	err = b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		parent, err := loadAccount(ctx, tx, c[:len(c)-2])
+		parent, err := loadAccountUsed(ctx, tx, c[:len(c)-2])
 		if CodeOf(err) == CodeUnknownAccount {
 			return refuse(CodeAccountParent, "account", c, "parent", c[:len(c)-2])
 		}
@@ -177,7 +184,7 @@ func (b *Book) AddAccount(ctx context.Context, by *User, code, name, nameEN stri
 		if err := logChange(ctx, tx, by.Name, "account.add", entAccount, c, ""); err != nil {
 			return err
 		}
-		a, err = loadAccount(ctx, tx, c)
+		a, err = loadAccountUsed(ctx, tx, c)
 		return err
 	})
 	return a, err
@@ -218,7 +225,7 @@ func (b *Book) RenameAccount(ctx context.Context, by *User, code, name, nameEN s
 // one (with its parents). Needs PermChart.
 func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, active bool) error {
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		a, err := loadAccount(ctx, tx, code)
+		a, err := loadAccountUsed(ctx, tx, code)
 		if err != nil {
 			return err
 		}
@@ -251,7 +258,7 @@ func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, acti
 // never used. Seeded accounts are only deactivated. Needs PermChart.
 func (b *Book) DeleteAccount(ctx context.Context, by *User, code string) error {
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
-		a, err := loadAccount(ctx, tx, code)
+		a, err := loadAccountUsed(ctx, tx, code)
 		if err != nil {
 			return err
 		}

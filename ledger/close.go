@@ -487,7 +487,7 @@ func (g *generator) disposal() error {
 // `period`, with everything posted so far.
 func balance(ctx context.Context, tx *store.Tx, account string, period Period) (Money, error) {
 	var open, mov, stock Money
-	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account GLOB ? || '*'`, account).Scan(&open); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account BETWEEN ?1 AND ?1 || ':'`, account).Scan(&open); err != nil {
 		return 0, err
 	}
 	if strings.HasPrefix("1405", account) || strings.HasPrefix(account, "1405") {
@@ -495,7 +495,7 @@ func balance(ctx context.Context, tx *store.Tx, account string, period Period) (
 			return 0, err
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account GLOB ? || '*' AND period <= ?`,
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account BETWEEN ?1 AND ?1 || ':' AND period <= ?2`,
 		account, period).Scan(&mov); err != nil {
 		return 0, err
 	}
@@ -509,7 +509,7 @@ func movement(ctx context.Context, tx *store.Tx, account, side string, period Pe
 		col = "credit"
 	}
 	var m Money
-	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(`+col+`), 0) FROM account_periods WHERE account GLOB ? || '*' AND period = ?`,
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(`+col+`), 0) FROM account_periods WHERE account BETWEEN ?1 AND ?1 || ':' AND period = ?2`,
 		account, period).Scan(&m)
 	return m, err
 }

@@ -84,8 +84,8 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	// B7: an item negative in a warehouse at the period's end.
 	if refs, err = list(`SELECT i.code || '@' || w.code FROM (
 			SELECT item_id, warehouse_id, sum(qty) AS q FROM (
-				SELECT item_id, warehouse_id, qty FROM opening_stock
-				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_moves WHERE period <= ?)
+				SELECT item_id, warehouse_id, qty FROM stock_on_hand
+				UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_moves WHERE period > ?)
 			GROUP BY item_id, warehouse_id HAVING q < 0) n
 		JOIN items i ON i.id = n.item_id JOIN warehouses w ON w.id = n.warehouse_id ORDER BY i.code, w.code`, period); err != nil {
 		return nil, err
@@ -125,39 +125,34 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 		if err != nil {
 			return nil, err
 		}
+		// The period's documents are not posted yet: add what they pay and receive.
+		var docs Money
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(CASE type WHEN 'XS' THEN paid WHEN 'CT' THEN paid WHEN 'SK' THEN amount
+				WHEN 'XT' THEN -paid WHEN 'CG' THEN -paid WHEN 'FK' THEN -amount WHEN 'FY' THEN -paid ELSE 0 END), 0)
+			FROM docs WHERE period = ?1 AND status = 'audited' AND account BETWEEN ?2 AND ?2 || ':'
+			AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.doc_id = docs.id)`, period, acct).Scan(&docs); err != nil {
+			return nil, err
+		}
+		b += docs
 		if b < 0 {
 			w3 = append(w3, acct)
 		}
 	}
 	add("W3", false, w3)
 	// W4: a partner with both a receivable and an advance, or a payable and a prepayment.
-	var w4 []string
-	rows, err := tx.QueryContext(ctx, "SELECT id, code FROM partners ORDER BY code")
+	w4, err := column[string](ctx, tx, `WITH eff AS (
+			SELECT o.partner_id AS pid, substr(o.account, 1, 4) AS acct, o.amount AS amt
+			FROM opening_balances o WHERE o.partner_id IS NOT NULL
+			UNION ALL
+			SELECT d.partner_id, a.acct, `+docEffectSQLFor("a.acct")+`
+			FROM docs d CROSS JOIN (SELECT '1122' AS acct UNION ALL SELECT '2203' UNION ALL SELECT '2202' UNION ALL SELECT '1123') a
+			WHERE d.status = 'audited' AND d.partner_id IS NOT NULL),
+		bal AS (SELECT pid, sum(CASE acct WHEN '1122' THEN amt END) AS ar, sum(CASE acct WHEN '2203' THEN amt END) AS adv,
+			sum(CASE acct WHEN '2202' THEN amt END) AS ap, sum(CASE acct WHEN '1123' THEN amt END) AS pre FROM eff GROUP BY pid)
+		SELECT p.code FROM bal JOIN partners p ON p.id = bal.pid
+		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`)
 	if err != nil {
 		return nil, err
-	}
-	type pc struct {
-		id   int64
-		code string
-	}
-	var partners []pc
-	for rows.Next() {
-		var p pc
-		if err := rows.Scan(&p.id, &p.code); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		partners = append(partners, p)
-	}
-	rows.Close()
-	for _, p := range partners {
-		ar, _ := partnerAccountBalance(ctx, tx, p.id, "1122", 0)
-		adv, _ := partnerAccountBalance(ctx, tx, p.id, "2203", 0)
-		ap, _ := partnerAccountBalance(ctx, tx, p.id, "2202", 0)
-		pre, _ := partnerAccountBalance(ctx, tx, p.id, "1123", 0)
-		if ar > 0 && adv < 0 || ap < 0 && pre > 0 {
-			w4 = append(w4, p.code)
-		}
 	}
 	add("W4", false, w4)
 	return out, nil

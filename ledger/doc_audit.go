@@ -75,7 +75,7 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 		items[m.itemID] = true
 		if m.qty < 0 && (!s.AllowNegative || m.kind == MovePurchaseReturn) && !checked[[2]int64{m.itemID, m.whID}] {
 			checked[[2]int64{m.itemID, m.whID}] = true
-			if err := checkNegative(ctx, tx, m.itemID, m.whID, d.Date); err != nil {
+			if err := checkNegativeAudit(ctx, tx, m.itemID, m.whID, d.Date, d.ID); err != nil {
 				return err
 			}
 		}

@@ -46,9 +46,9 @@ func (b *Book) DetailLedger(ctx context.Context, by *User, account, partner stri
 		}
 		var open Money
 		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account GLOB ?1 || '*' AND (?2 = 0 OR partner_id = ?2)) +
+			(SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account BETWEEN ?1 AND ?1 || ':' AND (?2 = 0 OR partner_id = ?2)) +
 			(SELECT CASE WHEN ?1 GLOB '1405*' OR '1405' GLOB ?1 || '*' THEN (SELECT ifnull(sum(amount), 0) FROM opening_stock) ELSE 0 END) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account GLOB ?1 || '*' AND period < ?3 AND (?2 = 0 OR partner_id = ?2))`,
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account BETWEEN ?1 AND ?1 || ':' AND period < ?3 AND (?2 = 0 OR partner_id = ?2))`,
 			a.Code, pid, from).Scan(&open); err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (b *Book) DetailLedger(ctx context.Context, by *User, account, partner stri
 			ifnull(p.code, ''), ifnull(i.code, ''), l.side, l.amount
 			FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id LEFT JOIN docs d ON d.id = v.doc_id
 			LEFT JOIN partners p ON p.id = l.partner_id LEFT JOIN items i ON i.id = l.item_id
-			WHERE l.account GLOB ?1 || '*' AND l.period BETWEEN ?2 AND ?3 AND (?4 = 0 OR l.partner_id = ?4)
+			WHERE l.account BETWEEN ?1 AND ?1 || ':' AND l.period BETWEEN ?2 AND ?3 AND (?4 = 0 OR l.partner_id = ?4)
 			ORDER BY v.period, v.date, v.no, l.line_no`, a.Code, from, to, pid)
 		if err != nil {
 			return err
@@ -136,15 +136,15 @@ func (b *Book) GeneralLedger(ctx context.Context, by *User, account string, from
 		}
 		var open Money
 		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account GLOB ?1 || '*') +
+			(SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account BETWEEN ?1 AND ?1 || ':') +
 			(SELECT CASE WHEN ?1 GLOB '1405*' OR '1405' GLOB ?1 || '*' THEN (SELECT ifnull(sum(amount), 0) FROM opening_stock) ELSE 0 END) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account GLOB ?1 || '*' AND period < ?2)`,
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account BETWEEN ?1 AND ?1 || ':' AND period < ?2)`,
 			a.Code, from).Scan(&open); err != nil {
 			return err
 		}
 		var ydr, ycr Money
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit), 0), ifnull(sum(credit), 0) FROM account_periods
-			WHERE account GLOB ?1 || '*' AND period >= ?2 AND period < ?3`, a.Code, string(from)[:4]+"-01", from).Scan(&ydr, &ycr); err != nil {
+			WHERE account BETWEEN ?1 AND ?1 || ':' AND period >= ?2 AND period < ?3`, a.Code, string(from)[:4]+"-01", from).Scan(&ydr, &ycr); err != nil {
 			return err
 		}
 		for p := from; p <= to; p = p.Next() {
@@ -153,7 +153,7 @@ func (b *Book) GeneralLedger(ctx context.Context, by *User, account string, from
 			}
 			var dr, cr Money
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit), 0), ifnull(sum(credit), 0) FROM account_periods
-				WHERE account GLOB ? || '*' AND period = ?`, a.Code, p).Scan(&dr, &cr); err != nil {
+				WHERE account BETWEEN ?1 AND ?1 || ':' AND period = ?2`, a.Code, p).Scan(&dr, &cr); err != nil {
 				return err
 			}
 			ydr, ycr = ydr+dr, ycr+cr

@@ -31,7 +31,7 @@ const docEffectSQL = `CASE ?1
 // `except` (the one being saved).
 func partnerAccountBalance(ctx context.Context, tx *store.Tx, partnerID int64, account string, except DocID) (Money, error) {
 	var open, docs Money
-	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE partner_id = ? AND account GLOB ? || '*'`,
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE partner_id = ?1 AND account BETWEEN ?2 AND ?2 || ':'`,
 		partnerID, account).Scan(&open); err != nil {
 		return 0, err
 	}
@@ -161,7 +161,7 @@ func (b *Book) PartnerStatement(ctx context.Context, by *User, partner, account 
 			sign = -1
 		}
 		var opening Money
-		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE partner_id = ? AND account GLOB ? || '*'`,
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE partner_id = ?1 AND account BETWEEN ?2 AND ?2 || ':'`,
 			p.ID, account).Scan(&opening); err != nil {
 			return err
 		}

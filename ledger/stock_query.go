@@ -79,14 +79,15 @@ func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnH
 			}
 			whID = int64(w.ID)
 		}
-		// Quantities per item × warehouse.
+		// Quantities per item × warehouse: the kept on-hand, less what came after the date
+		// (nothing, for today's stock).
 		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, i.reorder_qty, w.code, sum(q.qty) FROM (
-				SELECT item_id, warehouse_id, qty FROM opening_stock
+				SELECT item_id, warehouse_id, qty FROM stock_on_hand
 				UNION ALL
-				SELECT item_id, warehouse_id, qty FROM stock_moves WHERE date <= ?1) q
+				SELECT item_id, warehouse_id, -qty FROM stock_moves WHERE date > ?1) q
 			JOIN items i ON i.id = q.item_id JOIN warehouses w ON w.id = q.warehouse_id
 			WHERE (?2 = 0 OR q.item_id = ?2) AND (?3 = 0 OR q.warehouse_id = ?3)
-			GROUP BY q.item_id, q.warehouse_id ORDER BY i.code, w.code`, date, itemID, whID)
+			GROUP BY q.item_id, q.warehouse_id HAVING sum(q.qty) <> 0 OR ?4 ORDER BY i.code, w.code`, date, itemID, whID, f.Zero)
 		if err != nil {
 			return err
 		}
@@ -134,17 +135,20 @@ func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnH
 			items.Close()
 			sort.Strings(order)
 		}
-		// Amounts: the item's state after its last movement on or before the date.
+		// Amounts: every item's value at the date, in one query.
+		var values map[string]itemValue
+		if by.Can(PermViewCost) {
+			if values, err = itemValues(ctx, tx, date, itemID); err != nil {
+				return err
+			}
+		}
 		for _, code := range order {
 			o := byCode[code]
 			if f.Below && (o.Reorder <= 0 || o.Qty >= o.Reorder) {
 				continue
 			}
 			if by.Can(PermViewCost) {
-				total, amount, err := itemValueAt(ctx, tx, code, date)
-				if err != nil {
-					return err
-				}
+				total, amount := values[code].qty, values[code].amount
 				o.Amount = amount
 				if whID != 0 && total != 0 {
 					o.Amount = Ratio(amount, o.Qty, total)
@@ -160,17 +164,43 @@ func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnH
 	return out, fromStore(err)
 }
 
-// itemValueAt is an item's quantity and amount (all warehouses) at the end of a date.
-func itemValueAt(ctx context.Context, tx *store.Tx, code string, date Date) (Qty, Money, error) {
-	var q Qty
-	var a Money
-	err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT ifnull(sum(s.qty), 0) FROM opening_stock s WHERE s.item_id = i.id) +
-		(SELECT ifnull(sum(m.qty), 0) FROM stock_moves m WHERE m.item_id = i.id AND m.date <= ?2 AND m.kind <> 0),
-		(SELECT ifnull(sum(s.amount), 0) FROM opening_stock s WHERE s.item_id = i.id) +
-		(SELECT ifnull(sum(m.amount - m.adj), 0) FROM stock_moves m WHERE m.item_id = i.id AND m.date <= ?2 AND m.kind <> 0)
-		FROM items i WHERE i.code = ?1`, code, date).Scan(&q, &a)
-	return q, a, err
+type itemValue struct {
+	qty    Qty
+	amount Money
+}
+
+// itemValues is each item's quantity and amount (all warehouses) at the end of a date:
+// from the state the last close before the date's month stored, plus the movements since
+// (or, before any close, from the book's opening).
+func itemValues(ctx context.Context, tx *store.Tx, date Date, itemID int64) (map[string]itemValue, error) {
+	var last sql.NullString
+	month := string(date)[:7]
+	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1 AND period < ?", month).Scan(&last); err != nil {
+		return nil, err
+	}
+	base := "SELECT item_id, qty AS q, amount AS a FROM opening_stock"
+	after := "0000-00"
+	if last.Valid {
+		base = "SELECT item_id, qty AS q, amount AS a FROM item_period_costs WHERE period = '" + last.String + "'"
+		after = last.String
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.code, sum(x.q), sum(x.a) FROM (`+base+`
+			UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves WHERE kind <> 0 AND period > ?1 AND date <= ?2) x
+		JOIN items i ON i.id = x.item_id WHERE ?3 = 0 OR x.item_id = ?3 GROUP BY x.item_id`, after, date, itemID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]itemValue{}
+	for rows.Next() {
+		var code string
+		var v itemValue
+		if err := rows.Scan(&code, &v.qty, &v.amount); err != nil {
+			return nil, err
+		}
+		out[code] = v
+	}
+	return out, rows.Err()
 }
 
 // LedgerRow is one line of an item's stock ledger (库存明细账).

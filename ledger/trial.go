@@ -29,27 +29,56 @@ func (b *Book) TrialBalance(ctx context.Context, by *User, period Period) ([]Tri
 	var out []TrialRow
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		year := Period(string(period)[:4] + "-01")
-		rows, err := tx.QueryContext(ctx, `WITH leaf AS (
+		// Sums per leaf first (an index walk), then rolled up to the parents here.
+		sums, err := tx.QueryContext(ctx, `SELECT account, sum(open), sum(dr), sum(cr), sum(ydr), sum(ycr) FROM (
 				SELECT account, amount AS open, 0 AS dr, 0 AS cr, 0 AS ydr, 0 AS ycr FROM opening_balances
-				UNION ALL SELECT '1405', amount, 0, 0, 0, 0 FROM opening_stock
+				UNION ALL SELECT '1405', ifnull(sum(amount), 0), 0, 0, 0, 0 FROM opening_stock
 				UNION ALL SELECT account, CASE WHEN period < ?1 THEN debit - credit ELSE 0 END,
 					CASE WHEN period = ?1 THEN debit ELSE 0 END, CASE WHEN period = ?1 THEN credit ELSE 0 END,
 					CASE WHEN period >= ?2 THEN debit ELSE 0 END, CASE WHEN period >= ?2 THEN credit ELSE 0 END
 				FROM account_periods WHERE period <= ?1)
-			SELECT a.code, a.name, a.name_en, a.level, NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = a.code),
-				sum(l.open), sum(l.dr), sum(l.cr), sum(l.ydr), sum(l.ycr)
-			FROM accounts a JOIN leaf l ON l.account GLOB a.code || '*'
-			GROUP BY a.code ORDER BY a.code`, period, year)
+			GROUP BY account`, period, year)
+		if err != nil {
+			return err
+		}
+		type agg struct{ open, dr, cr, ydr, ycr Money }
+		totals := map[string]*agg{}
+		for sums.Next() {
+			var code string
+			var a agg
+			if err := sums.Scan(&code, &a.open, &a.dr, &a.cr, &a.ydr, &a.ycr); err != nil {
+				sums.Close()
+				return err
+			}
+			for l := 4; l <= len(code); l += 2 {
+				t := totals[code[:l]]
+				if t == nil {
+					t = &agg{}
+					totals[code[:l]] = t
+				}
+				t.open, t.dr, t.cr, t.ydr, t.ycr = t.open+a.open, t.dr+a.dr, t.cr+a.cr, t.ydr+a.ydr, t.ycr+a.ycr
+			}
+		}
+		sums.Close()
+		if err := sums.Err(); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT a.code, a.name, a.name_en, a.level, NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = a.code)
+			FROM accounts a ORDER BY a.code`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r TrialRow
-			if err := rows.Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.Leaf, &r.Opening, &r.PeriodDebit, &r.PeriodCredit,
-				&r.YTDDebit, &r.YTDCredit); err != nil {
+			if err := rows.Scan(&r.Code, &r.Name, &r.NameEN, &r.Level, &r.Leaf); err != nil {
 				return err
 			}
+			t := totals[r.Code]
+			if t == nil {
+				continue
+			}
+			r.Opening, r.PeriodDebit, r.PeriodCredit, r.YTDDebit, r.YTDCredit = t.open, t.dr, t.cr, t.ydr, t.ycr
 			r.Closing = r.Opening + r.PeriodDebit - r.PeriodCredit
 			r.OpeningDebit, r.OpeningCred = max(r.Opening, 0), max(-r.Opening, 0)
 			r.ClosingDebit, r.ClosingCred = max(r.Closing, 0), max(-r.Closing, 0)

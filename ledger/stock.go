@@ -253,7 +253,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 		return nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE item_id = ? AND period >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first)
+		FROM stock_moves WHERE item_id = ? AND date >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first.FirstDay())
 	if err != nil {
 		return nil, err
 	}
@@ -354,8 +354,8 @@ func checkNegativeAudit(ctx context.Context, tx *store.Tx, itemID, whID int64, d
 	var out, final Qty
 	err := tx.QueryRowContext(ctx, `SELECT
 		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2 AND date > ?3 AND doc_id <> ?4),
-		EXISTS (SELECT 1 FROM stock_moves WHERE doc_id = ?4 AND item_id = ?1 AND warehouse_id = ?2 AND qty > 0),
-		(SELECT ifnull(-sum(qty), 0) FROM stock_moves WHERE doc_id = ?4 AND item_id = ?1 AND warehouse_id = ?2),
+		EXISTS (SELECT 1 FROM stock_moves WHERE doc_id = ?4 AND +item_id = ?1 AND +warehouse_id = ?2 AND qty > 0),
+		(SELECT ifnull(-sum(qty), 0) FROM stock_moves WHERE doc_id = ?4 AND +item_id = ?1 AND +warehouse_id = ?2),
 		(SELECT ifnull(qty, 0) FROM stock_on_hand WHERE item_id = ?1 AND warehouse_id = ?2)`,
 		itemID, whID, date, doc).Scan(&later, &in, &out, &final)
 	if err != nil {

@@ -19,8 +19,9 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	if s.Costing != CostingMoving {
 		return false, nil
 	}
+	// (+item_id: the document's index, not the item's, which holds its whole history)
 	var minDate Date
-	if err := tx.QueryRowContext(ctx, `SELECT ifnull(min(date), '') FROM stock_moves WHERE doc_id = ? AND item_id = ? AND kind <> 0`,
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(min(date), '') FROM stock_moves WHERE doc_id = ? AND +item_id = ? AND kind <> 0`,
 		doc, itemID).Scan(&minDate); err != nil || minDate == "" {
 		return minDate == "" && err == nil, err
 	}
@@ -38,8 +39,8 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	var q Qty
 	var a Money
 	err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
-		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND period >= ?
-		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first).Scan(&q, &a)
+		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ?
+		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
@@ -52,8 +53,8 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		state.LastQty, state.LastAmount = state.Qty, state.Amount
 	} else {
 		err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
-			WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND period >= ? AND qty_after > 0
-			ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first).Scan(&q, &a)
+			WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ? AND qty_after > 0
+			ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			open, err := costOpening(ctx, tx, itemID, first)
@@ -70,7 +71,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, kind, qty, amount, fixed, link FROM stock_moves
-		WHERE doc_id = ? AND item_id = ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, doc, itemID)
+		WHERE doc_id = ? AND +item_id = ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, doc, itemID)
 	if err != nil {
 		return false, err
 	}

@@ -570,7 +570,13 @@ func (m *stmtVM) SelectLine(i int) {
 // line with an amount, and shows the ledger of its first account: the screen opens on a
 // worked drill-down rather than an empty pane.
 func (m *stmtVM) selectFirst() {
-	if m.err != nil || (m.kind != report.KindBalanceSheet && m.kind != report.KindProfit) {
+	if m.err != nil || m.kind == report.KindAging {
+		return
+	}
+	if m.kind == report.KindTrialBalance || m.kind == report.KindStock {
+		if len(m.st.Lines) > 1 {
+			m.SelectLine(0)
+		}
 		return
 	}
 	for i, l := range m.st.Lines {
@@ -847,7 +853,10 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 	outer := container.NewVSplit(split, led)
 	outer.Offset = 0.64
 	v.body = container.NewStack(outer)
-	head := container.NewVBox(top, container.NewHBox(v.checks, v.hint), v.errL)
+	// the checks scroll sideways rather than widen the window (the trial balance has four)
+	checks := container.NewHScroll(container.NewHBox(v.checks, v.hint))
+	checks.SetMinSize(fyne.NewSize(100, v.hint.MinSize().Height))
+	head := container.NewVBox(top, checks, v.errL)
 	out := container.NewBorder(head, nil, nil, nil, v.body)
 	if !m.loaded {
 		v.reload()
@@ -890,7 +899,7 @@ func (v *stmtScreen) stmtTable() *widget.Table {
 			if col.right && strings.HasPrefix(txt, "-") {
 				l.Importance = widget.DangerImportance
 			}
-			if bold {
+			if bold && (m.kind != report.KindTrialBalance || m.st.Lines[id.Row].Code == "") {
 				bg.FillColor = totalTint()
 			} else {
 				bg.FillColor = color.Transparent
@@ -1113,7 +1122,7 @@ func (v *stmtScreen) widths() {
 			for r := range m.Len() {
 				widest = max(widest, fyne.MeasureText(m.Cell(r, c.id), size, fyne.TextStyle{Monospace: true}).Width)
 			}
-			w = max(w, widest+pad)
+			w = max(w, widest+pad+theme.Padding()*4) // the label's own insets besides the cell's
 		}
 		v.table.SetColumnWidth(i, w)
 	}

@@ -22,7 +22,22 @@ func exportCommands() []command {
 			flags: "period= xlsx= csv= layout=", required: "period", book: true, run: exportVouchers},
 		{name: "handoff", usage: "export handoff --period YYYY-MM --xlsx FILE", flags: "period= xlsx=", required: "period xlsx",
 			book: true, run: exportHandOff},
+		{name: "journal", usage: "export journal [--to FILE]   (every posting as an hledger journal; stdout without --to)",
+			flags: "to=", book: true, run: exportJournal},
 	}
+}
+
+// exportJournal writes the book's postings as an hledger journal (report.Journal).
+func exportJournal(c *call) error {
+	var b bytes.Buffer
+	if err := report.Journal(c.ctx, &b, c.book, c.user); err != nil {
+		return err
+	}
+	if path := c.str("to"); path != "" {
+		return c.writeExport(path, b.Bytes())
+	}
+	_, err := c.env.Stdout.Write(b.Bytes())
+	return err
 }
 
 func exportVouchers(c *call) error {

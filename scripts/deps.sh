@@ -6,7 +6,7 @@
 set -eu
 want="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 if [ "${1:-build}" = test ]; then
-	want="$want xvfb x11-apps imagemagick poppler-utils libreoffice-calc-nogui"
+	want="$want xvfb x11-apps imagemagick poppler-utils libreoffice-calc-nogui hledger"
 fi
 missing=""
 for p in $want; do

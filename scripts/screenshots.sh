@@ -119,6 +119,16 @@ shoot() {
 	fi
 	xwd -root -display "$display" | convert xwd:- "PNG:$png"
 	kill "$app_pid" 2>/dev/null || true
+	# the program exits on SIGTERM (at the latest 5 s later, main.go exitIfStuck); never hang here
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		kill -0 "$app_pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	if kill -0 "$app_pid" 2>/dev/null; then
+		echo "screenshots: the program ignored SIGTERM on $screen ($lang)" >&2
+		kill -9 "$app_pid" 2>/dev/null || true
+		fail=1
+	fi
 	wait "$app_pid" 2>/dev/null || true
 	app_pid=""
 	sd=$(convert "$png" -format '%[fx:standard_deviation]' info:)

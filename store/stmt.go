@@ -63,9 +63,16 @@ func (w *writer) release(broken bool) {
 	<-w.sem
 }
 
+// close drops the connection once no write holds it, waiting at most BusyTimeout (a
+// write still running then keeps its connection; database/sql closes it with the pool).
 func (w *writer) close() {
-	w.sem <- struct{}{}
-	w.release(true)
+	t := time.NewTimer(BusyTimeout)
+	defer t.Stop()
+	select {
+	case w.sem <- struct{}{}:
+		w.release(true)
+	case <-t.C:
+	}
 }
 
 func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {

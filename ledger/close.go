@@ -154,9 +154,17 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	}
 	// 2. The costing run.
 	progress("costing", 0, 1)
-	costs, err := finalCosting(ctx, tx, s, period)
+	costs, warned, err := finalCosting(ctx, tx, s, period)
 	if err != nil {
 		return res, err
+	}
+	if len(warned) > 0 { // W2: found by the costing run itself, acknowledged with the close
+		f := Finding{Check: "W2", Count: len(warned), Refs: warned}
+		if len(f.Refs) > 50 {
+			f.Refs = f.Refs[:50]
+		}
+		res.Findings = append(res.Findings, f)
+		warns = append(warns, fmt.Sprintf("W2 (%d)", len(warned)))
 	}
 	// 3. Document vouchers, then the month-end ones.
 	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, period: period}
@@ -235,39 +243,49 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 
 // finalCosting costs every item over the open periods and stores each item's state at
 // the end of `period` (item_period_costs); it returns the states.
-func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, error) {
+func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, []string, error) {
 	ids, err := column[int64](ctx, tx, `SELECT item_id FROM stock_moves WHERE period >= ?1 AND kind <> 0
 		UNION SELECT item_id FROM opening_stock UNION SELECT item_id FROM item_period_costs WHERE period = ?2`, period, period.Prev())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := map[int64]CostState{}
+	var warned []string
 	for _, id := range ids {
-		closing, err := recostItem(ctx, tx, s.Costing, period, id)
+		closing, warnings, err := recostItemWarn(ctx, tx, s.Costing, period, id)
 		if err != nil {
-			return nil, fmt.Errorf("cost item %d: %w", id, err)
+			return nil, nil, fmt.Errorf("cost item %d: %w", id, err)
 		}
 		st, ok := closing[period]
 		if !ok { // no movement this month: it closes as it opened
 			if st, err = costOpening(ctx, tx, id, period); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		layers, err := json.Marshal(st.Layers)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if st.Layers == nil {
 			layers = []byte("[]")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO item_period_costs(item_id, period, qty, amount, last_qty, last_amount, layers)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, period, st.Qty, st.Amount, st.LastQty, st.LastAmount, string(layers)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[id] = st
+		if len(warnings) > 0 {
+			var code string
+			if err := tx.QueryRowContext(ctx, "SELECT code FROM items WHERE id = ?", id).Scan(&code); err != nil {
+				return nil, nil, err
+			}
+			for _, w := range warnings {
+				warned = append(warned, code+": "+w.Code)
+			}
+		}
 	}
-	return out, nil
+	return out, warned, nil
 }
 
 // generator writes the generated vouchers of one close.

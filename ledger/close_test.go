@@ -294,3 +294,44 @@ func TestStockSummaryGolden(t *testing.T) {
 	check("2025-01", want)
 	check("2025-02", map[string][8]int64{"A": {238, 489035, 0, 0, 0, 0, 238, 489035}, "B": {1100, 570078, 0, 0, 0, 0, 1100, 570078}})
 }
+
+// TestCloseReportsCostingWarnings: a delivery with nothing known of its cost (negative
+// stock allowed, no reference cost) is costed at 0 and the close reports W2 naming the
+// item, without blocking.
+func TestCloseReportsCostingWarnings(t *testing.T) {
+	b, u := openTestBook(t)
+	ctx := t.Context()
+	s, _ := b.Settings(ctx)
+	s.AllowNegative = true
+	if err := b.UpdateSettings(ctx, u, s); err != nil {
+		t.Fatal(err)
+	}
+	b.AddWarehouse(ctx, u, Warehouse{Code: "W1", Name: "仓"})
+	b.AddPartner(ctx, u, Partner{Code: "C1", Name: "客", Customer: true})
+	b.AddPartner(ctx, u, Partner{Code: "S1", Name: "供", Supplier: true})
+	if _, err := b.AddItem(ctx, u, Item{Code: "Z", Name: "新品", Unit: "个", VAT: 1300}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SaveAndAuditDoc(ctx, u, Doc{Type: DocDelivery, Date: "2025-01-05", Partner: "C1", Warehouse: "W1",
+		Lines: []DocLine{{Item: "Z", Qty: Units(1), Price: 10_000_000, UseItemVAT: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SaveAndAuditDoc(ctx, u, Doc{Type: DocReceipt, Date: "2025-01-10", Partner: "S1", Warehouse: "W1", Deductible: true,
+		Lines: []DocLine{{Item: "Z", Qty: Units(5), Price: 6_000_000, UseItemVAT: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.ClosePeriod(ctx, u, "2025-01", CloseOptions{})
+	if err != nil {
+		t.Fatalf("close: %v %+v", err, res.Findings)
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Check == "W2" && !f.Block && len(f.Refs) > 0 && strings.HasPrefix(f.Refs[0], "Z: c_last_zero")
+	}
+	if !found {
+		t.Errorf("findings %+v: want W2 naming Z", res.Findings)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Failure)
+	}
+}

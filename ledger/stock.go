@@ -245,17 +245,24 @@ type movedRow struct {
 
 // recostItem costs an item's movements of the open periods from `first` on, stores the
 // results on them, and returns the closing state of each period it ran (a period without
-// movements closes as it opened: the caller carries the state over).
+// movements closes as it opened: the caller carries the state over) and the costing
+// warnings of the first period (the close's W2).
 func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, error) {
+	closing, _, err := recostItemWarn(ctx, tx, method, first, itemID)
+	return closing, err
+}
+
+func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, []CostWarning, error) {
+	var warnings []CostWarning
 	closing := map[Period]CostState{}
 	state, err := costOpening(ctx, tx, itemID, first)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
 		FROM stock_moves WHERE item_id = ? AND date >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first.FirstDay())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var all []movedRow
 	for rows.Next() {
@@ -268,7 +275,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 		var fixed bool
 		if err := rows.Scan(&r.id, &lineID, &r.period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, nil, err
 		}
 		r.move.ID = moveID(lineID)
 		r.move.Kind = MoveKind(kind)
@@ -287,7 +294,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// One run per period, each opening with the previous one's closing state.
 	for start := 0; start < len(all); {
@@ -312,14 +319,17 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			fmt.Sscanf(m.Link, "L%d", &srcLine)
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
 				Scan(&m.SrcQty, &m.SrcCost); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
 				WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		run := Cost(method, state, moves)
+		if all[start].period == first {
+			warnings = append(warnings, run.Warnings...)
+		}
 		for i, c := range run.Rows {
 			r := &all[start+i]
 			amount := c.Cost
@@ -334,7 +344,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			if now != r.stored {
 				if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
 					now[0], now[1], now[2], now[3], r.id); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
@@ -342,7 +352,7 @@ func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period,
 		closing[all[start].period] = state
 		start = end
 	}
-	return closing, nil
+	return closing, warnings, nil
 }
 
 // checkNegativeAudit is checkNegative for the audit of document doc, with a fast path

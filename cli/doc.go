@@ -83,8 +83,22 @@ func docAudit(c *call) error {
 			return refuse("cli.doc.failed", map[string]any{"number": n, "message": msg})
 		}
 		c.say("cli.doc.audited", map[string]any{"number": n})
+		c.countWarnings(n)
 	}
 	return nil
+}
+
+// countWarnings tells, on stderr, of audited counts the audited document predates
+// (DOMAIN.md §4.1): their recorded differences are not recomputed.
+func (c *call) countWarnings(number string) {
+	ws, err := c.book.CountWarnings(c.ctx, c.user, number)
+	if err != nil {
+		c.log.Warn("count warnings", "number", number, "err", err)
+		return
+	}
+	for _, w := range ws {
+		fmt.Fprintln(c.env.Stderr, c.t("cli.doc.count_warning", map[string]any{"number": number, "count": w}))
+	}
 }
 
 // typeChoice shows a document type: its prefix in JSON and CSV, its name in the table.
@@ -369,6 +383,9 @@ func docNew(c *call) error {
 	}
 	if err != nil {
 		return err
+	}
+	if c.on("audit") {
+		c.countWarnings(saved.Number)
 	}
 	return c.savedDoc(saved)
 }

@@ -522,3 +522,24 @@ func TestLineSyntax(t *testing.T) {
 		t.Errorf("other-in without an amount: %q", errs)
 	}
 }
+
+// TestCountWarningOnAudit: auditing a delivery dated before an audited count says so on
+// stderr, naming the count; stdout keeps the number alone.
+func TestCountWarningOnAudit(t *testing.T) {
+	t.Parallel()
+	s := initShop(t)
+	s.ok("warehouse", "add", "--code", "W1", "--name", "主仓")
+	s.ok("item", "add", "--code", "A", "--name", "洗衣液", "--unit", "瓶")
+	s.ok("partner", "add", "--code", "C1", "--name", "明辉", "--customer")
+	s.ok("opening", "stock", "A", "W1", "10", "100")
+	s.ok("doc", "new", "count", "--date", "2025-01-20", "--warehouse", "W1", "--line", "A:10", "--audit")
+	code, out, errOut := s.run("--lang", "en", "doc", "new", "delivery", "--date", "2025-01-15", "--partner", "C1", "--warehouse", "W1",
+		"--line", "A:1:5", "--audit")
+	if code != 0 || strings.TrimSpace(out) != "XS-202501-0001" || !strings.Contains(errOut, "PD-202501-0001") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, _, errOut = s.run("doc", "new", "delivery", "--date", "2025-01-25", "--partner", "C1", "--warehouse", "W1", "--line", "A:1:5", "--audit")
+	if code != 0 || strings.Contains(errOut, "PD-202501-0001") {
+		t.Errorf("a delivery after the count: exit %d, stderr %q", code, errOut)
+	}
+}

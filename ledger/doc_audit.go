@@ -361,3 +361,31 @@ func recheck(ctx context.Context, tx *store.Tx, s Settings, d Doc) error {
 	}
 	return nil
 }
+
+// CountWarnings lists, for a stock document, the audited stock counts of the same item
+// and warehouse dated on or after it (DOMAIN.md §4.1: auditing it warns; the difference
+// the count recorded is not recomputed): "ITEM@WAREHOUSE PD-…-NNNN DATE". Empty for other
+// documents. Needs PermViewDocs.
+func (b *Book) CountWarnings(ctx context.Context, by *User, number string) ([]string, error) {
+	if !by.Can(PermViewDocs) {
+		return nil, forbidden(string(PermViewDocs))
+	}
+	var out []string
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		d, err := loadDoc(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if !d.Type.Stock() || d.Type == DocCount {
+			return nil
+		}
+		out, err = column[string](ctx, tx, `SELECT DISTINCT i.code || '@' || w.code || ' ' || c.number || ' ' || c.date
+			FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+			JOIN doc_lines cl ON cl.item_id = l.item_id AND cl.warehouse_id = ifnull(l.warehouse_id, d.warehouse_id)
+			JOIN docs c ON c.id = cl.doc_id AND c.type = 'PD' AND c.status = 'audited' AND c.date >= d.date
+			JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = cl.warehouse_id
+			WHERE l.doc_id = ? ORDER BY 1`, d.ID)
+		return err
+	})
+	return out, fromStore(err)
+}

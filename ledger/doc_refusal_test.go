@@ -307,3 +307,27 @@ func TestClosedPeriodDocuments(t *testing.T) {
 		t.Errorf("February: %v", err)
 	}
 }
+
+// TestCountWarnings: a delivery dated on or before an audited count of its item and
+// warehouse is named by CountWarnings (DOMAIN.md §4.1); one after it, or of another
+// warehouse, is not.
+func TestCountWarnings(t *testing.T) {
+	b, u := shopWithStock(t)
+	ctx := t.Context()
+	count, err := b.SaveAndAuditDoc(ctx, u, Doc{Type: DocCount, Date: "2025-01-20", Warehouse: "W1", Lines: []DocLine{{Item: "A", Qty: Units(10)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := b.SaveDoc(ctx, u, delivery("2025-01-15", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := b.CountWarnings(ctx, u, before.Number)
+	if err != nil || len(w) != 1 || w[0] != "A@W1 "+count.Number+" 2025-01-20" {
+		t.Errorf("a delivery before the count: %v %v", w, err)
+	}
+	after, _ := b.SaveDoc(ctx, u, delivery("2025-01-25", 1))
+	if w, _ := b.CountWarnings(ctx, u, after.Number); len(w) != 0 {
+		t.Errorf("a delivery after the count: %v", w)
+	}
+}

@@ -518,7 +518,7 @@ func TestPermissionMatrixCoversEveryWrite(t *testing.T) {
 		"AuditVoucher", "CheckClose", "ClosePeriod", "DeleteVoucher", "PreviewClose", "RenumberVouchers", "SaveVoucher",
 		"TrialBalance", "UnclosePeriod", "Voucher", "Vouchers", "Backup", "RestoreAs", "Balances", "YearStartBalances", "Movements", "DetailLedger", "GeneralLedger",
 		// imports: batch_test.go
-		"AddItems", "AddPartners", "SetOpenings", "StockSummary", "SaveAndAuditVoucher"} {
+		"AddItems", "AddPartners", "SetOpenings", "StockSummary", "SaveAndAuditVoucher", "CountWarnings"} {
 		reads[m] = true
 	}
 	userType := reflect.TypeFor[*User]()

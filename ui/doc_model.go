@@ -1042,7 +1042,16 @@ func (v *docVM) Audit() error {
 		v.notify()
 		return err
 	}
-	return v.reload("ui.msg.audited")
+	if err := v.reload("ui.msg.audited"); err != nil {
+		return err
+	}
+	// DOMAIN.md §4.1: a document dated on or before an audited count of its item and
+	// warehouse is audited, with a warning: the count's difference is not recomputed.
+	if ws, err := v.s.book.CountWarnings(v.s.ctx, v.s.user, v.doc.Number); err == nil && len(ws) > 0 {
+		v.info += "  " + v.s.t("ui.msg.count_warning", map[string]any{"count": strings.Join(ws, ", ")})
+		v.notify()
+	}
+	return nil
 }
 
 func (v *docVM) reload(key string) error {

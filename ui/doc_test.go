@@ -624,3 +624,27 @@ func BenchmarkDocListFilter(b *testing.B) {
 		m.refilter()
 	}
 }
+
+// TestAuditWarnsOfACount: auditing a delivery dated before an audited count of its item
+// and warehouse says so in the editor's message (DOMAIN.md §4.1).
+func TestAuditWarnsOfACount(t *testing.T) {
+	b, path := monthBook(t)
+	count := auditedDoc(t, b, ledger.Doc{Type: ledger.DocCount, Date: "2025-01-20", Warehouse: "W1",
+		Lines: []ledger.DocLine{{Item: "A", Qty: qty(200)}}})
+	b.Close()
+	s := newWindow(t, path, "", "", "sales_delivery", "en")
+	e := editorOf(t, s, "sales_delivery")
+	vm := e.vm
+	vm.SetHead("date", "2025-01-08")
+	vm.SetHead("partner", "C1")
+	vm.SetHead("warehouse", "W1")
+	vm.SetCell(0, "item", "A")
+	vm.EnterCode(0)
+	vm.SetCell(0, "qty", "5")
+	if err := vm.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	if vm.doc.Status != ledger.StatusAudited || !strings.Contains(vm.info, count.Number) {
+		t.Errorf("status %s, message %q: want the count %s named", vm.doc.Status, vm.info, count.Number)
+	}
+}

@@ -1,6 +1,11 @@
 package ledger
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+)
 
 // TestBatchAdds: an import writes all its rows or none, names the failing row, and
 // needs the same permissions as one row.
@@ -44,5 +49,40 @@ func TestBatchAdds(t *testing.T) {
 	clerk := addUserAs(t, b, u, "clerk1", RoleClerk)
 	if err := b.SetOpenings(ctx, clerk, []OpeningBalance{{Account: "1001", Amount: 1}}, nil); CodeOf(err) != CodeForbidden {
 		t.Errorf("a clerk imports opening balances: %v", err)
+	}
+}
+
+// TestFailedLoginsSlowDown: after three refused logins in a row each further one waits
+// longer (0.5 s, 1 s, 2 s…); a good login starts the count again.
+func TestFailedLoginsSlowDown(t *testing.T) {
+	b, u := openTestBook(t)
+	ctx := t.Context()
+	if _, err := b.AddUser(ctx, u, "li", RoleAccountant, "right-pass"); err != nil {
+		t.Fatal(err)
+	}
+	var waits []time.Duration
+	b.pause = func(_ context.Context, d time.Duration) { waits = append(waits, d) }
+	for range 6 {
+		if _, err := b.Login(ctx, "li", "wrong"); CodeOf(err) != CodeBadPassword {
+			t.Fatal(err)
+		}
+	}
+	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
+	if fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Fatalf("waits %v, want %v", waits, want)
+	}
+	if _, err := b.Login(ctx, "li", "right-pass"); err != nil {
+		t.Fatal(err)
+	}
+	waits = nil
+	b.Login(ctx, "li", "wrong")
+	if len(waits) != 0 {
+		t.Errorf("after a good login the first failure waited %v", waits)
+	}
+	for range 4 { // an unknown name is slowed down too
+		b.Login(ctx, "nobody", "x")
+	}
+	if len(waits) != 1 || waits[0] != 500*time.Millisecond {
+		t.Errorf("unknown name: waits %v", waits)
 	}
 }

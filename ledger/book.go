@@ -84,6 +84,17 @@ type NewBook struct {
 type Book struct {
 	db  *store.DB
 	log *slog.Logger
+	// pause waits after a refused login (loginBackoff); tests replace it.
+	pause func(ctx context.Context, d time.Duration)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // DB exposes the store for packages that own tables of their own (closing, report).
@@ -104,7 +115,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Book, error) {
 	if err != nil {
 		return nil, fromStore(err)
 	}
-	return &Book{db: db, log: log}, nil
+	return &Book{db: db, log: log, pause: sleepCtx}, nil
 }
 
 // Create makes a new book at path: settings, the first period, the chart of accounts of
@@ -149,7 +160,7 @@ func Create(ctx context.Context, path string, nb NewBook, log *slog.Logger) (*Bo
 	if err != nil {
 		return nil, fromStore(err)
 	}
-	b := &Book{db: db, log: log}
+	b := &Book{db: db, log: log, pause: sleepCtx}
 	hash := sql.NullString{}
 	if nb.AdminPassword != "" {
 		hash = sql.NullString{String: hashPassword(nb.AdminPassword), Valid: true}

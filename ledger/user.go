@@ -241,10 +241,14 @@ func (b *Book) DefaultUser(ctx context.Context) (name string, needsPassword bool
 func (b *Book) Login(ctx context.Context, name, password string) (*User, error) {
 	var user *User
 	var refusal error
+	failures := 0
 	err := b.db.Write(ctx, func(tx *store.Tx) error {
 		u, hash, err := loadUser(ctx, tx, name)
 		if CodeOf(err) == CodeUnknownUser {
 			refusal = refuse(CodeBadPassword, "user", name)
+			if failures, err = recentFailures(ctx, tx, Normalize(name)); err != nil {
+				return err
+			}
 			return logEvent(ctx, tx, Normalize(name), "user.login_failed", entUser, "?", "unknown user")
 		}
 		if err != nil {
@@ -260,6 +264,9 @@ func (b *Book) Login(ctx context.Context, name, password string) (*User, error) 
 		}
 		if !checkPassword(hash, password) {
 			refusal = refuse(CodeBadPassword, "user", u.Name)
+			if failures, err = recentFailures(ctx, tx, u.Name); err != nil {
+				return err
+			}
 			return logEvent(ctx, tx, u.Name, "user.login_failed", entUser, u.ID, "wrong password")
 		}
 		user = &u
@@ -269,9 +276,35 @@ func (b *Book) Login(ctx context.Context, name, password string) (*User, error) 
 		return nil, fromStore(err)
 	}
 	if refusal != nil {
+		// Failed logins are slowed down (issue 7), after the transaction so the book is
+		// not held: guessing a password costs more with every failure.
+		if d := loginBackoff(failures + 1); d > 0 && b.pause != nil {
+			b.pause(ctx, d)
+		}
 		return nil, refusal
 	}
 	return user, nil
+}
+
+// recentFailures counts the refused logins of a name in the last 15 minutes since its
+// last successful one.
+func recentFailures(ctx context.Context, tx *store.Tx, name string) (int, error) {
+	since := tx.Now.Add(-15 * time.Minute).UTC().Format(time.RFC3339)
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = 'user.login_failed' AND user_name = ?1
+		AND at >= ?2 AND seq > ifnull((SELECT max(seq) FROM audit_log WHERE action = 'user.login' AND user_name = ?1), 0)`,
+		name, since).Scan(&n)
+	return n, err
+}
+
+// loginBackoff is the wait after the n-th refused login in a row: none for the first
+// three (typos), then 0.5 s doubling up to 8 s.
+func loginBackoff(n int) time.Duration {
+	if n <= 3 {
+		return 0
+	}
+	d := 500 * time.Millisecond << min(n-4, 4)
+	return min(d, 8*time.Second)
 }
 
 func validUserName(name string) (string, error) {

@@ -605,33 +605,10 @@ func (e *docEditor) refreshFooter() {
 }
 
 // msgText is the message bar: the refusal, with its line number when it names one.
-func (e *docEditor) msgText() string {
-	err := e.vm.msg
-	if err == nil {
-		return ""
-	}
-	txt := e.s.errText(err)
-	if le, ok := err.(*ledger.Error); ok {
-		if n, ok := le.Args["line"].(int); ok && !strings.Contains(txt, itoa(n)) {
-			txt = e.s.t("ui.doc.at_line", map[string]any{"line": n, "msg": txt})
-		}
-	}
-	return txt
-}
+func (e *docEditor) msgText() string { return e.s.lineErrText(e.vm.msg) }
 
 // setTabTitle shows the number and • on the document's tab.
-func (e *docEditor) setTabTitle() {
-	sh := e.s.shell
-	if sh == nil || sh.tabs == nil {
-		return
-	}
-	for it, id := range sh.tabIDs {
-		if id == e.id && it.Text != e.title() {
-			it.Text = e.title()
-			sh.tabs.Refresh()
-		}
-	}
-}
+func (e *docEditor) setTabTitle() { e.s.retitleTab(e.id, e.title()) }
 
 func (e *docEditor) cmdNew() {
 	if !e.vm.ShowEdit() {

@@ -342,3 +342,32 @@ func setErrorLabel(l *widget.Label, text string) {
 
 // padded puts a little space around a page.
 func padded(o fyne.CanvasObject) fyne.CanvasObject { return container.NewPadded(o) }
+
+// lineErrText is an editor's refusal in words, naming its line when the message does not
+// already (Args["line"] of a *ledger.Error); "" for none.
+func (s *session) lineErrText(err error) string {
+	if err == nil {
+		return ""
+	}
+	txt := s.errText(err)
+	if le, ok := err.(*ledger.Error); ok {
+		if n, ok := le.Args["line"].(int); ok && !strings.Contains(txt, itoa(n)) {
+			txt = s.t("ui.doc.at_line", map[string]any{"line": n, "msg": txt})
+		}
+	}
+	return txt
+}
+
+// retitleTab shows title on the tab of screen id (an editor's number and its • mark).
+func (s *session) retitleTab(id, title string) {
+	sh := s.shell
+	if sh == nil || sh.tabs == nil {
+		return
+	}
+	for it, tid := range sh.tabIDs {
+		if tid == id && it.Text != title {
+			it.Text = title
+			sh.tabs.Refresh()
+		}
+	}
+}

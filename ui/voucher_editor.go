@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -217,32 +216,9 @@ func (e *voucherEditor) refreshFooter() {
 	e.info.SetText(vm.info)
 }
 
-func (e *voucherEditor) msgText() string {
-	err := e.vm.msg
-	if err == nil {
-		return ""
-	}
-	txt := e.s.errText(err)
-	if le, ok := err.(*ledger.Error); ok {
-		if n, ok := le.Args["line"].(int); ok && !strings.Contains(txt, itoa(n)) {
-			txt = e.s.t("ui.doc.at_line", map[string]any{"line": n, "msg": txt})
-		}
-	}
-	return txt
-}
+func (e *voucherEditor) msgText() string { return e.s.lineErrText(e.vm.msg) }
 
-func (e *voucherEditor) setTabTitle() {
-	sh := e.s.shell
-	if sh == nil || sh.tabs == nil {
-		return
-	}
-	for it, id := range sh.tabIDs {
-		if id == e.id && it.Text != e.title() {
-			it.Text = e.title()
-			sh.tabs.Refresh()
-		}
-	}
-}
+func (e *voucherEditor) setTabTitle() { e.s.retitleTab(e.id, e.title()) }
 
 func (e *voucherEditor) guard(proceed func()) {
 	if !e.dirty() {

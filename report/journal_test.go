@@ -33,12 +33,12 @@ func TestJournalAgreesWithHledger(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(hledger, "-f", path, "check").CombinedOutput(); err != nil {
+	if out, err := hledgerCmd(hledger, "-f", path, "check").CombinedOutput(); err != nil {
 		t.Fatalf("hledger check: %v\n%s", err, out)
 	}
 	for acct, want := range map[string]string{"1002": "197267.50", "1122:C1": "3062.40", "1405": "10591.13", "310415": "-42000.00",
 		"5001": "0", "3103": "-372.87"} {
-		out, err := exec.Command(hledger, "-f", path, "bal", "-N", "--flat", "-e", "2025-02-01", "^"+acct+"(:|$)").CombinedOutput()
+		out, err := hledgerCmd(hledger, "-f", path, "bal", "-N", "--flat", "-e", "2025-02-01", "^"+acct+"(:|$)").CombinedOutput()
 		if err != nil {
 			t.Fatalf("hledger bal %s: %v\n%s", acct, err, out)
 		}
@@ -54,11 +54,19 @@ func TestJournalAgreesWithHledger(t *testing.T) {
 			sum = got[0]
 		}
 		if strings.Count(string(out), "\n") > 1 { // several sub-accounts: hledger's total line
-			out2, _ := exec.Command(hledger, "-f", path, "bal", "-N", "--depth", "1", "-e", "2025-02-01", "^"+acct+"(:|$)").CombinedOutput()
+			out2, _ := hledgerCmd(hledger, "-f", path, "bal", "-N", "--depth", "1", "-e", "2025-02-01", "^"+acct+"(:|$)").CombinedOutput()
 			sum = strings.Fields(string(out2))[0]
 		}
 		if sum != want {
 			t.Errorf("hledger: %s = %q, want %s (%s)", acct, sum, want, out)
 		}
 	}
+}
+
+// hledgerCmd runs hledger in a UTF-8 locale: under LANG=C (as on CI) it
+// refuses the journal's Chinese names with "invalid byte sequence".
+func hledgerCmd(hledger string, args ...string) *exec.Cmd {
+	cmd := exec.Command(hledger, args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LANG=C.UTF-8")
+	return cmd
 }

@@ -161,6 +161,15 @@ func TestSettings(t *testing.T) {
 	s.fails(1, "settings", "set", "--negative", "maybe")
 	s.fails(1, "settings", "set", "--levy", "2")
 	s.fails(1, "settings", "set", "--voucher-mode", "daily")
+	s.ok("settings", "set", "--scan-merge", "off", "--backup-keep", "12", "--idle-lock", "１５")
+	json.Unmarshal([]byte(s.ok("settings", "show", "--format", "json")), &v)
+	if v["scan_merge"] != false || v["backup_keep"] != float64(12) || v["idle_lock"] != float64(15) {
+		t.Errorf("later settings: scan_merge %v, backup_keep %v, idle_lock %v", v["scan_merge"], v["backup_keep"], v["idle_lock"])
+	}
+	if out := s.fails(1, "settings", "set", "--backup-keep", "0", "--lang", "zh-CN"); !strings.Contains(out, "保留备份份数") {
+		t.Errorf("backup-keep 0: %s", out)
+	}
+	s.fails(1, "settings", "set", "--idle-lock", "1.5")
 	if out := s.ok("settings", "show", "--lang", "zh-CN"); !strings.Contains(out, "先进先出") {
 		t.Errorf("settings table: %s", out)
 	}

@@ -4,13 +4,13 @@ import "shopbooks/ledger"
 
 const settingsUsage = "settings set [--name N] [--costing moving|monthly|fifo] [--levy 3|1] [--negative on|off] " +
 	"[--separation on|off] [--voucher-mode document|summary] [--dispose-counts on|off] [--surcharges on|off] " +
-	"[--city-rate 7|5|1] [--half-surcharge on|off]"
+	"[--city-rate 7|5|1] [--half-surcharge on|off] [--scan-merge on|off] [--backup-keep N] [--idle-lock MINUTES]"
 
 func settingsCommands() []command {
 	return []command{
 		{name: "show", usage: "settings show", book: true, run: settingsShow},
 		{name: "set", usage: settingsUsage, flags: "name= costing= levy= negative= separation= voucher-mode= dispose-counts= " +
-			"surcharges= city-rate= half-surcharge=", book: true, run: settingsSet},
+			"surcharges= city-rate= half-surcharge= scan-merge= backup-keep= idle-lock=", book: true, run: settingsSet},
 	}
 }
 
@@ -21,11 +21,12 @@ func settingsShow(c *call) error {
 	}
 	return c.record([]col{{key: "name"}, {key: "start"}, {key: "costing"}, {key: "taxpayer"}, {key: "levy"},
 		{key: "allow_negative"}, {key: "separation"}, {key: "voucher_mode"}, {key: "dispose_counts"}, {key: "surcharges"},
-		{key: "city_rate"}, {key: "half_surcharge"}, {key: "created_at"}},
+		{key: "city_rate"}, {key: "half_surcharge"}, {key: "scan_merge"}, {key: "backup_keep"}, {key: "idle_lock"},
+		{key: "created_at"}},
 		[]any{s.Name, string(s.Start), choice{key: "cli.costing." + string(s.Costing), code: string(s.Costing)},
 			choice{key: "cli.taxpayer." + string(s.Taxpayer), code: string(s.Taxpayer)}, s.LevyRate, s.AllowNegative,
 			s.Separation, choice{key: "cli.voucher_mode." + s.VoucherMode, code: s.VoucherMode}, s.DisposeCounts,
-			s.Surcharges, s.CityRate, s.HalfSurcharge, s.CreatedAt})
+			s.Surcharges, s.CityRate, s.HalfSurcharge, s.ScanMerge, s.BackupKeep, s.IdleLock, s.CreatedAt})
 }
 
 func settingsSet(c *call) error {
@@ -44,6 +45,9 @@ func settingsSet(c *call) error {
 		setFrom(c, "dispose-counts", parseOnOff("dispose_counts"), &s.DisposeCounts),
 		setFrom(c, "surcharges", parseOnOff("surcharges"), &s.Surcharges),
 		setFrom(c, "half-surcharge", parseOnOff("half_surcharge"), &s.HalfSurcharge),
+		setFrom(c, "scan-merge", parseOnOff("scan_merge"), &s.ScanMerge),
+		setFrom(c, "backup-keep", parseCount("backup_keep"), &s.BackupKeep),
+		setFrom(c, "idle-lock", parseCount("idle_lock"), &s.IdleLock),
 	} {
 		if err != nil {
 			return err

@@ -69,6 +69,9 @@ type Settings struct {
 	Surcharges    bool
 	CityRate      Rate
 	HalfSurcharge bool
+	ScanMerge     bool // 扫码合并: scanning an item already on the document adds 1 to its line
+	BackupKeep    int  // backups kept besides one per closed month (1–999, default 30)
+	IdleLock      int  // minutes without input before a session locks; 0 never (0–480)
 	CreatedAt     time.Time
 	Version       int64
 }
@@ -274,7 +277,7 @@ func seedChart(ctx context.Context, tx *store.Tx, by string, tp Taxpayer) error 
 }
 
 const settingsCols = `name, start_period, costing, taxpayer, levy_bp, allow_negative, separation, voucher_mode,
-	dispose_counts, surcharges, city_rate_bp, surcharge_halved, created_at, version`
+	dispose_counts, surcharges, city_rate_bp, surcharge_halved, scan_merge, backup_keep, idle_lock_min, created_at, version`
 
 // Settings returns the book's settings.
 func (b *Book) Settings(ctx context.Context) (Settings, error) {
@@ -292,7 +295,7 @@ func loadSettings(ctx context.Context, tx *store.Tx) (Settings, error) {
 	var created string
 	err := tx.QueryRowContext(ctx, "SELECT "+settingsCols+" FROM book WHERE id = 1").Scan(&s.Name, &s.Start, &s.Costing,
 		&s.Taxpayer, &s.LevyRate, &s.AllowNegative, &s.Separation, &s.VoucherMode, &s.DisposeCounts, &s.Surcharges,
-		&s.CityRate, &s.HalfSurcharge, &created, &s.Version)
+		&s.CityRate, &s.HalfSurcharge, &s.ScanMerge, &s.BackupKeep, &s.IdleLock, &created, &s.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, refuse(CodeNotABook, "path", "")
 	}
@@ -324,6 +327,12 @@ func (b *Book) UpdateSettings(ctx context.Context, by *User, s Settings) error {
 	if s.CityRate != 700 && s.CityRate != 500 && s.CityRate != 100 {
 		return refuse(CodeBadChoice, "field", "city_rate", "value", s.CityRate.String(), "choices", "7, 5, 1")
 	}
+	if s.BackupKeep < 1 || s.BackupKeep > 999 {
+		return refuse(CodeOutOfRange, "field", "backup_keep", "value", s.BackupKeep, "min", 1, "max", 999)
+	}
+	if s.IdleLock < 0 || s.IdleLock > 480 {
+		return refuse(CodeOutOfRange, "field", "idle_lock", "value", s.IdleLock, "min", 0, "max", 480)
+	}
 	return b.write(ctx, by, PermSettings, func(tx *store.Tx) error {
 		cur, err := loadSettings(ctx, tx)
 		if err != nil {
@@ -349,9 +358,10 @@ func (b *Book) UpdateSettings(ctx context.Context, by *User, s Settings) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE book SET name = ?, costing = ?, levy_bp = ?, allow_negative = ?, separation = ?,
-			voucher_mode = ?, dispose_counts = ?, surcharges = ?, city_rate_bp = ?, surcharge_halved = ?, version = version + 1
+			voucher_mode = ?, dispose_counts = ?, surcharges = ?, city_rate_bp = ?, surcharge_halved = ?, scan_merge = ?,
+			backup_keep = ?, idle_lock_min = ?, version = version + 1
 			WHERE id = 1`, s.Name, s.Costing, s.LevyRate, s.AllowNegative, s.Separation, s.VoucherMode, s.DisposeCounts,
-			s.Surcharges, s.CityRate, s.HalfSurcharge); err != nil {
+			s.Surcharges, s.CityRate, s.HalfSurcharge, s.ScanMerge, s.BackupKeep, s.IdleLock); err != nil {
 			return err
 		}
 		return logChange(ctx, tx, by.Name, "book.settings", entBook, 1, before)

@@ -486,6 +486,44 @@ func TestUpdateSettings(t *testing.T) {
 	s = got
 	s.VoucherMode = "daily"
 	refusedUnchanged(t, b, "voucher mode", CodeBadChoice, func() error { return b.UpdateSettings(ctx, admin, s) })
+	for _, bad := range []struct {
+		what string
+		set  func(*Settings)
+	}{
+		{"no backups kept", func(s *Settings) { s.BackupKeep = 0 }},
+		{"a thousand backups", func(s *Settings) { s.BackupKeep = 1000 }},
+		{"negative idle lock", func(s *Settings) { s.IdleLock = -1 }},
+		{"idle lock over 8 hours", func(s *Settings) { s.IdleLock = 481 }},
+	} {
+		s = got
+		bad.set(&s)
+		refusedUnchanged(t, b, bad.what, CodeOutOfRange, func() error { return b.UpdateSettings(ctx, admin, s) })
+	}
+}
+
+// The settings added by migration 4 start with the behaviour books had before it (scans
+// merge, 30 backups kept, no idle lock) and are saved like the others.
+func TestLaterSettings(t *testing.T) {
+	ctx := t.Context()
+	b, admin := openTestBook(t)
+	s, err := b.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.ScanMerge || s.BackupKeep != 30 || s.IdleLock != 0 {
+		t.Errorf("defaults: scan merge %v, backups kept %d, idle lock %d", s.ScanMerge, s.BackupKeep, s.IdleLock)
+	}
+	s.ScanMerge, s.BackupKeep, s.IdleLock = false, 7, 15
+	if err := b.UpdateSettings(ctx, admin, s); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := b.Settings(ctx)
+	if got.ScanMerge || got.BackupKeep != 7 || got.IdleLock != 15 {
+		t.Errorf("saved: scan merge %v, backups kept %d, idle lock %d", got.ScanMerge, got.BackupKeep, got.IdleLock)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Errorf("verify after the change: %v %v", err, rep.Failure)
+	}
 }
 
 // The clock the book reads is the one the transaction carries: audit times are UTC

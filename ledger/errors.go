@@ -35,6 +35,7 @@ const (
 	CodeLastAdmin       Code = "user.last_admin"      // user
 	CodeRequired        Code = "field.required"       // field
 	CodeTooLong         Code = "field.too_long"       // field, max
+	CodeOutOfRange      Code = "field.out_of_range"   // field, value, min, max
 	CodeBadChoice       Code = "field.bad_choice"     // field, value, choices
 	CodeCodeTaken       Code = "field.code_taken"     // field, value (code, barcode, name)
 	CodeBadCode         Code = "field.bad_code"       // field, value

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"strconv"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -47,6 +50,9 @@ func newSettings(s *session) *settingsVM {
 		{key: "surcharges", label: "ui.field.surcharges", kind: kCheck},
 		{key: "city_rate", label: "field.city_rate", kind: kChoice, choices: rate("7", "5", "1")},
 		{key: "half", label: "ui.field.half_surcharge", kind: kCheck},
+		{key: "scan_merge", label: "field.scan_merge", kind: kCheck, hint: "ui.hint.scan_merge"},
+		{key: "backup_keep", label: "field.backup_keep", hint: "ui.hint.backup_keep"},
+		{key: "idle_lock", label: "field.idle_lock", hint: "ui.hint.idle_lock"},
 	})
 	v.Reload()
 	return v
@@ -71,6 +77,7 @@ func (v *settingsVM) Reload() {
 		"costing": string(set.Costing), "levy": set.LevyRate.String(), "allow_negative": fromBool(set.AllowNegative),
 		"separation": fromBool(set.Separation), "voucher_mode": set.VoucherMode, "dispose_counts": fromBool(set.DisposeCounts),
 		"surcharges": fromBool(set.Surcharges), "city_rate": set.CityRate.String(), "half": fromBool(set.HalfSurcharge),
+		"scan_merge": fromBool(set.ScanMerge), "backup_keep": strconv.Itoa(set.BackupKeep), "idle_lock": strconv.Itoa(set.IdleLock),
 	}, false)
 }
 
@@ -92,6 +99,16 @@ func (v *settingsVM) Save() error {
 	set.AllowNegative, set.Separation = isTrue(f["allow_negative"]), isTrue(f["separation"])
 	set.VoucherMode, set.DisposeCounts = f["voucher_mode"], isTrue(f["dispose_counts"])
 	set.Surcharges, set.HalfSurcharge = isTrue(f["surcharges"]), isTrue(f["half"])
+	set.ScanMerge = isTrue(f["scan_merge"])
+	for _, n := range []struct {
+		key string
+		to  *int
+	}{{"backup_keep", &set.BackupKeep}, {"idle_lock", &set.IdleLock}} {
+		if *n.to, err = wholeNumber(n.key, f[n.key]); err != nil {
+			v.form.place(err)
+			return err
+		}
+	}
 	if err := v.s.book.UpdateSettings(v.s.ctx, v.s.user, set); err != nil {
 		v.form.place(err)
 		v.info = ""
@@ -167,3 +184,12 @@ func (v *settingsVM) cmdCancel() {
 }
 func (v *settingsVM) cmdNew()  {}
 func (v *settingsVM) cmdFind() {}
+
+// wholeNumber reads a count typed in a settings field (full-width digits too).
+func wholeNumber(field, text string) (int, error) {
+	n, err := strconv.Atoi(ledger.Normalize(strings.TrimSpace(text)))
+	if err != nil {
+		return 0, &ledger.Error{Code: ledger.CodeNumberMalformed, Args: map[string]any{"field": field, "value": text}}
+	}
+	return n, nil
+}

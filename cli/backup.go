@@ -3,10 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -283,61 +280,48 @@ func (c *call) confirm(question string) (bool, error) {
 	return false, nil
 }
 
-// The backup folder of each book is remembered in <config dir>/backup-folders.json
-// (book path → folder), apart from config.json, which the window rewrites.
-const backupFoldersFile = "backup-folders.json"
-
-func (c *call) backupFolders() map[string]string {
-	m := map[string]string{}
-	b, err := os.ReadFile(filepath.Join(c.configDir, backupFoldersFile))
-	if err == nil {
-		err = json.Unmarshal(b, &m)
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		c.log.Warn("backup folders ignored", "err", err)
-	}
-	return m
-}
-
-// backupDir is --to, else the folder remembered for this book, else <book dir>/backups,
-// made when create is set and it is missing.
+// backupDir is --to, else the folder remembered for this book (ledger.BackupFolder,
+// shared with the window), else <book dir>/backups, made when create is set and it is
+// missing.
 func (c *call) backupDir(create bool) (string, error) {
 	if d := c.str("to"); d != "" {
 		return absPath(d), nil
 	}
-	if d := c.backupFolders()[c.book.Path()]; d != "" {
-		return d, nil
+	d, _, err := ledger.BackupFolder(c.configDir, c.book.Path())
+	if err != nil {
+		c.log.Warn("backup folders ignored", "err", err)
 	}
-	d := filepath.Join(filepath.Dir(c.book.Path()), "backups")
 	if create {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return "", fmt.Errorf("make %s: %w", d, err)
+		if err := ledger.EnsureBackupFolder(c.book.Path(), d); err != nil {
+			return "", err
 		}
 	}
 	return d, nil
 }
 
 func (c *call) rememberBackupDir(dir string) {
-	m := c.backupFolders()
-	if m[c.book.Path()] == dir {
-		return
-	}
-	m[c.book.Path()] = dir
-	b, _ := json.MarshalIndent(m, "", "  ")
-	tmp, err := os.CreateTemp(c.configDir, "backup-folders-*.json")
-	if err == nil {
-		_, err = tmp.Write(append(b, '\n'))
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), filepath.Join(c.configDir, backupFoldersFile))
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}
-	if err != nil {
+	if err := ledger.RememberBackupFolder(c.configDir, c.book.Path(), dir); err != nil {
 		c.log.Warn("backup folder not remembered", "err", err)
 	}
+}
+
+// autoBackup is the backup after a close (unless --no-backup): into the remembered
+// folder, encrypted when SHOPBOOKS_BACKUP_PASSWORD is set (this run's choice; never
+// asked for, never stored). Its line goes to stderr, so JSON and CSV on stdout stay
+// whole. A failure does not undo the close: it is said loudly on stderr and the exit
+// status stays 0, since the close itself succeeded.
+func (c *call) autoBackup() {
+	if c.on("no-backup") || !c.user.Can(ledger.PermBackup) {
+		return
+	}
+	dir, err := c.backupDir(true)
+	if err == nil {
+		var info ledger.BackupInfo
+		if info, err = c.book.Backup(c.ctx, c.user, dir, c.env.Getenv(envBackupPassword)); err == nil {
+			fmt.Fprintln(c.env.Stderr, c.t("cli.backup.auto_done", map[string]any{"path": info.Path}))
+			return
+		}
+	}
+	_, msg := c.describe(err)
+	fmt.Fprintln(c.env.Stderr, c.t("cli.backup.auto_failed", map[string]any{"message": msg}))
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"shopbooks/ledger"
 )
 
 // shopWithReceipt is a book with one audited receipt (2025-01-05) and its number.
@@ -157,5 +159,49 @@ func TestBackupRefusalsThroughTheCLI(t *testing.T) {
 	}
 	if docs := s.jsonList("doc", "list", "--user", "admin"); len(docs) != 1 {
 		t.Errorf("documents after a refused restore: %d", len(docs))
+	}
+}
+
+// TestCloseBacksUp: a close is followed by a verified backup into the book's backup
+// folder, told on stderr (stdout stays JSON); --no-backup skips it; with
+// SHOPBOOKS_BACKUP_PASSWORD set the backup is encrypted.
+func TestCloseBacksUp(t *testing.T) {
+	t.Parallel()
+	s := initShop(t)
+	dir := filepath.Join(filepath.Dir(s.book), "backups")
+	code, out, errs := s.run("close", "2025-01", "--format", "json")
+	if code != 0 {
+		t.Fatalf("close: %d %s", code, errs)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res["closed"] != true {
+		t.Fatalf("close --format json said %q (%v)", out, err)
+	}
+	files := backupFiles(t, dir)
+	if len(files) != 1 || !strings.Contains(errs, files[0]) || !strings.Contains(errs, "after the close") {
+		t.Fatalf("after the close: files %v, stderr %q", files, errs)
+	}
+	s.ok("unclose", "2025-01", "--reason", "test")
+	if _, _, errs := s.run("close", "2025-01", "--no-backup"); strings.Contains(errs, "after the close") || len(backupFiles(t, dir)) != 1 {
+		t.Errorf("--no-backup: stderr %q, %d backups", errs, len(backupFiles(t, dir)))
+	}
+	s.ok("unclose", "2025-01", "--reason", "test")
+	code, _, errs = s.runWith(map[string]string{envBackupPassword: "s3cret"}, "", "close", "2025-01")
+	if code != 0 || len(backupFiles(t, dir)) != 2 {
+		t.Fatalf("close with a backup password: %d %q, %d backups", code, errs, len(backupFiles(t, dir)))
+	}
+	list := s.jsonList("backup", "list")
+	if len(list) != 2 || list[0]["encrypted"] != true || list[1]["encrypted"] != false {
+		t.Errorf("backup list: %v", list)
+	}
+	// the remembered folder is gone (a USB stick unplugged): the close stands, the failure is loud
+	if err := ledger.RememberBackupFolder(filepath.Join(s.env["XDG_CONFIG_HOME"], "shopbooks"), s.book,
+		filepath.Join(s.dir, "unplugged")); err != nil {
+		t.Fatal(err)
+	}
+	s.ok("unclose", "2025-01", "--reason", "test")
+	code, _, errs = s.run("close", "2025-01")
+	if code != 0 || !strings.Contains(errs, "automatic backup failed") || !strings.Contains(errs, "unplugged") {
+		t.Errorf("close into a missing folder: %d %q", code, errs)
 	}
 }

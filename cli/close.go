@@ -21,10 +21,11 @@ const closeUsage = "close YYYY-MM | close check YYYY-MM | close preview YYYY-MM\
 	"    check: the pre-checks (B1…B8 block, W1…W4 warn), exit 1 when one blocks;\n" +
 	"    preview: the vouchers the close would generate and the month's profit, nothing saved;\n" +
 	"    close: checks, costing, vouchers, lock (warnings are acknowledged by closing); --counter N (from the\n" +
-	"    preview) closes only if nothing was written since the preview."
+	"    preview) closes only if nothing was written since the preview; then a backup into the backup folder\n" +
+	"    (encrypted when SHOPBOOKS_BACKUP_PASSWORD is set) unless --no-backup."
 
 func closeCommands() []command {
-	return []command{{usage: closeUsage, flags: "counter=", minArgs: 1, maxArgs: 2, book: true, run: closeRun}}
+	return []command{{usage: closeUsage, flags: "counter= no-backup", minArgs: 1, maxArgs: 2, book: true, run: closeRun}}
 }
 
 func uncloseCommands() []command {
@@ -49,6 +50,9 @@ func closeRun(c *call) error {
 	}
 	if sub != "" && c.has("counter") {
 		return &usageError{key: "cli.usage.unknown_flag", args: map[string]any{"flag": "--counter"}, usage: closeUsage}
+	}
+	if sub != "" && c.has("no-backup") {
+		return &usageError{key: "cli.usage.unknown_flag", args: map[string]any{"flag": "--no-backup"}, usage: closeUsage}
 	}
 	p, err := ledger.ParsePeriod("period", arg)
 	if err != nil {
@@ -179,7 +183,11 @@ func closePeriod(c *call, p ledger.Period) error {
 	if err != nil {
 		return err
 	}
-	return c.closeResult(res, "cli.close.closed")
+	if err := c.closeResult(res, "cli.close.closed"); err != nil {
+		return err
+	}
+	c.autoBackup()
+	return nil
 }
 
 // closeResult writes what a close (or its preview) generated: in the table the warnings,

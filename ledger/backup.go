@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 // Passwords are never logged nor recorded.
 
 // DefaultKeepBackups is how many of a book's latest backups a folder keeps (besides the
-// newest one of each closed month) until the book has a setting for it.
+// newest one of each closed month) when the book's BackupKeep setting is not set.
 const DefaultKeepBackups = 30
 
 // BackupInfo is what a backup holds, as read from its header.
@@ -182,9 +184,31 @@ type ListedBackup struct {
 // in a temporary folder, PRAGMA integrity_check and Verify(full). A backup that fails is
 // deleted and the refusal returned (CodeBackupUnverified). Then the "book.backup" record
 // is appended to the trail (after the snapshot: the backup does not hold it), and the
-// folder is pruned to DefaultKeepBackups (PruneBackups). A non-empty password encrypts;
+// folder is pruned to the book's BackupKeep setting (PruneBackups). A non-empty password encrypts;
 // it is never logged nor stored.
 func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (BackupInfo, error) {
+	return b.BackupWith(ctx, by, dir, password, nil)
+}
+
+// The steps of a backup, told to BackupWith's progress in this order. Cancelling the
+// context stops the backup until BackupVerify: the file is then complete under its name,
+// and the verification and its record run to the end.
+const (
+	BackupSnapshot = "snapshot" // VACUUM INTO a temporary file
+	BackupWrite    = "write"    // compress (and encrypt) into the folder, then rename
+	BackupVerify   = "verify"   // decrypt, open, integrity_check, Verify(full)
+	BackupRecord   = "record"   // the "book.backup" record, then pruning the folder
+)
+
+// BackupWith is Backup telling each step (BackupSnapshot, BackupWrite, BackupVerify,
+// BackupRecord) to progress, when not nil. The folder is pruned to the book's
+// BackupKeep setting.
+func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, progress func(step string)) (BackupInfo, error) {
+	tell := func(step string) {
+		if progress != nil {
+			progress(step)
+		}
+	}
 	if err := b.require(by, PermBackup); err != nil {
 		return BackupInfo{}, err
 	}
@@ -198,6 +222,7 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 	// What the header says, read in one snapshot before the copy (the copy is at least
 	// as new: a close in between shows as a later period than the header names).
 	var h store.BackupHeader
+	keep := DefaultKeepBackups
 	err = b.db.Read(ctx, func(tx *store.Tx) error {
 		now, err := actingUser(ctx, tx, by)
 		if err != nil {
@@ -211,6 +236,9 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 			return err
 		}
 		h.Shop = s.Name
+		if s.BackupKeep > 0 {
+			keep = s.BackupKeep
+		}
 		h.LastClosed, err = lastClosed(ctx, tx)
 		return err
 	})
@@ -226,12 +254,14 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 		return BackupInfo{}, err
 	}
 	defer os.Remove(snap)
+	tell(BackupSnapshot)
 	if err := b.db.Snapshot(ctx, snap); err != nil {
 		return BackupInfo{}, fromStore(err)
 	}
 	// One file per second: when this second's name is taken (two backups in a row), the
 	// next free second's.
 	created := b.db.Now()
+	tell(BackupWrite)
 	var path string
 	for i := range 10 {
 		h.Created = created.Add(time.Duration(i) * time.Second).UTC().Truncate(time.Second)
@@ -245,17 +275,24 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 		return BackupInfo{}, fromStore(err)
 	}
 	os.Remove(snap)
-	if err := b.verifyBackup(ctx, path, password); err != nil {
+	// The file is complete under its name: from here on the backup is finished, whatever
+	// the caller's context says.
+	ctx = context.WithoutCancel(ctx)
+	tell(BackupVerify)
+	head, err := b.verifyBackup(ctx, path, password)
+	if err != nil {
 		os.Remove(path)
 		b.log.Error("backup failed its verification and was deleted", "path", path, "err", err)
 		return BackupInfo{}, err
 	}
 	info := backupInfo(path, h)
 	info.Verified = true
+	tell(BackupRecord)
 	reason := filepath.Base(path)
 	if h.Encrypted {
 		reason += " (encrypted)"
 	}
+	reason += fmt.Sprintf("; %s%d", backupHeadMark, head)
 	if err := b.write(ctx, by, PermBackup, func(tx *store.Tx) error {
 		return logEvent(ctx, tx, by.Name, "book.backup", entBook, 1, reason)
 	}); err != nil {
@@ -263,7 +300,7 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 		return info, err
 	}
 	b.log.Info("backup written", "path", path, "size", info.Size, "encrypted", h.Encrypted, "user", by.Name)
-	if removed, err := b.PruneBackups(ctx, dir, DefaultKeepBackups); err != nil {
+	if removed, err := b.PruneBackups(ctx, dir, keep); err != nil {
 		b.log.Warn("old backups not pruned", "dir", dir, "err", err)
 	} else if len(removed) > 0 {
 		b.log.Info("old backups removed", "dir", dir, "files", removed)
@@ -291,22 +328,83 @@ func tempBeside(path, what string) (string, error) {
 }
 
 // verifyBackup restores the backup at path into a temporary file beside the book and
-// checks it as a book: integrity_check and Verify(full).
-func (b *Book) verifyBackup(ctx context.Context, path, password string) error {
+// checks it as a book: integrity_check and Verify(full). It returns the sequence number
+// of the last audit record the backup holds.
+func (b *Book) verifyBackup(ctx context.Context, path, password string) (int64, error) {
 	tmp, err := tempBeside(b.Path(), ".verify")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer removeBook(tmp)
 	if _, err := store.ExtractBackup(ctx, path, password, tmp); err != nil {
-		return unverified(path, fromBackup(path, err))
+		return 0, unverified(path, fromBackup(path, err))
 	}
 	c, err := Open(ctx, tmp, b.log)
 	if err != nil {
-		return unverified(path, err)
+		return 0, unverified(path, err)
 	}
 	defer c.Close()
-	return c.checkCandidate(ctx, path)
+	if err := c.checkCandidate(ctx, path); err != nil {
+		return 0, err
+	}
+	head, _, err := c.ChainHead(ctx)
+	if err != nil {
+		return 0, unverified(path, err)
+	}
+	return head, nil
+}
+
+// backupHeadMark precedes, in the reason of a "book.backup" record, the sequence number
+// of the last record the backup holds (ChangedSinceBackup reads it).
+const backupHeadMark = "holds records to "
+
+// unchanging are the audit actions that change nothing a backup holds worth a new one.
+var unchanging = map[string]bool{"user.login": true, "user.login_failed": true, "book.backup": true}
+
+// ChangedSinceBackup tells whether the book holds anything its last backup does not: a
+// record of the audit trail after the last one that backup holds, other than logins and
+// backups. A book never backed up has changed. It reads the trail backwards from its
+// end, so it costs a few rows, not the trail.
+func (b *Book) ChangedSinceBackup(ctx context.Context) (bool, error) {
+	changed := true
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT seq, action, reason FROM audit_log ORDER BY seq DESC")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		held := int64(-1) // the backup found holds records up to this one
+		for rows.Next() {
+			var seq int64
+			var action, reason string
+			if err := rows.Scan(&seq, &action, &reason); err != nil {
+				return err
+			}
+			if held >= 0 && seq <= held {
+				changed = false
+				return nil
+			}
+			if held < 0 && action == "book.backup" {
+				held = seq - 1 // a record written before this mark: the snapshot preceded it
+				if i := strings.LastIndex(reason, backupHeadMark); i >= 0 {
+					if n, err := strconv.ParseInt(strings.TrimSpace(reason[i+len(backupHeadMark):]), 10, 64); err == nil && n < seq {
+						held = n
+					}
+				}
+				continue
+			}
+			if !unchanging[action] {
+				changed = true
+				return nil
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		changed = held < 0
+		return nil
+	})
+	return changed, fromStore(err)
 }
 
 // checkCandidate runs integrity_check and Verify(full) on a book restored from the
@@ -565,19 +663,12 @@ func restore(ctx context.Context, backupPath, password, bookPath string, log *sl
 		}
 		return r, fromStore(err)
 	}
-	kept, err := keepOld(bookPath)
+	kept, err := swapIn(tmp, bookPath, nil)
 	if err != nil {
 		return r, err
 	}
-	if err := os.Rename(tmp, bookPath); err != nil {
-		if kept != "" {
-			putBack(kept, bookPath)
-		}
-		return r, fmt.Errorf("restore %s: %w", bookPath, err)
-	}
 	swapped = true
 	r.Kept = kept
-	store.SyncDir(filepath.Dir(bookPath))
 	nb, err := Open(ctx, bookPath, log)
 	if err != nil {
 		return r, err
@@ -598,39 +689,197 @@ func restore(ctx context.Context, backupPath, password, bookPath string, log *sl
 	return r, nil
 }
 
-// keepOld renames the book at path, with its -wal and -shm, to
-// <path>.before-restore-<time>; "" when there is no book there.
-func keepOld(path string) (string, error) {
-	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-		return "", nil
+// The swap of a restore, and its recovery after a crash.
+//
+// The candidate (a verified book under a hidden temporary name, closed) replaces the
+// book in four renames: the book, its -wal and its -shm to <book>.before-restore-<time>,
+// then the candidate to <book>. A kill between them would leave the book missing, or
+// its -wal beside nothing. So before the first rename a marker <book>.restoring names
+// the candidate and the kept name (written and synced), and after the last one it is
+// removed. Opening a book with a marker beside it (Open, recoverRestore) finishes the
+// swap when the candidate is still there — it was verified before the marker was
+// written, and the user asked for it — moving whatever of the old book is still under
+// the book's name to the kept name first; when the candidate is gone the swap had
+// finished and only the marker is removed. A marker whose book is there while neither
+// the candidate's rename nor the old book's began (a kill right after writing it) is
+// dropped with its candidate: nothing had changed. Either way the replaced book stays
+// as <book>.before-restore-<time>, and nothing of the old book's -wal is ever left
+// beside the restored one (SQLite would replay it into the wrong file).
+
+// restoreMarker is the marker's content.
+type restoreMarker struct {
+	Candidate string `json:"candidate"` // base names, in the book's folder
+	Kept      string `json:"kept"`      // "" when there was no book to keep
+}
+
+func markerPath(bookPath string) string { return bookPath + ".restoring" }
+
+// swapIn replaces the book at bookPath with the candidate file and returns where the old
+// book was kept ("" when there was none). crash, in tests, stops the swap after the
+// named step as a kill would: nothing after it runs, nothing is cleaned up.
+func swapIn(candidate, bookPath string, crash func(step string) bool) (string, error) {
+	stop := func(step string) bool { return crash != nil && crash(step) }
+	dir := filepath.Dir(bookPath)
+	kept := ""
+	if _, err := os.Lstat(bookPath); err == nil {
+		kept = keptName(bookPath)
 	}
-	stamp := time.Now().Format("20060102-150405")
-	kept := path + ".before-restore-" + stamp
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(kept); errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		kept = fmt.Sprintf("%s.before-restore-%s-%d", path, stamp, i)
+	m := restoreMarker{Candidate: filepath.Base(candidate), Kept: filepath.Base(kept)}
+	if kept == "" {
+		m.Kept = ""
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if _, err := os.Lstat(path + suffix); err == nil {
-			if err := os.Rename(path+suffix, kept+suffix); err != nil {
-				return "", fmt.Errorf("keep %s: %w", path+suffix, err)
+	if err := writeMarker(bookPath, m); err != nil {
+		return "", fmt.Errorf("restore %s: %w", bookPath, err)
+	}
+	if stop("marker") {
+		return "", errCrash
+	}
+	if kept != "" {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if _, err := os.Lstat(bookPath + suffix); err != nil {
+				continue
+			}
+			if err := os.Rename(bookPath+suffix, kept+suffix); err != nil {
+				putBack(kept, bookPath)
+				os.Remove(markerPath(bookPath))
+				return "", fmt.Errorf("keep %s: %w", bookPath+suffix, err)
+			}
+			if stop("keep" + suffix) {
+				return "", errCrash
 			}
 		}
 	}
-	if err := os.Rename(path, kept); err != nil {
-		putBack(kept, path)
-		return "", fmt.Errorf("keep %s: %w", path, err)
+	if err := os.Rename(candidate, bookPath); err != nil {
+		if kept != "" {
+			putBack(kept, bookPath)
+		}
+		os.Remove(markerPath(bookPath))
+		return "", fmt.Errorf("restore %s: %w", bookPath, err)
 	}
+	store.SyncDir(dir)
+	if stop("rename") {
+		return "", errCrash
+	}
+	os.Remove(markerPath(bookPath))
+	store.SyncDir(dir)
 	return kept, nil
 }
 
-// putBack undoes keepOld.
+var errCrash = errors.New("simulated crash")
+
+// keptName is a free <path>.before-restore-<time>[-N] name.
+func keptName(path string) string {
+	stamp := time.Now().Format("20060102-150405")
+	kept := path + ".before-restore-" + stamp
+	for i := 2; ; i++ {
+		free := true
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if _, err := os.Lstat(kept + suffix); !errors.Is(err, os.ErrNotExist) {
+				free = false
+			}
+		}
+		if free {
+			return kept
+		}
+		kept = fmt.Sprintf("%s.before-restore-%s-%d", path, stamp, i)
+	}
+}
+
+func writeMarker(bookPath string, m restoreMarker) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(markerPath(bookPath), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(raw)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(markerPath(bookPath))
+		return err
+	}
+	store.SyncDir(filepath.Dir(bookPath))
+	return nil
+}
+
+// putBack undoes the renames of the old book.
 func putBack(kept, path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if _, err := os.Lstat(kept + suffix); err == nil {
 			os.Rename(kept+suffix, path+suffix)
 		}
 	}
+}
+
+// recoverRestore completes a restore a crash interrupted (see swapIn), before the book
+// at path is opened. Without a marker it does nothing. It returns an error only when a
+// rename it needs fails; the book is then left as it is for the next try.
+func recoverRestore(path string, log *slog.Logger) error {
+	raw, err := os.ReadFile(markerPath(path))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", markerPath(path), err)
+	}
+	var m restoreMarker
+	dir := filepath.Dir(path)
+	if json.Unmarshal(raw, &m) != nil || m.Candidate == "" || filepath.Base(m.Candidate) != m.Candidate ||
+		(m.Kept != "" && filepath.Base(m.Kept) != m.Kept) {
+		// A marker cut short by the crash itself: it is written before any rename, so none began.
+		log.Warn("unreadable restore marker removed: no rename had begun", "path", markerPath(path))
+		return os.Remove(markerPath(path))
+	}
+	candidate := filepath.Join(dir, m.Candidate)
+	kept := ""
+	if m.Kept != "" {
+		kept = filepath.Join(dir, m.Kept)
+	}
+	_, candErr := os.Lstat(candidate)
+	_, bookErr := os.Lstat(path)
+	keptStarted := false
+	if kept != "" {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if _, err := os.Lstat(kept + suffix); err == nil {
+				keptStarted = true
+			}
+		}
+	}
+	switch {
+	case candErr != nil:
+		// The candidate is in place: the swap had finished.
+		log.Warn("restore had finished before a crash: its marker removed", "path", path, "kept", kept)
+	case bookErr == nil && !keptStarted:
+		// Killed right after writing the marker: the book is untouched.
+		removeBook(candidate)
+		log.Warn("restore interrupted before it changed anything: the book is as it was", "path", path)
+	default:
+		// Killed while the old book was moving aside: move the rest of it, then the candidate in.
+		if kept != "" {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if _, err := os.Lstat(path + suffix); err == nil {
+					if err := os.Rename(path+suffix, kept+suffix); err != nil {
+						return fmt.Errorf("finish restore of %s: %w", path, err)
+					}
+				}
+			}
+		}
+		if err := os.Rename(candidate, path); err != nil {
+			return fmt.Errorf("finish restore of %s: %w", path, err)
+		}
+		store.SyncDir(dir)
+		log.Warn("restore interrupted by a crash: finished on opening", "path", path, "kept", kept)
+	}
+	if err := os.Remove(markerPath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	store.SyncDir(dir)
+	return nil
 }

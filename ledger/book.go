@@ -114,6 +114,9 @@ func (b *Book) SetClock(now func() time.Time) { b.db.Now = now }
 
 // Open opens an existing book.
 func Open(ctx context.Context, path string, log *slog.Logger) (*Book, error) {
+	if err := recoverRestore(path, log); err != nil { // a restore a crash interrupted (backup.go)
+		log.Error("interrupted restore not recovered", "path", path, "err", err)
+	}
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, fromStore(err)

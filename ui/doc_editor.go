@@ -89,6 +89,7 @@ func (e *docEditor) build() fyne.CanvasObject {
 	add("void", "ui.btn.void", theme.CancelIcon(), e.confirmVoid, vm.ShowEdit())
 	add("delete", "ui.btn.delete", theme.DeleteIcon(), e.confirmDelete, vm.ShowEdit())
 	add("source", "ui.btn.source", theme.ListIcon(), e.pickSource, vm.ShowEdit() && sourceTypeOf(vm.typ) != "")
+	add("close_order", "ui.btn.close_order", theme.MediaStopIcon(), e.cmdCloseOrder, vm.ShowCloseOrder())
 	add("print", "ui.btn.print", theme.DocumentPrintIcon(), e.print, true)
 	e.paper = widget.NewSelect([]string{"A4", "A5"}, nil)
 	e.paper.SetSelected("A4")
@@ -311,7 +312,7 @@ func (e *docEditor) blurHead(f string) {
 				vm.SetHead("date", string(d))
 			}
 		}
-	case "paid", "advance_used", "amount", "applied", "advance":
+	case "paid", "advance_used", "amount", "applied", "advance", "doc_disc":
 		if _, err := ledger.ParseMoney(f, orZero(vm.head[f])); err != nil {
 			vm.errs[f] = err
 		} else {
@@ -559,6 +560,14 @@ func (e *docEditor) refreshAll() {
 	enable("delete", vm.CanDelete())
 	enable("source", vm.CanSource())
 	enable("print", vm.CanPrint())
+	enable("close_order", vm.CanCloseOrder())
+	if vm.doc.OrderClosed {
+		e.btns["close_order"].SetText(s.t("ui.btn.reopen_order"))
+		e.btns["close_order"].SetIcon(theme.MediaPlayIcon())
+	} else {
+		e.btns["close_order"].SetText(s.t("ui.btn.close_order"))
+		e.btns["close_order"].SetIcon(theme.MediaStopIcon())
+	}
 	if e.grid.table != nil {
 		e.grid.cols = vm.Columns()
 		for i, c := range e.grid.cols {
@@ -575,7 +584,11 @@ func (e *docEditor) refreshFooter() {
 	s, vm := e.s, e.vm
 	n, t, g := vm.Totals()
 	if vm.typ.Priced() || vm.typ == ledger.DocExpense {
-		e.totals.SetText(s.t("ui.doc.totals", map[string]any{"net": n.Format(), "tax": t.Format(), "gross": g.Format()}))
+		txt := s.t("ui.doc.totals", map[string]any{"net": n.Format(), "tax": t.Format(), "gross": g.Format()})
+		if d := vm.Discount(); d != 0 {
+			txt += "  " + s.t("ui.doc.total_discount", map[string]any{"discount": d.Format()})
+		}
+		e.totals.SetText(txt)
 		e.words.SetText(s.t("ui.doc.in_words", map[string]any{"words": vm.InWords()}))
 	} else if vm.typ == ledger.DocCollect || vm.typ == ledger.DocPay {
 		e.totals.SetText("")
@@ -604,8 +617,18 @@ func (e *docEditor) refreshFooter() {
 	}
 }
 
-// msgText is the message bar: the refusal, with its line number when it names one.
-func (e *docEditor) msgText() string { return e.s.lineErrText(e.vm.msg) }
+// msgText is the message bar: the refusal, with its line number when it names one; else
+// a line whose amounts cannot be computed as typed (a VAT beyond the override's tolerance
+// is refused here, beside its red 税额 cell, before the service would refuse it).
+func (e *docEditor) msgText() string {
+	if e.vm.msg != nil {
+		return e.s.lineErrText(e.vm.msg)
+	}
+	if e.vm.Editable() {
+		return e.s.lineErrText(e.vm.LineErr())
+	}
+	return ""
+}
 
 // setTabTitle shows the number and • on the document's tab.
 func (e *docEditor) setTabTitle() { e.s.retitleTab(e.id, e.title()) }
@@ -644,6 +667,11 @@ func (e *docEditor) cmdAudit() {
 
 func (e *docEditor) cmdUnaudit() {
 	e.vm.Unaudit()
+	e.refreshAll()
+}
+
+func (e *docEditor) cmdCloseOrder() {
+	e.vm.CloseOrder()
 	e.refreshAll()
 }
 

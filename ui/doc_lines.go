@@ -2,12 +2,15 @@ package ui
 
 import (
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/ledger"
 )
 
 // keyEntry is an Entry that hands Enter, Esc, arrows and F7 to its owner first (Fyne
@@ -176,10 +179,13 @@ type lineGrid struct {
 	active widget.TableCellID
 	orig   string // the active cell's text when the cursor came in (Esc puts it back)
 	look   lookup
+	// flashing is the line a scan just landed on, tinted for a moment (UI.md §4.3)
+	flashing int
+	flashN   int
 }
 
 func newLineGrid(e *docEditor) *lineGrid {
-	g := &lineGrid{e: e, cells: map[widget.TableCellID]*gridCell{}, active: widget.TableCellID{Row: -1}}
+	g := &lineGrid{e: e, cells: map[widget.TableCellID]*gridCell{}, active: widget.TableCellID{Row: -1}, flashing: -1}
 	g.look.win = e.s.win
 	return g
 }
@@ -281,8 +287,24 @@ func (g *lineGrid) update(id widget.TableCellID, c *gridCell) {
 		return
 	}
 	c.check.Hide()
+	l := vm.lines[line]
+	if g.flashing == line {
+		c.bg.FillColor = withAlpha(theme.Color(theme.ColorNamePrimary), 0x40)
+	}
+	if col.id == "tax" && isCode(l.amtErr, ledger.CodeVATOverride) {
+		c.bg.FillColor = withAlpha(theme.Color(theme.ColorNameError), 0x50)
+	}
+	c.bg.Refresh()
 	if g.editable(line, col) {
 		c.label.Hide()
+		// a line's own warehouse: blank shows the document's, greyed
+		ph := ""
+		if col.id == "wh" {
+			ph = vm.head["warehouse"]
+		}
+		if c.entry.PlaceHolder != ph {
+			c.entry.SetPlaceHolder(ph)
+		}
 		if c.entry.Text != text {
 			c.entry.SetText(text)
 		}
@@ -310,9 +332,13 @@ func (g *lineGrid) update(id widget.TableCellID, c *gridCell) {
 	if col.id == "diff" && len(text) > 0 && text[0] == '-' {
 		c.label.Importance = widget.DangerImportance
 	}
-	if vm.lines[line].err != nil {
+	if l.err != nil {
 		c.bg.FillColor = theme.Color(theme.ColorNameError)
 		c.bg.FillColor = withAlpha(c.bg.FillColor, 0x30)
+	}
+	if col.id == "wh" && text == "" {
+		text = vm.head["warehouse"] // the document's, when the line names none
+		c.label.Importance = widget.LowImportance
 	}
 	c.label.SetText(text)
 	c.label.Show()
@@ -376,7 +402,7 @@ func (g *lineGrid) key(c *gridCell, k *fyne.KeyEvent) bool {
 		}
 		return true
 	case fyne.KeyF7:
-		if col.id == "item" || col.id == "account" {
+		if col.id == "item" || col.id == "account" || col.id == "wh" {
 			g.openLookup(c)
 			return true
 		}
@@ -399,6 +425,9 @@ func (g *lineGrid) enterCode(c *gridCell) {
 	vm := g.e.vm
 	line := g.rows[c.id.Row]
 	res, at := vm.EnterCode(line)
+	if res == scanFound || res == scanMerged {
+		g.flash(vm.flash)
+	}
 	g.e.refreshAll()
 	switch res {
 	case scanNone:
@@ -423,12 +452,42 @@ func (g *lineGrid) enterCode(c *gridCell) {
 	}
 }
 
+// flash tints a line for 600 ms: the row a scan landed on.
+func (g *lineGrid) flash(line int) {
+	g.flashing = line
+	g.flashN++
+	n := g.flashN
+	time.AfterFunc(600*time.Millisecond, func() {
+		fyne.Do(func() {
+			if g.flashN == n {
+				g.flashing = -1
+				g.refresh()
+			}
+		})
+	})
+}
+
 // openLookup lists the items (or accounts) matching the cell's text.
 func (g *lineGrid) openLookup(c *gridCell) {
 	vm := g.e.vm
 	id := c.id
 	line := g.rows[id.Row]
 	col := g.cols[id.Col]
+	if col.id == "wh" {
+		whs, _ := vm.s.book.Warehouses(vm.s.ctx, false)
+		var labels []string
+		for _, w := range whs {
+			labels = append(labels, w.Code+"  "+w.Name)
+		}
+		if len(labels) == 0 {
+			return
+		}
+		g.look.show(c, labels, func(i int) {
+			vm.SetCell(line, "wh", whs[i].Code)
+			g.e.refreshAll()
+		})
+		return
+	}
 	if col.id == "account" {
 		accts := expenseAccounts(vm, c.entry.Text)
 		var labels []string
@@ -473,19 +532,24 @@ func (g *lineGrid) openLookup(c *gridCell) {
 	})
 }
 
+// enterSkips are the cells Enter walks past: the count's loss kind (a check), a typed VAT
+// (an invoice's rare correction) and a line's own warehouse (blank: the document's). Tab
+// and the mouse reach them.
+var enterSkips = map[string]bool{"loss": true, "tax": true, "wh": true}
+
 // next moves to the next editable cell of the line, else the next line's first editable
 // cell (the blank line's 编码 at the end).
 func (g *lineGrid) next(id widget.TableCellID) {
 	line := g.rows[id.Row]
 	for c := id.Col + 1; c < len(g.cols); c++ {
-		if g.editable(line, g.cols[c]) && g.cols[c].id != "loss" {
+		if g.editable(line, g.cols[c]) && !enterSkips[g.cols[c].id] {
 			g.focus(widget.TableCellID{Row: id.Row, Col: c})
 			return
 		}
 	}
 	for r := id.Row + 1; r < len(g.rows); r++ {
 		for c := range g.cols {
-			if g.editable(g.rows[r], g.cols[c]) && g.cols[c].id != "loss" {
+			if g.editable(g.rows[r], g.cols[c]) && !enterSkips[g.cols[c].id] {
 				g.focus(widget.TableCellID{Row: r, Col: c})
 				return
 			}

@@ -60,8 +60,14 @@ func columnsOf(t ledger.DocType, inclusive bool) []docCol {
 		}
 		cols := append(item, docCol{"qty", "ui.col.qty", 64, true, true}, price,
 			docCol{"disc", "ui.doc.col.disc", 50, true, true}, docCol{"net", "ui.doc.col.net", 90, false, true},
-			docCol{"vat", "ui.doc.col.vat", 44, true, true}, docCol{"tax", "ui.doc.col.tax", 74, false, true},
+			docCol{"vat", "ui.doc.col.vat", 44, true, true}, docCol{"tax", "ui.doc.col.tax", 74, true, true},
 			docCol{"gross", "ui.doc.col.gross", 92, false, true})
+		if t.Order() {
+			cols = append(cols, docCol{"done", "ui.doc.col.done", 70, false, true})
+		}
+		if lineWarehouse(t) {
+			cols = append(cols, docCol{"wh", "ui.doc.col.warehouse", 60, true, false})
+		}
 		if outType(t) {
 			cols = append(cols, docCol{"stock", "ui.doc.col.stock", 66, false, true})
 		}
@@ -84,16 +90,28 @@ func columnsOf(t ledger.DocType, inclusive bool) []docCol {
 	return nil
 }
 
+// lineWarehouse tells whether a type's lines may name their own warehouse (UI.md §3.2:
+// CG XS CT XT add a 仓库 column; blank is the header's).
+func lineWarehouse(t ledger.DocType) bool {
+	return t == ledger.DocReceipt || t == ledger.DocDelivery || t == ledger.DocPReturn || t == ledger.DocSReturn
+}
+
+// docDiscount tells whether a type's header takes a whole-document discount (整单折扣),
+// spread over its lines by ledger.SpreadDiscount (DOMAIN.md §2.1).
+func docDiscount(t ledger.DocType) bool {
+	return t == ledger.DocPO || t == ledger.DocSO || t == ledger.DocReceipt || t == ledger.DocDelivery
+}
+
 // headFields lists the header fields of a type, in reading order (UI.md §3.2).
 func headFields(t ledger.DocType, general bool) []string {
 	out := []string{"date"}
 	switch {
 	case t.Order():
-		out = append(out, "partner", "inclusive")
+		out = append(out, "partner", "inclusive", "doc_disc")
 	case t == ledger.DocReceipt || t == ledger.DocPReturn || t == ledger.DocDelivery || t == ledger.DocSReturn:
 		out = append(out, "partner", "warehouse", "inclusive", "account", "paid")
 		if t == ledger.DocDelivery || t == ledger.DocReceipt {
-			out = append(out, "advance_used")
+			out = append(out, "advance_used", "doc_disc")
 		}
 		if general && (t == ledger.DocReceipt || t == ledger.DocPReturn) {
 			out = append(out, "deductible")
@@ -127,8 +145,23 @@ type docLine struct {
 	book     ledger.Qty // PD: the book quantity (a preview until audit)
 	hasBook  bool
 	abnormal bool
-	wh       string // the line's own warehouse when loaded
-	err      error  // a refusal placed at this line
+	share    ledger.Money // this line's part of the whole-document discount (整单折扣)
+	done     ledger.Qty   // orders: received or delivered so far (已执行)
+	hasDone  bool
+	err      error // a refusal placed at this line
+}
+
+// whCode is the line's own warehouse as typed ("" for the document's).
+func (l *docLine) whCode() string { return strings.ToUpper(ledger.Normalize(l.text["wh"])) }
+
+// vatOverride reads the 税额 cell when the user typed one (DOMAIN.md §2.1's override).
+func (l *docLine) vatOverride() (ledger.Money, bool, error) {
+	t, ok := l.text["tax"]
+	if !ok || strings.TrimSpace(t) == "" {
+		return 0, false, nil
+	}
+	m, err := ledger.ParseMoney("vat", t)
+	return m, err == nil, err
 }
 
 func newLine() *docLine { return &docLine{text: map[string]string{}} }
@@ -160,6 +193,7 @@ type docVM struct {
 	// count filter: "" all, "uncounted", "diff"
 	filter string
 	byScan bool // the last Enter in 编码 was a scan (barcode or n*): stay on the blank line
+	flash  int  // the line a scan just landed on (the grid flashes it), -1 for none
 
 	items   []ledger.Item
 	onhand  map[string]ledger.Qty // item|warehouse → quantity
@@ -168,7 +202,7 @@ type docVM struct {
 }
 
 func newDocVM(s *session, t ledger.DocType) *docVM {
-	v := &docVM{s: s, typ: t, onhand: map[string]ledger.Qty{}}
+	v := &docVM{s: s, typ: t, onhand: map[string]ledger.Qty{}, flash: -1}
 	v.set, _ = s.book.Settings(s.ctx)
 	v.reloadLookups()
 	v.New()
@@ -238,7 +272,10 @@ func (v *docVM) show(d ledger.Doc) {
 	v.lines = nil
 	for _, l := range d.Lines {
 		ln := newLine()
-		ln.src, ln.wh, ln.abnormal = l.SourceLine, l.Warehouse, l.Abnormal
+		ln.src, ln.abnormal = l.SourceLine, l.Abnormal
+		if l.Warehouse != "" && l.Warehouse != d.Warehouse && lineWarehouse(d.Type) {
+			ln.text["wh"] = l.Warehouse
+		}
 		if d.Type == ledger.DocExpense {
 			ln.text["account"], ln.text["memo"], ln.text["amount"] = l.Account, l.Memo, editMoney(l.Net)
 			ln.text["vat"] = l.VATRate.String()
@@ -252,6 +289,9 @@ func (v *docVM) show(d ledger.Doc) {
 					ln.text["disc"] = l.DiscountAmount.String()
 				} else if l.DiscountRate != 0 {
 					ln.text["disc"] = l.DiscountRate.String() + "%"
+				}
+				if l.HasVATOverride {
+					ln.text["tax"] = l.VATOverride.String()
 				}
 			}
 			if d.Type == ledger.DocOtherIn {
@@ -269,11 +309,28 @@ func (v *docVM) show(d ledger.Doc) {
 	if d.Type == ledger.DocCount && d.Status == ledger.StatusDraft {
 		v.previewBook(d.Warehouse, d.Date)
 	}
+	if d.Type.Order() && d.Status == ledger.StatusAudited {
+		v.loadDone(d.Number)
+	}
 	v.clearErrs()
 	v.scan = ""
 	v.ensureBlank()
 	v.recompute()
 	v.saved = v.snapshot()
+}
+
+// loadDone shows an audited order's 已执行: what linked receipts or deliveries took of
+// each line (ledger.OpenLines).
+func (v *docVM) loadDone(number string) {
+	open, err := v.s.book.OpenLines(v.s.ctx, v.s.user, number)
+	if err != nil {
+		return
+	}
+	for i, o := range open {
+		if i < len(v.lines) {
+			v.lines[i].done, v.lines[i].hasDone = o.Done, true
+		}
+	}
 }
 
 // previewBook shows a draft count's book quantities as the book has them now (the audit
@@ -393,8 +450,42 @@ func (v *docVM) Number() string {
 	return v.doc.Number
 }
 
-// Stamp is the status in words: 草稿 / 已审核 / 已作废.
-func (v *docVM) Stamp() string { return v.s.t("ui.doc.status." + string(v.doc.Status)) }
+// Stamp is the status in words: 草稿 / 已审核 / 已作废, and 已关闭 for a closed order.
+func (v *docVM) Stamp() string {
+	if v.doc.OrderClosed && v.doc.Status == ledger.StatusAudited {
+		return v.s.t("ui.doc.status.closed")
+	}
+	return v.s.t("ui.doc.status." + string(v.doc.Status))
+}
+
+// ShowCloseOrder tells whether the 关闭/重新打开 button shows: orders, for users who may
+// close them (the service checks again).
+func (v *docVM) ShowCloseOrder() bool { return v.typ.Order() && v.s.user.Can(ledger.PermAuditDoc) }
+
+// CanCloseOrder tells whether the order may be closed or reopened now: audited, in an
+// open period.
+func (v *docVM) CanCloseOrder() bool {
+	return v.ShowCloseOrder() && v.doc.Status == ledger.StatusAudited && !v.InClosedPeriod()
+}
+
+// CloseOrder closes an audited order (已关闭: the rest is not expected) or reopens a
+// closed one, through ledger.SetOrderClosed.
+func (v *docVM) CloseOrder() error {
+	if !v.CanCloseOrder() {
+		return nil
+	}
+	closed := !v.doc.OrderClosed
+	if err := v.s.book.SetOrderClosed(v.s.ctx, v.s.user, v.doc.Number, closed); err != nil {
+		v.place(err)
+		v.notify()
+		return err
+	}
+	key := "ui.msg.order_closed"
+	if !closed {
+		key = "ui.msg.order_reopened"
+	}
+	return v.reload(key)
+}
 
 // Title is the tab's text: type, number, and • when there are unsaved edits.
 func (v *docVM) Title() string {
@@ -425,7 +516,7 @@ func (v *docVM) snapshot() string {
 			continue
 		}
 		b.WriteString("|")
-		for _, k := range []string{"item", "qty", "price", "disc", "vat", "amount", "account", "memo"} {
+		for _, k := range []string{"item", "qty", "price", "disc", "vat", "tax", "wh", "amount", "account", "memo"} {
 			fmt.Fprintf(&b, "%s,", l.text[k])
 		}
 		fmt.Fprintf(&b, "%s,%v", l.src, l.abnormal)
@@ -485,7 +576,7 @@ func (v *docVM) SetHead(key, val string) {
 	v.head[key] = val
 	delete(v.errs, key)
 	switch key {
-	case "inclusive", "warehouse", "date":
+	case "inclusive", "warehouse", "date", "doc_disc":
 		v.recompute()
 	case "partner", "amount":
 		if v.typ == ledger.DocCollect || v.typ == ledger.DocPay {
@@ -502,6 +593,12 @@ func (v *docVM) SetCell(line int, col, val string) {
 	l := v.lines[line]
 	l.text[col] = val
 	l.err = nil
+	if e, ok := v.msg.(*ledger.Error); ok && e.Args["line"] == v.LineNo(line) {
+		v.msg = nil // the refusal named this line: the user is fixing it
+	}
+	if col != "tax" && strings.TrimSpace(l.text["tax"]) == "" {
+		delete(l.text, "tax") // an emptied 税额 shows the computed VAT again
+	}
 	if col == "item" {
 		l.item = v.itemByCode(val)
 	}
@@ -539,6 +636,9 @@ func (v *docVM) Cell(line int, col string) string {
 	case "acct_name":
 		return v.accountName(l.text["account"])
 	case "net", "tax", "gross":
+		if t, ok := l.text["tax"]; ok && col == "tax" {
+			return t // the VAT as the user typed it (an override)
+		}
 		if l.amtErr != nil || l.blank() || (v.typ != ledger.DocExpense && l.item == nil) {
 			return ""
 		}
@@ -551,6 +651,11 @@ func (v *docVM) Cell(line int, col string) string {
 		return ""
 	case "source":
 		return l.src
+	case "done":
+		if l.hasDone {
+			return fmtQty(l.done)
+		}
+		return ""
 	case "book":
 		if l.hasBook {
 			return fmtQty(l.book)
@@ -589,7 +694,7 @@ func (v *docVM) Short(line int) bool {
 	}
 	// the same item on other lines takes from the same stock
 	for _, o := range v.lines {
-		if o != l && o.item != nil && l.item != nil && o.item.Code == l.item.Code && o.wh == l.wh {
+		if o != l && o.item != nil && l.item != nil && o.item.Code == l.item.Code && v.lineWH(o) == v.lineWH(l) {
 			if n, err := ledger.ParseQty("qty", orZero(o.text["qty"]), false); err == nil {
 				need += n
 			}
@@ -614,10 +719,7 @@ func (v *docVM) lineOnHand(l *docLine) (ledger.Qty, bool) {
 	if l.item == nil {
 		return 0, false
 	}
-	wh := l.wh
-	if wh == "" {
-		wh = v.head["warehouse"]
-	}
+	wh := v.lineWH(l)
 	if wh == "" {
 		return 0, false
 	}
@@ -639,6 +741,14 @@ func (v *docVM) lineOnHand(l *docLine) (ledger.Qty, bool) {
 	}
 	v.onhand[key] = q
 	return q, true
+}
+
+// lineWH is the warehouse a line takes from or puts into: its own, else the document's.
+func (v *docVM) lineWH(l *docLine) string {
+	if w := l.whCode(); w != "" && lineWarehouse(v.typ) {
+		return w
+	}
+	return v.head["warehouse"]
 }
 
 func (v *docVM) itemByCode(code string) *ledger.Item {
@@ -702,11 +812,16 @@ func parseDiscount(text string) (rate ledger.Rate, amount ledger.Money, isAmount
 	return 0, m, true, err
 }
 
-// recompute computes every line's amounts exactly as the service will.
+// recompute computes every line's amounts exactly as the service will: ledger.ComputeLine
+// per line, with the whole-document discount (整单折扣) spread over the lines first by
+// ledger.SpreadDiscount, pro rata to their base (DOMAIN.md §2.1).
 func (v *docVM) recompute() {
 	incl := isTrue(v.head["inclusive"])
+	var spread []*docLine // lines that take a part of 整单折扣
+	var bases []ledger.Money
+	inputs := map[*docLine]ledger.LineInput{}
 	for _, l := range v.lines {
-		l.amt, l.amtErr = ledger.LineAmounts{}, nil
+		l.amt, l.amtErr, l.share = ledger.LineAmounts{}, nil, 0
 		if l.blank() {
 			continue
 		}
@@ -749,13 +864,76 @@ func (v *docVM) recompute() {
 				l.amtErr = err
 				continue
 			}
-			l.amt, l.amtErr = ledger.ComputeLine(ledger.LineInput{Qty: q, Price: p, Inclusive: incl, DiscountRate: dr,
-				DiscountAmount: da, HasDiscountAmount: isAmt, VAT: r})
+			ov, hasOv, err := l.vatOverride()
+			if err != nil {
+				l.amtErr = err
+				continue
+			}
+			in := ledger.LineInput{Qty: q, Price: p, Inclusive: incl, DiscountRate: dr,
+				DiscountAmount: da, HasDiscountAmount: isAmt, VAT: r, VATOverride: ov, HasVATOverride: hasOv}
+			l.amt, l.amtErr = ledger.ComputeLine(in)
+			if l.item != nil && (l.amtErr == nil || isCode(l.amtErr, ledger.CodeVATOverride)) {
+				spread = append(spread, l)
+				bases = append(bases, l.amt.Base)
+				inputs[l] = in
+			}
+		}
+	}
+	if disc, err := v.docDiscount(); err == nil && disc != 0 && len(spread) > 0 {
+		for i, part := range ledger.SpreadDiscount(disc, bases) {
+			l := spread[i]
+			in := inputs[l]
+			own := l.amt.Discount
+			l.share = part
+			in.DiscountRate, in.DiscountAmount, in.HasDiscountAmount = 0, own+part, true
+			l.amt, l.amtErr = ledger.ComputeLine(in)
 		}
 	}
 	if v.changed != nil {
 		v.changed()
 	}
+}
+
+// docDiscount reads 整单折扣: an amount in yuan, spread over the lines.
+func (v *docVM) docDiscount() (ledger.Money, error) {
+	if !docDiscount(v.typ) {
+		return 0, nil
+	}
+	return ledger.ParseMoney("doc_disc", orZero(v.head["doc_disc"]))
+}
+
+// Discount is the document's total discount: every line's own and its part of 整单折扣.
+func (v *docVM) Discount() ledger.Money {
+	var d ledger.Money
+	for _, l := range v.lines {
+		d += l.amt.Discount
+	}
+	return d
+}
+
+// LineErr is the first line whose amounts cannot be computed as typed (a VAT beyond the
+// override tolerance, a discount larger than the base), with the line's number.
+func (v *docVM) LineErr() error {
+	for i, l := range v.lines {
+		if l.amtErr != nil && !l.blank() {
+			if e, ok := errors.AsType[*ledger.Error](l.amtErr); ok {
+				c := *e
+				c.Args = map[string]any{}
+				for k, x := range e.Args {
+					c.Args[k] = x
+				}
+				c.Args["line"] = v.LineNo(i)
+				return &c
+			}
+			return l.amtErr
+		}
+	}
+	return nil
+}
+
+func isCode(err error, c ledger.Code) bool {
+	e, ok := errors.AsType[*ledger.Error](err)
+	return ok && e.Code == c
 }
 
 // Totals are N, T and G: sums of the line values (DOMAIN.md §2.1).
@@ -866,13 +1044,20 @@ func (v *docVM) toDoc() (ledger.Doc, error) {
 	if d.Advance, err = money("advance"); err != nil {
 		return d, err
 	}
+	if _, err := v.docDiscount(); err != nil {
+		return d, err
+	}
+	v.recompute() // the discount's spread as the lines are now
 	d.Lines = nil
 	for _, l := range v.lines {
 		if l.blank() {
 			continue
 		}
 		no := len(d.Lines) + 1
-		dl := ledger.DocLine{No: no, Item: ledger.Normalize(l.text["item"]), SourceLine: l.src, Abnormal: l.abnormal, Warehouse: l.wh}
+		dl := ledger.DocLine{No: no, Item: ledger.Normalize(l.text["item"]), SourceLine: l.src, Abnormal: l.abnormal}
+		if lineWarehouse(v.typ) {
+			dl.Warehouse = l.whCode()
+		}
 		if v.typ == ledger.DocExpense {
 			dl.Item = ""
 			dl.Account, dl.Memo = ledger.Normalize(l.text["account"]), l.text["memo"]
@@ -901,6 +1086,15 @@ func (v *docVM) toDoc() (ledger.Doc, error) {
 			}
 			if dl.DiscountRate, dl.DiscountAmount, dl.HasDiscountAmount, err = parseDiscount(l.text["disc"]); err != nil {
 				return d, lineErr(err, no)
+			}
+			if l.share != 0 {
+				// the line's own discount plus its part of 整单折扣, as one amount
+				dl.DiscountRate, dl.DiscountAmount, dl.HasDiscountAmount = 0, l.amt.Discount, true
+			}
+			if l.srcAmt == nil {
+				if dl.VATOverride, dl.HasVATOverride, err = l.vatOverride(); err != nil {
+					return d, lineErr(err, no)
+				}
 			}
 		}
 		if v.typ == ledger.DocOtherIn {

@@ -139,6 +139,7 @@ func (v *docVM) EnterCode(line int) (scanResult, int) {
 		return scanUnknown, line
 	}
 	v.byScan = it.Barcode != "" && it.Barcode == code || strings.Contains(text, "*")
+	v.flash = line
 	fresh := !l.hasBook && l.src == "" && onlyItemTyped(l)
 	if !fresh {
 		v.PickItem(line, *it, 0)
@@ -164,12 +165,17 @@ func onlyItemTyped(l *docLine) bool {
 	return true
 }
 
-// addScanned adds n of an item: to another line with the same item, warehouse and
-// default price (扫码合并), else on the typed line itself.
+// addScanned adds n of an item: with the book's 扫码合并 on, to another line with the
+// same item, warehouse and default price; else (or with none) on the typed line itself.
 func (v *docVM) addScanned(it ledger.Item, n ledger.Qty, line int) (scanResult, int) {
+	if !v.scanMerge() {
+		v.PickItem(line, it, n)
+		v.scanStatus(it, n, n)
+		return scanFound, line
+	}
 	price := v.defaultPrice(it)
 	for i, l := range v.lines {
-		if i == line || l.item == nil || l.item.Code != it.Code || l.src != "" || l.wh != "" {
+		if i == line || l.item == nil || l.item.Code != it.Code || l.src != "" || v.lineWH(l) != v.head["warehouse"] {
 			continue
 		}
 		if v.typ.Priced() && l.text["price"] != price {
@@ -181,11 +187,21 @@ func (v *docVM) addScanned(it ledger.Item, n ledger.Qty, line int) (scanResult, 
 		}
 		l.text["qty"] = (q + n).String()
 		v.scanStatus(it, n, q+n)
+		v.flash = i
 		return scanMerged, i
 	}
 	v.PickItem(line, it, n)
 	v.scanStatus(it, n, n)
 	return scanFound, line
+}
+
+// scanMerge reads 扫码合并 from the book as it is now: the settings screen may have changed
+// it since the editor opened (one small read, well inside a scan's 10 ms).
+func (v *docVM) scanMerge() bool {
+	if set, err := v.s.book.Settings(v.s.ctx); err == nil {
+		v.set = set
+	}
+	return v.set.ScanMerge
 }
 
 func (v *docVM) scanStatus(it ledger.Item, n, total ledger.Qty) {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -168,35 +167,42 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	}
 	// 3. Document vouchers, then the month-end ones.
 	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, period: period}
-	if err := gen.documents(progress); err != nil {
+	// Each step's vouchers are written before the next step reads the balances.
+	step := func(f func() error) error {
+		if err := f(); err != nil {
+			return err
+		}
+		return gen.flush()
+	}
+	if err := step(func() error { return gen.documents(progress) }); err != nil {
 		return res, err
 	}
 	progress("month-end", 0, 1)
-	if err := gen.cogs(costs); err != nil {
+	if err := step(func() error { return gen.cogs(costs) }); err != nil {
 		return res, err
 	}
 	if s.DisposeCounts {
-		if err := gen.disposal(); err != nil {
+		if err := step(gen.disposal); err != nil {
 			return res, err
 		}
 	}
 	if s.Taxpayer == TaxpayerGeneral {
-		if err := gen.vatCarry(); err != nil {
+		if err := step(gen.vatCarry); err != nil {
 			return res, err
 		}
 	}
 	if s.Surcharges {
-		if err := gen.surcharges(); err != nil {
+		if err := step(gen.surcharges); err != nil {
 			return res, err
 		}
 	}
-	profit, err := gen.plCarry()
-	if err != nil {
+	var profit Money
+	if err := step(func() (err error) { profit, err = gen.plCarry(); return err }); err != nil {
 		return res, err
 	}
 	res.Profit = profit
 	if period.Month() == 12 {
-		if err := gen.yearEnd(); err != nil {
+		if err := step(gen.yearEnd); err != nil {
 			return res, err
 		}
 	}
@@ -229,12 +235,18 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if err := logChange(ctx, tx, by.Name, "period.lock", entPeriod, string(period), gen.periodBefore); err != nil {
 		return res, err
 	}
+	all, err := periodVouchers(ctx, tx, period)
+	if err != nil {
+		return res, err
+	}
+	generated := make(map[int64]bool, len(gen.ids))
 	for _, id := range gen.ids {
-		v, err := voucherByID(ctx, tx, id)
-		if err != nil {
-			return res, err
+		generated[id] = true
+	}
+	for _, v := range all { // by number, as the generated ones were numbered
+		if generated[v.ID] {
+			res.Vouchers = append(res.Vouchers, v)
 		}
-		res.Vouchers = append(res.Vouchers, v)
 	}
 	res.Closed = true
 	progress("done", 1, 1)
@@ -242,50 +254,23 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 }
 
 // finalCosting costs every item over the open periods and stores each item's state at
-// the end of `period` (item_period_costs); it returns the states.
+// the end of `period` (item_period_costs); it returns the states and the costing
+// warnings of the period, named by item code (W2).
 func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, []string, error) {
-	ids, err := column[int64](ctx, tx, `SELECT item_id FROM stock_moves WHERE period >= ?1 AND kind <> 0
-		UNION SELECT item_id FROM opening_stock UNION SELECT item_id FROM item_period_costs WHERE period = ?2`, period, period.Prev())
+	run, err := runCosting(ctx, tx, s.Costing, period)
 	if err != nil {
 		return nil, nil, err
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	out := map[int64]CostState{}
+	if err := storeCostStates(ctx, tx, period, run.items, run.close); err != nil {
+		return nil, nil, err
+	}
 	var warned []string
-	for _, id := range ids {
-		closing, warnings, err := recostItemWarn(ctx, tx, s.Costing, period, id)
-		if err != nil {
-			return nil, nil, fmt.Errorf("cost item %d: %w", id, err)
-		}
-		st, ok := closing[period]
-		if !ok { // no movement this month: it closes as it opened
-			if st, err = costOpening(ctx, tx, id, period); err != nil {
-				return nil, nil, err
-			}
-		}
-		layers, err := json.Marshal(st.Layers)
-		if err != nil {
-			return nil, nil, err
-		}
-		if st.Layers == nil {
-			layers = []byte("[]")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO item_period_costs(item_id, period, qty, amount, last_qty, last_amount, layers)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, period, st.Qty, st.Amount, st.LastQty, st.LastAmount, string(layers)); err != nil {
-			return nil, nil, err
-		}
-		out[id] = st
-		if len(warnings) > 0 {
-			var code string
-			if err := tx.QueryRowContext(ctx, "SELECT code FROM items WHERE id = ?", id).Scan(&code); err != nil {
-				return nil, nil, err
-			}
-			for _, w := range warnings {
-				warned = append(warned, code+": "+w.Code)
-			}
+	for _, id := range run.items {
+		for _, w := range run.warnings[id] {
+			warned = append(warned, run.code[id]+": "+w.Code)
 		}
 	}
-	return out, warned, nil
+	return run.close, warned, nil
 }
 
 // generator writes the generated vouchers of one close.
@@ -297,6 +282,10 @@ type generator struct {
 	period       Period
 	ids          []int64
 	periodBefore string
+	chart        *chartCache      // the chart, items and partners, read once
+	pending      []pendingVoucher // posted, not yet written (flush)
+	nextNo       int              // the next voucher number; 0 before the first post
+	nextID       int64
 	// the 1901 amounts of this period's count vouchers, for the disposal
 	countGains, countLosses Money
 	vatBase                 Money // the credit to 222102 of the VAT carry-forward: the surcharges' base
@@ -314,16 +303,38 @@ func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) er
 			lines[i].Summary = v.Summary
 		}
 	}
-	prepared, err := checkVoucherLines(g.ctx, g.tx, lines, false)
+	prepared, err := checkVoucherLines(g.ctx, g.tx, lines, false, g.chart)
 	if err != nil {
 		return fmt.Errorf("voucher %s: %w", v.Summary, err)
 	}
-	v.Period, v.Audited = g.period, true
-	if err := insertVoucher(g.ctx, g.tx, g.by, &v, prepared, docID); err != nil {
-		return err
+	if g.nextNo == 0 {
+		// Numbered after the highest existing number (§5.2), with the ids SQLite would
+		// give them one by one.
+		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(no), 0) + 1 FROM vouchers WHERE period = ?", g.period).Scan(&g.nextNo); err != nil {
+			return err
+		}
+		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(id), 0) + 1 FROM vouchers").Scan(&g.nextID); err != nil {
+			return err
+		}
 	}
+	v.Period, v.Audited = g.period, true
+	v.No, v.ID = g.nextNo, g.nextID
+	g.nextNo++
+	g.nextID++
+	g.pending = append(g.pending, pendingVoucher{v: v, lines: prepared, docID: docID})
 	g.ids = append(g.ids, v.ID)
 	return nil
+}
+
+// flush writes the vouchers posted since the last flush: before anything reads the
+// balances they change.
+func (g *generator) flush() error {
+	if len(g.pending) == 0 {
+		return nil
+	}
+	err := insertVouchers(g.ctx, g.tx, g.by, g.pending)
+	g.pending = g.pending[:0]
+	return err
 }
 
 // documents generates the document vouchers (§5.3) in the order of §5.2, one per
@@ -334,64 +345,32 @@ func (g *generator) documents(progress func(string, int, int)) error {
 	if g.periodBefore, err = rowImage(ctx, tx, entPeriod, string(g.period)); err != nil {
 		return err
 	}
-	items := map[string]Item{}
-	irows, err := tx.QueryContext(ctx, "SELECT "+itemCols+itemFrom)
-	if err != nil {
+	if g.chart, err = loadChartCache(ctx, tx); err != nil {
 		return err
 	}
-	for irows.Next() {
-		it, err := scanItem(irows)
-		if err != nil {
-			irows.Close()
-			return err
-		}
-		items[it.Code] = it
-	}
-	irows.Close()
 	other, vat := map[string]bool{}, map[string]Rate{}
-	for c, it := range items {
+	for c, it := range g.chart.items {
 		other[c], vat[c] = it.OtherBusiness, it.VAT
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, number, type, date FROM docs WHERE period = ? AND status = 'audited'
-		AND type NOT IN ('CD', 'XD', 'DB')`, g.period)
+	docs, err := periodVoucherDocs(ctx, tx, g.period)
 	if err != nil {
 		return err
 	}
-	type ref struct {
-		id     int64
-		number string
-		typ    DocType
-		date   Date
-	}
-	var docs []ref
-	for rows.Next() {
-		var r ref
-		if err := rows.Scan(&r.id, &r.number, &r.typ, &r.date); err != nil {
-			rows.Close()
-			return err
-		}
-		docs = append(docs, r)
-	}
-	rows.Close()
 	sort.Slice(docs, func(i, j int) bool {
 		a, b := docs[i], docs[j]
-		if a.date != b.date {
-			return a.date < b.date
+		if a.Date != b.Date {
+			return a.Date < b.Date
 		}
-		if docVoucherOrder[a.typ] != docVoucherOrder[b.typ] {
-			return docVoucherOrder[a.typ] < docVoucherOrder[b.typ]
+		if docVoucherOrder[a.Type] != docVoucherOrder[b.Type] {
+			return docVoucherOrder[a.Type] < docVoucherOrder[b.Type]
 		}
-		return a.number < b.number
+		return a.Number < b.Number
 	})
 	summary := map[DocType][]VoucherLine{}
 	var types []DocType
-	for i, r := range docs {
+	for i, d := range docs {
 		if i%200 == 0 {
 			progress("vouchers", i, len(docs))
-		}
-		d, err := loadDoc(ctx, tx, r.number)
-		if err != nil {
-			return err
 		}
 		td := TemplateDoc{Doc: d, OtherBusiness: other, ItemVAT: vat}
 		for _, l := range d.Lines {
@@ -416,7 +395,7 @@ func (g *generator) documents(progress func(string, int, int)) error {
 			continue
 		}
 		if err := g.post(Voucher{Date: d.Date, Source: SourceDoc, Summary: VoucherSummary(d)}, lines,
-			sql.NullInt64{Int64: r.id, Valid: true}); err != nil {
+			sql.NullInt64{Int64: int64(d.ID), Valid: true}); err != nil {
 			return fmt.Errorf("%s: %w", d.Number, err)
 		}
 	}
@@ -719,24 +698,35 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 		if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 0, closed_at = NULL, closed_by = NULL WHERE period = ?", period); err != nil {
 			return err
 		}
-		ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? AND source <> 'manual' ORDER BY no", period)
+		generated, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? AND source <> 'manual'", period)
+		if err != nil {
+			return err
+		}
+		isGen := make(map[int64]bool, len(generated))
+		for _, id := range generated {
+			isGen[id] = true
+		}
+		all, imgs, err := periodVoucherImages(ctx, tx, period)
 		if err != nil {
 			return err
 		}
 		h := sha256.New()
-		for _, id := range ids {
-			img, err := voucherImage(ctx, tx, id)
-			if err != nil {
-				return err
+		var ids []int64
+		for i, id := range all { // by number
+			if !isGen[id] {
+				continue
 			}
-			sum := sha256.Sum256([]byte(img))
+			ids = append(ids, id)
+			sum := sha256.Sum256([]byte(imgs[i]))
 			fmt.Fprintf(h, "%x\n", sum)
-			if _, err := tx.ExecContext(ctx, "DELETE FROM voucher_lines WHERE voucher_id = ?", id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE id = ?", id); err != nil {
-				return err
-			}
+		}
+		// Every generated voucher goes, lines first.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM voucher_lines WHERE voucher_id IN
+			(SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')`, period); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE period = ? AND source <> 'manual'", period); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM item_period_costs WHERE period = ?", period); err != nil {
 			return err
@@ -754,16 +744,12 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 // order: the close records it, and verify recomputes it for each closed period, so a
 // generated voucher edited behind the app's back is found.
 func periodSeal(ctx context.Context, tx *store.Tx, period Period) (string, int, error) {
-	ids, err := column[int64](ctx, tx, "SELECT id FROM vouchers WHERE period = ? ORDER BY no", period)
+	ids, imgs, err := periodVoucherImages(ctx, tx, period)
 	if err != nil {
 		return "", 0, err
 	}
 	h := sha256.New()
-	for _, id := range ids {
-		img, err := voucherImage(ctx, tx, id)
-		if err != nil {
-			return "", 0, err
-		}
+	for _, img := range imgs {
 		h.Write([]byte(img))
 		h.Write([]byte{'\n'})
 	}

@@ -160,26 +160,18 @@ func (b *Book) Vouchers(ctx context.Context, by *User, period Period) ([]Voucher
 	}
 	var out []Voucher
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		nos, err := column[int](ctx, tx, "SELECT no FROM vouchers WHERE period = ? ORDER BY no", period)
-		if err != nil {
-			return err
-		}
-		for _, n := range nos {
-			v, err := loadVoucher(ctx, tx, period, n)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
+		var err error
+		out, err = periodVouchers(ctx, tx, period)
+		return err
 	})
 	return out, fromStore(err)
 }
 
 // checkVoucherLines validates lines against the chart: leaf, active accounts; the
 // partner or item an account needs, and only then; amounts not zero; at least two lines
-// and debits equal to credits (algebraic, to the fen). manual refuses 1405.
-func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, manual bool) ([]preparedVLine, error) {
+// and debits equal to credits (algebraic, to the fen). manual refuses 1405. chart, when
+// not nil, answers the look-ups from what the close read in bulk.
+func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, manual bool, chart *chartCache) ([]preparedVLine, error) {
 	if len(lines) < 2 {
 		return nil, refuse(CodeVoucherLines)
 	}
@@ -187,7 +179,7 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 	var dr, cr Money
 	for i, l := range lines {
 		n := i + 1
-		a, err := loadAccount(ctx, tx, l.Account)
+		a, err := chart.account(ctx, tx, l.Account)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				e.Args["line"] = n
@@ -213,13 +205,13 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 			if l.Item == "" {
 				return nil, refuse(CodeAuxRequired, "field", "item", "account", a.Code, "aux", "field.aux_item", "line", n)
 			}
-			it, err := loadItem(ctx, tx, l.Item)
+			it, err := chart.item(ctx, tx, l.Item)
 			if err != nil {
 				return nil, err
 			}
 			p.item = sql.NullInt64{Int64: int64(it.ID), Valid: true}
 		case a.Aux != "" && l.Partner != "":
-			pt, err := loadPartner(ctx, tx, l.Partner)
+			pt, err := chart.partner(ctx, tx, l.Partner)
 			if err != nil {
 				return nil, err
 			}
@@ -285,13 +277,20 @@ func insertVoucherLines(ctx context.Context, tx *store.Tx, v *Voucher, lines []p
 	return nil
 }
 
+// voucherImg is a voucher and its lines as the audit trail records them (JSON).
+type voucherImg struct {
+	Period, Date, Source, Status, Summary string
+	No                                    int
+	Lines                                 []map[string]any `json:"lines"`
+}
+
+func voucherImgLine(acct string, pid, iid int64, side string, amt int64, summary string) map[string]any {
+	return map[string]any{"account": acct, "partner_id": pid, "item_id": iid, "side": side, "amount": amt, "summary": summary}
+}
+
 // voucherImage is a voucher and its lines as the audit trail records them.
 func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
-	var v struct {
-		Period, Date, Source, Status, Summary string
-		No                                    int
-		Lines                                 []map[string]any `json:"lines"`
-	}
+	var v voucherImg
 	err := tx.QueryRowContext(ctx, "SELECT period, no, date, source, status, summary FROM vouchers WHERE id = ?", id).
 		Scan(&v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -311,9 +310,106 @@ func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
 		if err := rows.Scan(&acct, &pid, &iid, &side, &amt, &summary); err != nil {
 			return "", err
 		}
-		v.Lines = append(v.Lines, map[string]any{"account": acct, "partner_id": pid, "item_id": iid, "side": side, "amount": amt, "summary": summary})
+		v.Lines = append(v.Lines, voucherImgLine(acct, pid, iid, side, amt, summary))
 	}
 	return jsonString(v), rows.Err()
+}
+
+// periodVoucherImages is voucherImage of every voucher of a period, by number, in two
+// queries; with their ids.
+func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]int64, []string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT id, period, no, date, source, status, summary FROM vouchers WHERE period = ? ORDER BY no", period)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []int64
+	var imgs []voucherImg
+	at := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var v voucherImg
+		if err := rows.Scan(&id, &v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		at[id] = len(ids)
+		ids = append(ids, id)
+		imgs = append(imgs, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT voucher_id, account, ifnull(partner_id, 0), ifnull(item_id, 0), side, amount, summary
+		FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE period = ?) ORDER BY voucher_id, line_no`, period)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acct, side, summary string
+		var vid, pid, iid, amt int64
+		if err := rows.Scan(&vid, &acct, &pid, &iid, &side, &amt, &summary); err != nil {
+			return nil, nil, err
+		}
+		if i, ok := at[vid]; ok {
+			imgs[i].Lines = append(imgs[i].Lines, voucherImgLine(acct, pid, iid, side, amt, summary))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	out := make([]string, len(imgs))
+	for i, v := range imgs {
+		out[i] = jsonString(v)
+	}
+	return ids, out, nil
+}
+
+// periodVouchers is loadVoucher of every voucher of a period, by number, in two queries.
+func periodVouchers(ctx context.Context, tx *store.Tx, period Period) ([]Voucher, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT v.id, v.period, v.no, v.date, v.source, ifnull(d.number, ''), v.summary,
+		v.status = 'audited', v.is_pl_close, v.maker, v.auditor, v.version
+		FROM vouchers v LEFT JOIN docs d ON d.id = v.doc_id WHERE v.period = ? ORDER BY v.no`, period)
+	if err != nil {
+		return nil, err
+	}
+	var out []Voucher
+	at := map[int64]int{}
+	for rows.Next() {
+		var v Voucher
+		var auditor sql.NullString
+		if err := rows.Scan(&v.ID, &v.Period, &v.No, &v.Date, &v.Source, &v.Doc, &v.Summary, &v.Audited, &v.PLClose, &v.Maker, &auditor, &v.Version); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		v.Auditor = auditor.String
+		at[v.ID] = len(out)
+		out = append(out, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT l.voucher_id, l.summary, l.account, a.name, ifnull(p.code, ''), ifnull(i.code, ''), l.side, l.amount
+		FROM voucher_lines l JOIN accounts a ON a.code = l.account LEFT JOIN partners p ON p.id = l.partner_id
+		LEFT JOIN items i ON i.id = l.item_id WHERE l.voucher_id IN (SELECT id FROM vouchers WHERE period = ?)
+		ORDER BY l.voucher_id, l.line_no`, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l VoucherLine
+		if err := rows.Scan(&id, &l.Summary, &l.Account, &l.Name, &l.Partner, &l.Item, &l.Side, &l.Amount); err != nil {
+			return nil, err
+		}
+		if i, ok := at[id]; ok {
+			out[i].Lines = append(out[i].Lines, l)
+		}
+	}
+	return out, rows.Err()
 }
 
 // SaveVoucher saves a manual voucher: a new one (ID 0) is numbered next in its period;
@@ -345,7 +441,7 @@ func saveVoucher(ctx context.Context, tx *store.Tx, by *User, v Voucher) (Vouche
 			v.Lines[i].Summary = v.Summary
 		}
 	}
-	lines, err := checkVoucherLines(ctx, tx, v.Lines, true)
+	lines, err := checkVoucherLines(ctx, tx, v.Lines, true, nil)
 	if err != nil {
 		return Voucher{}, err
 	}
@@ -570,4 +666,61 @@ func (b *Book) SaveAndAuditVoucher(ctx context.Context, by *User, v Voucher) (Vo
 		return Voucher{}, err
 	}
 	return b.Voucher(ctx, by, out.Ref())
+}
+
+// pendingVoucher is a voucher with its number and id set, waiting to be written with
+// others (insertVouchers).
+type pendingVoucher struct {
+	v     Voucher
+	lines []preparedVLine
+	docID sql.NullInt64
+}
+
+// insertVouchers writes vouchers whose ID and No are set, many rows a statement, then
+// their lines in the same order: every row is what insertVoucher one by one would have
+// written, line ids included.
+func insertVouchers(ctx context.Context, tx *store.Tx, by string, vs []pendingVoucher) error {
+	const vouchersPerStmt, linesPerStmt = 200, 300
+	now := tx.Now.Format(time.RFC3339)
+	for lo := 0; lo < len(vs); lo += vouchersPerStmt {
+		batch := vs[lo:min(lo+vouchersPerStmt, len(vs))]
+		args := make([]any, 0, 13*len(batch))
+		for _, p := range batch {
+			v := p.v
+			status := "unaudited"
+			var auditor, auditedAt sql.NullString
+			if v.Audited {
+				status = "audited"
+				auditor = sql.NullString{String: by, Valid: true}
+				auditedAt = sql.NullString{String: now, Valid: true}
+			}
+			args = append(args, v.ID, v.Period, v.No, v.Date, v.Source, p.docID, v.Summary, status, v.PLClose, by, now, auditor, auditedAt)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO vouchers(id, period, no, date, source, doc_id, summary, status, is_pl_close, maker,
+			made_at, auditor, audited_at) VALUES `+valuesList(len(batch), 13), args...); err != nil {
+			return err
+		}
+	}
+	args := make([]any, 0, 9*linesPerStmt)
+	n := 0
+	write := func() error {
+		if n == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO voucher_lines(voucher_id, line_no, period, summary, account, partner_id,
+			item_id, side, amount) VALUES `+valuesList(n, 9), args...)
+		args, n = args[:0], 0
+		return err
+	}
+	for _, p := range vs {
+		for i, l := range p.lines {
+			args = append(args, p.v.ID, i+1, p.v.Period, l.line.Summary, l.line.Account, l.partner, l.item, l.line.Side, l.line.Amount)
+			if n++; n == linesPerStmt {
+				if err := write(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return write()
 }

@@ -1,0 +1,331 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"shopbooks/store"
+)
+
+// The close's costing run (DOMAIN.md §6.3 step 2): every item costed over the open
+// periods from the one being closed, as recostItem does for one item, with the
+// opening states, the item list and the movements read in a few queries instead of a
+// few per item. Items are costed one after another in id order and each one's results
+// are written before the next is read, so a linked sales return whose delivery lies in
+// an earlier period reads that delivery's cost as stored, exactly as recostItem does.
+
+// costChunkItems is how many items' movements are read at a time: a month's close
+// reads its movements in a handful of queries, a run over years stays within bounded
+// memory.
+const costChunkItems = 250
+
+// costingRun is the result of recosting every item from `first` on.
+type costingRun struct {
+	close    map[int64]CostState     // each item's state at the end of `first`
+	warnings map[int64][]CostWarning // the first period's costing warnings, per item
+	items    []int64                 // the items costed, by id
+	code     map[int64]string        // item codes
+	moves    int                     // movements costed
+}
+
+// runCosting recosts every item that has movements from `first` on, an opening stock
+// or a state left by the close of the month before, with `method`; it stores the
+// results on the movements that changed.
+func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period) (costingRun, error) {
+	run := costingRun{close: map[int64]CostState{}, warnings: map[int64][]CostWarning{}, code: map[int64]string{}}
+	open, refCost, err := costOpenings(ctx, tx, first, run.code)
+	if err != nil {
+		return run, err
+	}
+	all := make([]int64, 0, len(run.code))
+	for id := range run.code {
+		all = append(all, id)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	for lo := 0; lo < len(all); lo += costChunkItems {
+		hi := min(lo+costChunkItems, len(all)) - 1
+		moved, err := loadMovedRows(ctx, tx, all[lo], all[hi], first)
+		if err != nil {
+			return run, err
+		}
+		for _, id := range all[lo : hi+1] {
+			st, ok := open[id]
+			rows := moved[id]
+			if !ok && len(rows) == 0 {
+				continue // never moved, no opening, no state: not costed
+			}
+			if !ok {
+				st = CostState{RefCost: refCost[id]}
+			}
+			run.items = append(run.items, id)
+			run.moves += len(rows)
+			closing, warnings, err := costMovedRows(ctx, tx, method, first, st, rows)
+			if err != nil {
+				return run, fmt.Errorf("cost item %d: %w", id, err)
+			}
+			end, ok := closing[first]
+			if !ok { // no movement this month: it closes as it opened
+				end = st
+			}
+			run.close[id] = end
+			if len(warnings) > 0 {
+				run.warnings[id] = warnings
+			}
+		}
+	}
+	return run, nil
+}
+
+// costOpenings is costOpening for every item that has an opening state: the states the
+// close of the month before `first` stored, or, when no month is closed yet, the book's
+// opening stock (FIFO: one layer). Items without one are absent (they open at zero with
+// their reference cost, the second map). codes is filled with every item's code.
+func costOpenings(ctx context.Context, tx *store.Tx, first Period, codes map[int64]string) (map[int64]CostState, map[int64]Price, error) {
+	out := map[int64]CostState{}
+	refCost := map[int64]Price{}
+	rows, err := tx.QueryContext(ctx, "SELECT id, code, ref_cost FROM items")
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		var rc Price
+		if err := rows.Scan(&id, &code, &rc); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		codes[id], refCost[id] = code, rc
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT item_id, qty, amount, last_qty, last_amount, layers FROM item_period_costs
+		WHERE period = ?`, first.Prev())
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var s CostState
+		var layers string
+		if err := rows.Scan(&id, &s.Qty, &s.Amount, &s.LastQty, &s.LastAmount, &layers); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if err := json.Unmarshal([]byte(layers), &s.Layers); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("item %d: layers of %s: %w", id, first.Prev(), err)
+		}
+		out[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var closed int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE closed = 1").Scan(&closed); err != nil {
+		return nil, nil, err
+	}
+	rows, err = tx.QueryContext(ctx, "SELECT item_id, ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM opening_stock GROUP BY item_id")
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var s CostState
+		if err := rows.Scan(&id, &s.Qty, &s.Amount); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if _, ok := out[id]; ok {
+			continue
+		}
+		if closed == 0 && s.Qty != 0 {
+			s.Layers = []Layer{{ID: "opening", Qty: s.Qty, Amount: s.Amount}}
+		}
+		if closed != 0 {
+			s = CostState{}
+		}
+		out[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for id, s := range out {
+		if _, ok := codes[id]; !ok {
+			return nil, nil, fmt.Errorf("item %d: %w", id, errors.New("costing state of an unknown item"))
+		}
+		s.RefCost = refCost[id]
+		out[id] = s
+	}
+	return out, refCost, nil
+}
+
+// loadMovedRows reads the movements from `first` on of the items lo…hi (ids), each
+// item's in costing order.
+func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, first Period) (map[int64][]movedRow, error) {
+	// The range on the item and the date both sit in stock_moves_order: the rows come in
+	// costing order, and only those from `first` on are read from the table.
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
+		FROM stock_moves WHERE item_id BETWEEN ? AND ? AND date >= ? AND kind <> 0
+		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, first.FirstDay())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]movedRow{}
+	var periods []Period // one string per period
+	for rows.Next() {
+		var r movedRow
+		var itemID, lineID int64
+		var kind int
+		var qty Qty
+		var amount, adj, amtAfter Money
+		var qtyAfter Qty
+		var fixed bool
+		var period string
+		if err := rows.Scan(&itemID, &r.id, &lineID, &period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
+			return nil, err
+		}
+		r.period = internPeriod(&periods, period)
+		r.move.ID = moveID(lineID)
+		r.move.Kind = MoveKind(kind)
+		r.move.Qty = qty
+		if qty < 0 {
+			r.move.Qty = -qty
+		}
+		if fixed {
+			r.move.Amount = amount
+			if amount < 0 {
+				r.move.Amount = -amount
+			}
+		}
+		r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
+		out[itemID] = append(out[itemID], r)
+	}
+	return out, rows.Err()
+}
+
+// internPeriod shares one string per period among the rows.
+func internPeriod(seen *[]Period, p string) Period {
+	for _, s := range *seen {
+		if string(s) == p {
+			return s
+		}
+	}
+	s := Period(strings.Clone(p))
+	*seen = append(*seen, s)
+	return s
+}
+
+// costMovedRows is recostItem's run over rows already read: one costing run per period,
+// each opening with the previous one's closing state; changed results are stored.
+func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Period, state CostState, all []movedRow) (map[Period]CostState, []CostWarning, error) {
+	var warnings []CostWarning
+	closing := map[Period]CostState{}
+	for start := 0; start < len(all); {
+		end := start
+		for end < len(all) && all[end].period == all[start].period {
+			end++
+		}
+		moves := make([]Move, end-start)
+		inRun := map[string]bool{}
+		for i := range moves {
+			moves[i] = all[start+i].move
+			inRun[moves[i].ID] = true
+		}
+		// Linked sales returns whose delivery is not in this period's run: what costing
+		// needs of it, as stored (earlier periods are costed and stored by now).
+		for i := range moves {
+			m := &moves[i]
+			if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
+				continue
+			}
+			var srcLine int64
+			fmt.Sscanf(m.Link, "L%d", &srcLine)
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
+				Scan(&m.SrcQty, &m.SrcCost); err != nil {
+				return nil, nil, err
+			}
+			// link <> '' lets SQLite use the partial index stock_moves_link (m.Link is set).
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
+				WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+				return nil, nil, err
+			}
+		}
+		run := Cost(method, state, moves)
+		if all[start].period == first {
+			warnings = append(warnings, run.Warnings...)
+		}
+		for i, c := range run.Rows {
+			r := &all[start+i]
+			amount := c.Cost
+			if !r.move.Kind.In() {
+				amount = -amount
+			}
+			qa, aa := c.Qty, c.Amount
+			if method == CostingMonthly {
+				qa, aa = 0, 0
+			}
+			now := [4]int64{int64(amount), int64(c.Adj), int64(qa), int64(aa)}
+			if now != r.stored {
+				if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
+					now[0], now[1], now[2], now[3], r.id); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		state = run.Close
+		closing[all[start].period] = state
+		start = end
+	}
+	return closing, warnings, nil
+}
+
+// storeCostStates writes each item's state at the end of `period` (item_period_costs),
+// many rows a statement.
+func storeCostStates(ctx context.Context, tx *store.Tx, period Period, ids []int64, states map[int64]CostState) error {
+	const perStmt = 200
+	for lo := 0; lo < len(ids); lo += perStmt {
+		batch := ids[lo:min(lo+perStmt, len(ids))]
+		args := make([]any, 0, 7*len(batch))
+		for _, id := range batch {
+			st := states[id]
+			layers, err := json.Marshal(st.Layers)
+			if err != nil {
+				return err
+			}
+			if st.Layers == nil {
+				layers = []byte("[]")
+			}
+			args = append(args, id, period, st.Qty, st.Amount, st.LastQty, st.LastAmount, string(layers))
+		}
+		q := "INSERT INTO item_period_costs(item_id, period, qty, amount, last_qty, last_amount, layers) VALUES " +
+			valuesList(len(batch), 7)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// valuesList is "(?, ?), (?, ?)" for rows rows of cols columns.
+func valuesList(rows, cols int) string {
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	var b strings.Builder
+	b.Grow(rows * (len(one) + 2))
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}

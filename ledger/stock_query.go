@@ -79,15 +79,33 @@ func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnH
 			}
 			whID = int64(w.ID)
 		}
-		// Quantities per item × warehouse: the kept on-hand, less what came after the date
-		// (nothing, for today's stock).
-		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, i.reorder_qty, w.code, sum(q.qty) FROM (
-				SELECT item_id, warehouse_id, qty FROM stock_on_hand
-				UNION ALL
-				SELECT item_id, warehouse_id, -qty FROM stock_moves WHERE date > ?1) q
+		// Quantities per item × warehouse at the end of the date: from whichever end is
+		// nearer, the opening stock plus the periods before the date's month
+		// (stock_period_qty) plus the month's movements up to the date, or the kept
+		// on-hand less the later periods and the month's later movements.
+		month := string(date)[:7]
+		var before, after int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE period < ?1), count(*) FILTER (WHERE period > ?1) FROM periods",
+			month).Scan(&before, &after); err != nil {
+			return err
+		}
+		parts := `SELECT item_id, warehouse_id, qty FROM stock_on_hand WHERE (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)
+				UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_period_qty
+				WHERE period > ?4 AND (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)
+				UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_moves
+				WHERE period = ?4 AND date > ?1 AND (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)`
+		if before < after {
+			parts = `SELECT item_id, warehouse_id, qty FROM opening_stock WHERE (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)
+				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_period_qty
+				WHERE period < ?4 AND (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)
+				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_moves
+				WHERE period = ?4 AND date <= ?1 AND (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)`
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, i.reorder_qty, w.code, q.s FROM (
+				SELECT item_id, warehouse_id, sum(qty) AS s FROM (`+parts+`)
+				GROUP BY item_id, warehouse_id HAVING sum(qty) <> 0 OR ?5) q
 			JOIN items i ON i.id = q.item_id JOIN warehouses w ON w.id = q.warehouse_id
-			WHERE (?2 = 0 OR q.item_id = ?2) AND (?3 = 0 OR q.warehouse_id = ?3)
-			GROUP BY q.item_id, q.warehouse_id HAVING sum(q.qty) <> 0 OR ?4 ORDER BY i.code, w.code`, date, itemID, whID, f.Zero)
+			ORDER BY i.code, w.code`, date, itemID, whID, month, f.Zero)
 		if err != nil {
 			return err
 		}
@@ -181,12 +199,16 @@ func itemValues(ctx context.Context, tx *store.Tx, date Date, itemID int64) (map
 	base := "SELECT item_id, qty AS q, amount AS a FROM opening_stock"
 	after := "0000-00"
 	if last.Valid {
-		base = "SELECT item_id, qty AS q, amount AS a FROM item_period_costs WHERE period = '" + last.String + "'"
+		// a seek per item, not a scan of every period's rows
+		base = "SELECT c.item_id, c.qty AS q, c.amount AS a FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1"
 		after = last.String
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT i.code, sum(x.q), sum(x.a) FROM (`+base+`
-			UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves WHERE kind <> 0 AND period > ?1 AND date <= ?2) x
-		JOIN items i ON i.id = x.item_id WHERE ?3 = 0 OR x.item_id = ?3 GROUP BY x.item_id`, after, date, itemID)
+	rows, err := tx.QueryContext(ctx, `SELECT i.code, x.q, x.a FROM (
+			SELECT item_id, sum(q) AS q, sum(a) AS a FROM (`+base+`
+				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves
+				WHERE kind <> 0 AND period > ?1 AND period <= ?4 AND date <= ?2)
+			WHERE ?3 = 0 OR item_id = ?3 GROUP BY item_id) x
+		JOIN items i ON i.id = x.item_id`, after, date, itemID, month)
 	if err != nil {
 		return nil, err
 	}
@@ -238,14 +260,8 @@ func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Pe
 		if period != "" {
 			from, to = period.FirstDay(), Date(string(period)+"-31")
 		}
-		var q Qty
-		var a Money
-		if err := tx.QueryRowContext(ctx, `SELECT
-			(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1) +
-			(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0),
-			(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?1) +
-			(SELECT ifnull(sum(amount - adj), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0)`,
-			it.ID, from).Scan(&q, &a); err != nil {
+		q, a, err := itemOpening(ctx, tx, int64(it.ID), from)
+		if err != nil {
 			return err
 		}
 		open := LedgerRow{Date: from, Qty: q, Amount: a}
@@ -302,6 +318,36 @@ func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Pe
 		}
 	}
 	return out, nil
+}
+
+// itemOpening is an item's quantity and amount (all warehouses) before a date: the state
+// the latest close before the date's month stored, plus the movements since; without
+// such a close, the book's opening plus every movement before the date.
+func itemOpening(ctx context.Context, tx *store.Tx, itemID int64, from Date) (Qty, Money, error) {
+	var q Qty
+	var a Money
+	var last sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1 AND period < ?", string(from)[:7]).Scan(&last); err != nil {
+		return 0, 0, err
+	}
+	if last.Valid {
+		err := tx.QueryRowContext(ctx, `SELECT c.qty + ifnull(sum(m.qty), 0), c.amount + ifnull(sum(m.amount - m.adj), 0)
+			FROM item_period_costs c LEFT JOIN stock_moves m ON m.item_id = c.item_id AND m.date >= ?3 AND m.date < ?4 AND m.kind <> 0
+			WHERE c.item_id = ?1 AND c.period = ?2 GROUP BY c.item_id`, itemID, last.String, Period(last.String).Next().FirstDay(), from).Scan(&q, &a)
+		if err == nil {
+			return q, a, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, 0, err
+		}
+	}
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1) +
+		(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0),
+		(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = ?1) +
+		(SELECT ifnull(sum(amount - adj), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0)`,
+		itemID, from).Scan(&q, &a)
+	return q, a, err
 }
 
 // CountLine is a line of a count sheet generated from the book: an item's quantity in

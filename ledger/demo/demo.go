@@ -27,7 +27,7 @@ import (
 
 // Version changes whenever the generator makes a different book for the same options;
 // the benchmarks' cached books carry it in their names.
-const Version = 1
+const Version = 2
 
 // Options size the generated shop. Zero values take the defaults of the issue: one
 // year from 2023-01, 2,000 items, 200 customers, 50 suppliers, full volume.

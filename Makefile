@@ -5,7 +5,7 @@ BIN     ?= bin/shopbooks
 export LANG := en_US.UTF-8
 export GOFLAGS ?= -mod=mod
 
-.PHONY: run build deps deps-test lint test test-go screenshots bench fuzz clean
+.PHONY: run build deps deps-test lint test test-go test-fuzz screenshots bench fuzz clean
 
 run: build
 	./$(BIN)
@@ -24,7 +24,7 @@ lint: deps
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-test: deps-test lint test-go screenshots
+test: deps-test lint test-go test-fuzz screenshots
 
 test-go:
 	$(GO) test -count=1 -timeout 10m ./...
@@ -37,8 +37,13 @@ screenshots: deps-test
 bench: deps
 	GO=$(GO) scripts/bench.sh
 
-# Each fuzz target for a short while (longer: make fuzz FUZZTIME=5m).
+# Each fuzz target for a short while (longer: make fuzz FUZZTIME=5m); make test runs
+# each for a few seconds. The corpus is kept in each package's testdata/fuzz/ (a
+# failing input lands there too) and runs with every go test.
 FUZZTIME ?= 15s
+test-fuzz:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
 		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \

@@ -3,11 +3,14 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"shopbooks/assets/i18n"
+	"shopbooks/ledger"
 )
 
 func batchCommands() []command {
@@ -38,21 +41,138 @@ func runBatch(c *call) error {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	c.batch = true
 	defer func() { c.batch = false }()
+	g := &lineGroup{session: c.session}
+	defer g.end()
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 16<<20)
 	for n := 1; sc.Scan(); n++ {
 		words, err := splitWords(sc.Text())
 		if err != nil {
-			return &lineError{n, err}
+			return g.fail(n, err)
 		}
 		if len(words) == 0 {
 			continue
 		}
+		if err := g.before(n, words); err != nil {
+			return err
+		}
 		if err := c.runLine(words); err != nil {
-			return &lineError{n, err}
+			return g.fail(n, err)
+		}
+		if err := g.after(); err != nil {
+			return err
 		}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return g.fail(0, err)
+	}
+	return g.commit()
+}
+
+// A run of consecutive `doc new` and `doc audit` lines shares one transaction, a
+// savepoint per line (ledger.DocBatch): one commit for many documents instead of one
+// each. What the batch does is the same: each line's document is saved and audited or
+// refused on its own, a refused line writes nothing and stops the batch, and the lines
+// before it stay written. The run is committed before any other line (which may read
+// what it wrote), at the end, at the first error, and at least every groupSpan, so that
+// another writer (the window, another batch) waits a fraction of a second at most. Lines
+// that read the book to build their document (--from, --from-stock) run on their own.
+const groupSpan = 250 * time.Millisecond
+
+type lineGroup struct {
+	*session
+	first int       // the run's first line
+	start time.Time // when its transaction began
+}
+
+// groupable tells a line that can run in the open run of documents.
+func groupable(words []string) bool {
+	inv, err := parse(words)
+	if err != nil || inv.help || inv.family == nil || inv.cmd == nil || inv.family.name != "doc" {
+		return false
+	}
+	switch inv.cmd.name {
+	case "new":
+		return len(inv.flags["from"]) == 0 && len(inv.flags["from-stock"]) == 0
+	case "audit":
+		return true
+	}
+	return false
+}
+
+// before opens a run for line n when it is groupable (and the book is open), or commits
+// the open run when it is not.
+func (g *lineGroup) before(n int, words []string) error {
+	if g.book == nil || !groupable(words) {
+		return g.commit()
+	}
+	if g.group != nil {
+		return nil
+	}
+	b, err := g.book.BeginDocBatch(g.ctx)
+	if err != nil {
+		return &lineError{n, err}
+	}
+	g.group, g.first, g.start = b, n, time.Now()
+	return nil
+}
+
+// after commits a run that has been open for groupSpan.
+func (g *lineGroup) after() error {
+	if g.group != nil && time.Since(g.start) >= groupSpan {
+		return g.commit()
+	}
+	return nil
+}
+
+// commit writes the open run. When that fails nothing of the run is written: the
+// error names its first line.
+func (g *lineGroup) commit() error {
+	if g.group == nil {
+		return nil
+	}
+	b := g.group
+	g.group = nil
+	if err := b.Commit(); err != nil {
+		return &lineError{g.first, err}
+	}
+	return nil
+}
+
+// fail ends the batch at line n with err, after committing the lines before it.
+func (g *lineGroup) fail(n int, err error) error {
+	if cerr := g.commit(); cerr != nil {
+		return cerr
+	}
+	if n == 0 {
+		return err
+	}
+	return &lineError{n, err}
+}
+
+// end rolls back a run left open by a panic.
+func (g *lineGroup) end() {
+	if g.group != nil {
+		g.group.Rollback()
+		g.group = nil
+	}
+}
+
+// docBook is where document lines save and audit: the open run of a batch, else the
+// book.
+func (c *call) docBook() docWriter {
+	if c.group != nil {
+		return c.group
+	}
+	return c.book
+}
+
+// docWriter is what ledger.Book and ledger.DocBatch both do with documents.
+type docWriter interface {
+	SaveDoc(ctx context.Context, by *ledger.User, d ledger.Doc) (ledger.Doc, error)
+	SaveAndAuditDoc(ctx context.Context, by *ledger.User, d ledger.Doc) (ledger.Doc, error)
+	AuditDoc(ctx context.Context, by *ledger.User, number string) error
+	CountWarnings(ctx context.Context, by *ledger.User, number string) ([]string, error)
 }
 
 // runLine runs one line of a batch with the session's book and user.

@@ -96,7 +96,8 @@ type session struct {
 
 	book  *ledger.Book
 	user  *ledger.User
-	batch bool // inside `batch`: no nested batch, no init of a second book
+	batch bool             // inside `batch`: no nested batch, no init of a second book
+	group *ledger.DocBatch // inside `batch`: the open run of document lines (batch.go)
 }
 
 // setGlobals applies the global flags: the language (--lang, else the saved one, else

@@ -75,7 +75,7 @@ func docNumberArg(s string) string { return strings.ToUpper(ledger.Normalize(s))
 func docAudit(c *call) error {
 	for _, a := range c.args {
 		n := docNumberArg(a)
-		if err := c.book.AuditDoc(c.ctx, c.user, n); err != nil {
+		if err := c.docBook().AuditDoc(c.ctx, c.user, n); err != nil {
 			if len(c.args) == 1 {
 				return err
 			}
@@ -91,7 +91,7 @@ func docAudit(c *call) error {
 // countWarnings tells, on stderr, of audited counts the audited document predates
 // (DOMAIN.md §4.1): their recorded differences are not recomputed.
 func (c *call) countWarnings(number string) {
-	ws, err := c.book.CountWarnings(c.ctx, c.user, number)
+	ws, err := c.docBook().CountWarnings(c.ctx, c.user, number)
 	if err != nil {
 		c.log.Warn("count warnings", "number", number, "err", err)
 		return
@@ -377,9 +377,9 @@ func docNew(c *call) error {
 	}
 	var saved ledger.Doc
 	if c.on("audit") {
-		saved, err = c.book.SaveAndAuditDoc(c.ctx, c.user, d)
+		saved, err = c.docBook().SaveAndAuditDoc(c.ctx, c.user, d)
 	} else {
-		saved, err = c.book.SaveDoc(c.ctx, c.user, d)
+		saved, err = c.docBook().SaveDoc(c.ctx, c.user, d)
 	}
 	if err != nil {
 		return err

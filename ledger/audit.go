@@ -177,6 +177,37 @@ func allImages(ctx context.Context, tx *store.Tx, e entity) (map[string]string, 
 // docImages are documents with their lines: the docs row as an object whose "lines" is
 // the list of its doc_lines rows by line number.
 func docImages(ctx context.Context, tx *store.Tx, where string, args ...any) (map[string]string, error) {
+	heads, err := docImageMaps(ctx, tx, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(heads))
+	for k, h := range heads {
+		b, err := json.Marshal(h)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = string(b)
+	}
+	return out, nil
+}
+
+// docImage is one document's image before it is marshalled (docImages), for a change
+// that knows what it changes.
+func docImage(ctx context.Context, tx *store.Tx, id DocID) (map[string]any, error) {
+	heads, err := docImageMaps(ctx, tx, "WHERE id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := heads[fmt.Sprint(int64(id))]
+	if !ok {
+		return nil, fmt.Errorf("image of doc %d: %w", id, sql.ErrNoRows)
+	}
+	return h, nil
+}
+
+// docImageMaps are docImages as maps.
+func docImageMaps(ctx context.Context, tx *store.Tx, where string, args ...any) (map[string]map[string]any, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT * FROM docs "+where, args...)
 	if err != nil {
 		return nil, err
@@ -210,20 +241,14 @@ func docImages(ctx context.Context, tx *store.Tx, where string, args ...any) (ma
 	if err := lrows.Err(); err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(heads))
 	for k, h := range heads {
 		ls := lines[k]
 		if ls == nil {
 			ls = []map[string]any{}
 		}
 		h["lines"] = ls
-		b, err := json.Marshal(h)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = string(b)
 	}
-	return out, nil
+	return heads, nil
 }
 
 func scanRowMap(rows *sql.Rows, cols []string) (map[string]any, error) {

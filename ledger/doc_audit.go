@@ -3,6 +3,9 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -14,13 +17,19 @@ import (
 // purchase return), costs the items it touches, and records the audit — one
 // transaction. Needs PermAuditDoc; with separation of duties nobody audits their own.
 func (b *Book) AuditDoc(ctx context.Context, by *User, number string) error {
-	return b.write(ctx, by, PermAuditDoc, func(tx *store.Tx) error {
+	if err := b.require(by, PermAuditDoc); err != nil {
+		return err
+	}
+	return fromStore(b.db.Write(ctx, func(tx *store.Tx) error {
 		now, err := actingUser(ctx, tx, by)
 		if err != nil {
 			return err
 		}
+		if !now.Can(PermAuditDoc) {
+			return forbidden(string(PermAuditDoc))
+		}
 		return auditDoc(ctx, tx, now, number)
-	})
+	}))
 }
 
 func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error {
@@ -32,6 +41,11 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	if err != nil {
 		return err
 	}
+	return auditLoaded(ctx, tx, s, by, d)
+}
+
+// auditLoaded audits d, as loadDoc read it in this transaction.
+func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) error {
 	if d.Status != StatusDraft {
 		return refuse(CodeDocNotDraft, "number", d.Number, "status", "status."+string(d.Status))
 	}
@@ -41,7 +55,11 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	if err := recheck(ctx, tx, s, d); err != nil {
 		return err
 	}
-	before, err := rowImage(ctx, tx, entDoc, int64(d.ID))
+	image, err := docImage(ctx, tx, d.ID)
+	if err != nil {
+		return err
+	}
+	before, err := json.Marshal(image)
 	if err != nil {
 		return err
 	}
@@ -71,23 +89,41 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	}
 	items := map[int64]bool{}
 	checked := map[[2]int64]bool{}
+	var pairs [][2]int64
 	for _, m := range moves {
 		items[m.itemID] = true
 		if m.qty < 0 && (!s.AllowNegative || m.kind == MovePurchaseReturn) && !checked[[2]int64{m.itemID, m.whID}] {
 			checked[[2]int64{m.itemID, m.whID}] = true
-			if err := checkNegativeAudit(ctx, tx, m.itemID, m.whID, d.Date, d.ID); err != nil {
-				return err
-			}
+			pairs = append(pairs, [2]int64{m.itemID, m.whID})
 		}
+	}
+	if err := checkNegativeAudit(ctx, tx, pairs, d.Date, d.ID); err != nil {
+		return err
 	}
 	if err := costAudited(ctx, tx, s, d.ID, items); err != nil {
 		return err
 	}
+	auditedAt := tx.Now.Format(time.RFC3339)
 	if _, err := tx.ExecContext(ctx, `UPDATE docs SET status = 'audited', auditor = ?, audited_at = ?, audit_seq = ?,
-		version = version + 1 WHERE id = ?`, by.Name, tx.Now.Format(time.RFC3339), seq, d.ID); err != nil {
+		version = version + 1 WHERE id = ?`, by.Name, auditedAt, seq, d.ID); err != nil {
 		return err
 	}
-	return logChange(ctx, tx, by.Name, "doc.audit", entDoc, int64(d.ID), before)
+	if d.Type == DocCount { // its lines changed too (book_qty): read it again
+		return logChange(ctx, tx, by.Name, "doc.audit", entDoc, int64(d.ID), string(before))
+	}
+	// The after image is the before image with what the UPDATE above changed, as
+	// rowImage would read it (TestAuditImageAsRead).
+	version, ok := image["version"].(int64)
+	if !ok {
+		return fmt.Errorf("doc %s: version %T", d.Number, image["version"])
+	}
+	image["status"], image["auditor"], image["audited_at"], image["audit_seq"], image["version"] = "audited", by.Name, auditedAt, seq, version+1
+	after, err := json.Marshal(image)
+	if err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "doc.audit", Entity: entDoc.name, EntityID: fmt.Sprint(int64(d.ID)),
+		Image: true, Before: string(before), After: string(after)})
 }
 
 // UnauditDoc returns an audited document to draft (反审核), keeping its number: its
@@ -304,20 +340,28 @@ func (b *Book) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error
 		if err != nil {
 			return err
 		}
-		if !now.Can(PermAuditDoc) {
-			return forbidden(string(PermAuditDoc))
-		}
-		saved, err := saveDoc(ctx, tx, now, d)
-		if err != nil {
-			return err
-		}
-		if err := auditDoc(ctx, tx, now, saved.Number); err != nil {
-			return err
-		}
-		out, err = loadDoc(ctx, tx, saved.Number)
+		out, err = saveAndAudit(ctx, tx, now, d)
 		return err
 	})
 	return out, err
+}
+
+func saveAndAudit(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, error) {
+	if !by.Can(PermAuditDoc) {
+		return d, forbidden(string(PermAuditDoc))
+	}
+	saved, err := saveDoc(ctx, tx, by, d)
+	if err != nil {
+		return d, err
+	}
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return d, err
+	}
+	if err := auditLoaded(ctx, tx, s, by, saved); err != nil { // saved: as loadDoc read it
+		return d, err
+	}
+	return loadDoc(ctx, tx, saved.Number)
 }
 
 // recheck repeats, at audit, the checks of the save that may have changed since: the
@@ -333,33 +377,28 @@ func recheck(ctx context.Context, tx *store.Tx, s Settings, d Doc) error {
 	if err := periodOpen(ctx, tx, s, d.Date); err != nil {
 		return err
 	}
+	// The first inactive item (by line), warehouse or partner, in one query.
+	var kind, line int
 	var code string
-	var line int
-	err := tx.QueryRowContext(ctx, `SELECT i.code, l.line_no FROM doc_lines l JOIN items i ON i.id = l.item_id
-		WHERE l.doc_id = ? AND i.active = 0 ORDER BY l.line_no LIMIT 1`, d.ID).Scan(&code, &line)
-	if err == nil {
-		return refuse(CodeItemInactive, "field", "item", "value", code, "line", line)
-	}
-	if err != sql.ErrNoRows {
+	err := tx.QueryRowContext(ctx, `SELECT kind, code, line FROM (
+		SELECT 1 AS kind, i.code AS code, l.line_no AS line FROM doc_lines l JOIN items i ON i.id = l.item_id
+			WHERE l.doc_id = ?1 AND i.active = 0
+		UNION ALL SELECT 2, w.code, 0 FROM warehouses w WHERE w.active = 0 AND w.id IN (
+			SELECT warehouse_id FROM docs WHERE id = ?1 UNION SELECT to_warehouse_id FROM docs WHERE id = ?1
+			UNION SELECT warehouse_id FROM doc_lines WHERE doc_id = ?1)
+		UNION ALL SELECT 3, p.code, 0 FROM partners p JOIN docs d ON d.partner_id = p.id WHERE d.id = ?1 AND p.active = 0)
+		ORDER BY kind, line LIMIT 1`, d.ID).Scan(&kind, &code, &line)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
 		return err
-	}
-	err = tx.QueryRowContext(ctx, `SELECT w.code FROM warehouses w WHERE w.active = 0 AND w.id IN (
-		SELECT warehouse_id FROM docs WHERE id = ?1 UNION SELECT to_warehouse_id FROM docs WHERE id = ?1
-		UNION SELECT warehouse_id FROM doc_lines WHERE doc_id = ?1) LIMIT 1`, d.ID).Scan(&code)
-	if err == nil {
+	case kind == 1:
+		return refuse(CodeItemInactive, "field", "item", "value", code, "line", line)
+	case kind == 2:
 		return refuse(CodeWHInactive, "field", "warehouse", "value", code)
 	}
-	if err != sql.ErrNoRows {
-		return err
-	}
-	err = tx.QueryRowContext(ctx, `SELECT p.code FROM partners p JOIN docs d ON d.partner_id = p.id WHERE d.id = ? AND p.active = 0`, d.ID).Scan(&code)
-	if err == nil {
-		return refuse(CodePartnerInactive, "field", "partner", "value", code)
-	}
-	if err != sql.ErrNoRows {
-		return err
-	}
-	return nil
+	return refuse(CodePartnerInactive, "field", "partner", "value", code)
 }
 
 // CountWarnings lists, for a stock document, the audited stock counts of the same item
@@ -372,20 +411,27 @@ func (b *Book) CountWarnings(ctx context.Context, by *User, number string) ([]st
 	}
 	var out []string
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		d, err := loadDoc(ctx, tx, number)
-		if err != nil {
-			return err
-		}
-		if !d.Type.Stock() || d.Type == DocCount {
-			return nil
-		}
-		out, err = column[string](ctx, tx, `SELECT DISTINCT i.code || '@' || w.code || ' ' || c.number || ' ' || c.date
-			FROM doc_lines l JOIN docs d ON d.id = l.doc_id
-			JOIN doc_lines cl ON cl.item_id = l.item_id AND cl.warehouse_id = ifnull(l.warehouse_id, d.warehouse_id)
-			JOIN docs c ON c.id = cl.doc_id AND c.type = 'PD' AND c.status = 'audited' AND c.date >= d.date
-			JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = cl.warehouse_id
-			WHERE l.doc_id = ? ORDER BY 1`, d.ID)
+		var err error
+		out, err = countWarnings(ctx, tx, number)
 		return err
 	})
 	return out, fromStore(err)
+}
+
+func countWarnings(ctx context.Context, tx *store.Tx, number string) ([]string, error) {
+	var id DocID
+	var t DocType
+	err := tx.QueryRowContext(ctx, "SELECT id, type FROM docs WHERE number = ?", strings.ToUpper(Normalize(number))).Scan(&id, &t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, refuse(CodeUnknownDoc, "value", number)
+	}
+	if err != nil || !t.Stock() || t == DocCount {
+		return nil, err
+	}
+	return column[string](ctx, tx, `SELECT DISTINCT i.code || '@' || w.code || ' ' || c.number || ' ' || c.date
+		FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+		JOIN doc_lines cl ON cl.item_id = l.item_id AND cl.warehouse_id = ifnull(l.warehouse_id, d.warehouse_id)
+		JOIN docs c ON c.id = cl.doc_id AND c.type = 'PD' AND c.status = 'audited' AND c.date >= d.date
+		JOIN items i ON i.id = l.item_id JOIN warehouses w ON w.id = cl.warehouse_id
+		WHERE l.doc_id = ? ORDER BY 1`, id)
 }

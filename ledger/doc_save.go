@@ -167,21 +167,14 @@ func periodOpen(ctx context.Context, tx *store.Tx, s Settings, date Date) error 
 	if date.Period() < s.Start {
 		return refuse(CodeDocBeforeStart, "field", "date", "date", string(date), "start", string(s.Start))
 	}
-	var closed bool
-	err := tx.QueryRowContext(ctx, "SELECT closed FROM periods WHERE period = ?", date.Period()).Scan(&closed)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
 	// A period after a closed one that has no row yet is open; one before the latest
 	// closed period without a row cannot exist (periods are closed in order).
-	if closed {
-		return refuse(CodePeriodClosed, "period", string(date.Period()))
-	}
-	var later int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE closed = 1 AND period > ?", date.Period()).Scan(&later); err != nil {
+	var closed, later int
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull((SELECT closed FROM periods WHERE period = ?1), 0),
+		(SELECT count(*) FROM periods WHERE closed = 1 AND period > ?1)`, date.Period()).Scan(&closed, &later); err != nil {
 		return err
 	}
-	if later > 0 {
+	if closed == 1 || later > 0 {
 		return refuse(CodePeriodClosed, "period", string(date.Period()))
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"shopbooks/store"
 )
@@ -83,26 +84,62 @@ func docMoves(ctx context.Context, tx *store.Tx, d Doc, bookQty map[int]Qty) ([]
 }
 
 // insertMoves writes the movements of an audited document and adds them to the on-hand
-// quantities.
+// quantities, a few dozen rows a statement.
 func insertMoves(ctx context.Context, tx *store.Tx, d Doc, seq int64, moves []stockMove) error {
-	for _, m := range moves {
+	const cols = 14
+	for rest := moves; len(rest) > 0; {
+		n := min(len(rest), 40)
+		args := make([]any, 0, n*cols)
+		for _, m := range rest[:n] {
+			args = append(args, d.ID, m.lineID, m.itemID, m.whID, d.Date, d.Date.Period(), seq, m.lineNo, m.sub, int(m.kind), m.qty, m.fixed,
+				m.link, m.amount)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq,
-			line_no, sub, kind, qty, fixed, link, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, m.lineID, m.itemID, m.whID, d.Date, d.Date.Period(), seq, m.lineNo, m.sub, int(m.kind), m.qty, m.fixed,
-			m.link, m.amount); err != nil {
+			line_no, sub, kind, qty, fixed, link, amount) VALUES `+valueRows(n, cols), args...); err != nil {
 			return err
 		}
-		if err := addOnHand(ctx, tx, m.itemID, m.whID, m.qty); err != nil {
+		rest = rest[n:]
+	}
+	return addOnHands(ctx, tx, moves, 1)
+}
+
+// valueRows is n rows of cols placeholders for a VALUES clause.
+func valueRows(n, cols int) string {
+	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	return strings.Repeat(row+", ", n-1) + row
+}
+
+// addOnHands adds sign × each movement's quantity to the on-hand of its item and
+// warehouse.
+func addOnHands(ctx context.Context, tx *store.Tx, moves []stockMove, sign Qty) error {
+	type key struct{ item, wh int64 }
+	sums := map[key]Qty{}
+	var keys []key
+	for _, m := range moves {
+		k := key{m.itemID, m.whID}
+		if _, ok := sums[k]; !ok {
+			keys = append(keys, k)
+		}
+		sums[k] += sign * m.qty
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 40)
+		args := make([]any, 0, 3*n)
+		for _, k := range keys[:n] {
+			args = append(args, k.item, k.wh, sums[k])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stock_on_hand(item_id, warehouse_id, qty) VALUES `+valueRows(n, 3)+`
+			ON CONFLICT (item_id, warehouse_id) DO UPDATE SET qty = qty + excluded.qty`, args...); err != nil {
 			return err
 		}
+		keys = keys[n:]
 	}
 	return nil
 }
 
+// addOnHand adds q to the on-hand of an item in a warehouse.
 func addOnHand(ctx context.Context, tx *store.Tx, itemID, whID int64, q Qty) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO stock_on_hand(item_id, warehouse_id, qty) VALUES (?, ?, ?)
-		ON CONFLICT (item_id, warehouse_id) DO UPDATE SET qty = qty + excluded.qty`, itemID, whID, q)
-	return err
+	return addOnHands(ctx, tx, []stockMove{{itemID: itemID, whID: whID, qty: q}}, 1)
 }
 
 // removeMoves deletes a document's movements (un-audit) and takes them off the on-hand
@@ -125,12 +162,7 @@ func removeMoves(ctx context.Context, tx *store.Tx, docID DocID) ([]stockMove, e
 	if _, err := tx.ExecContext(ctx, "DELETE FROM stock_moves WHERE doc_id = ?", docID); err != nil {
 		return nil, err
 	}
-	for _, m := range moves {
-		if err := addOnHand(ctx, tx, m.itemID, m.whID, -m.qty); err != nil {
-			return nil, err
-		}
-	}
-	return moves, nil
+	return moves, addOnHands(ctx, tx, moves, -1)
 }
 
 // openingQty is the opening stock of an item in a warehouse.
@@ -223,6 +255,11 @@ func recost(ctx context.Context, tx *store.Tx, s Settings, items map[int64]bool)
 	if err != nil {
 		return err
 	}
+	return recostFrom(ctx, tx, s, first, items)
+}
+
+// recostFrom is recost with the first open period known.
+func recostFrom(ctx context.Context, tx *store.Tx, s Settings, first Period, items map[int64]bool) error {
 	ids := make([]int64, 0, len(items))
 	for id := range items {
 		ids = append(ids, id)
@@ -355,32 +392,58 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 	return closing, warnings, nil
 }
 
-// checkNegativeAudit is checkNegative for the audit of document doc, with a fast path
-// for the usual case: nothing of the item in the warehouse is dated after the document,
-// and the document only takes it out. The running quantity's lowest point is then where
-// it ends, the kept on-hand.
-func checkNegativeAudit(ctx context.Context, tx *store.Tx, itemID, whID int64, date Date, doc DocID) error {
-	var later, in int
-	var out, final Qty
-	err := tx.QueryRowContext(ctx, `SELECT
-		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2 AND date > ?3 AND doc_id <> ?4),
-		EXISTS (SELECT 1 FROM stock_moves WHERE doc_id = ?4 AND +item_id = ?1 AND +warehouse_id = ?2 AND qty > 0),
-		(SELECT ifnull(-sum(qty), 0) FROM stock_moves WHERE doc_id = ?4 AND +item_id = ?1 AND +warehouse_id = ?2),
-		(SELECT ifnull(qty, 0) FROM stock_on_hand WHERE item_id = ?1 AND warehouse_id = ?2)`,
-		itemID, whID, date, doc).Scan(&later, &in, &out, &final)
+// checkNegativeAudit is checkNegative for the audit of document doc, for each (item,
+// warehouse) of pairs in turn, with a fast path for the usual case: nothing of the item
+// in the warehouse is dated after the document, and the document only takes it out.
+// The running quantity's lowest point is then where it ends, the kept on-hand. What
+// the fast path needs of every pair comes in one query.
+func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, date Date, doc DocID) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	type state struct {
+		later, in  bool
+		out, final Qty
+	}
+	states := map[[2]int64]state{}
+	rows, err := tx.QueryContext(ctx, `SELECT m.item_id, m.warehouse_id,
+		EXISTS (SELECT 1 FROM stock_moves x WHERE x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id AND x.date > ?2 AND x.doc_id <> ?1),
+		max(m.qty > 0), -sum(m.qty),
+		ifnull((SELECT h.qty FROM stock_on_hand h WHERE h.item_id = m.item_id AND h.warehouse_id = m.warehouse_id), 0)
+		FROM stock_moves m WHERE m.doc_id = ?1 GROUP BY m.item_id, m.warehouse_id`, doc, date)
 	if err != nil {
 		return err
 	}
-	if later == 1 || in == 1 {
-		return checkNegative(ctx, tx, itemID, whID, date)
+	for rows.Next() {
+		var k [2]int64
+		var st state
+		if err := rows.Scan(&k[0], &k[1], &st.later, &st.in, &st.out, &st.final); err != nil {
+			rows.Close()
+			return err
+		}
+		states[k] = st
 	}
-	if final >= 0 {
-		return nil
-	}
-	var item, wh string
-	if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", itemID, whID).Scan(&item, &wh); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
-	return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", (final + out).String(),
-		"requested", out.String(), "shortfall", (-final).String())
+	for _, k := range pairs {
+		st := states[k]
+		if st.later || st.in {
+			if err := checkNegative(ctx, tx, k[0], k[1], date); err != nil {
+				return err
+			}
+			continue
+		}
+		if st.final >= 0 {
+			continue
+		}
+		var item, wh string
+		if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", k[0], k[1]).Scan(&item, &wh); err != nil {
+			return err
+		}
+		return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", (st.final + st.out).String(),
+			"requested", st.out.String(), "shortfall", (-st.final).String())
+	}
+	return nil
 }

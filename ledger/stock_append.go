@@ -5,106 +5,195 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 
 	"shopbooks/store"
 )
 
-// costAppended costs the movements a document just added for one item, when they come
-// after every other movement of the item (the usual case: documents entered in date
-// order) and the book uses the moving average: the state after the item's previous
-// movement is stored on it, so only the new movements are costed. It reports false when
-// the fast path does not apply and the item must be costed again from the period's
+// appendedMove is a movement of the document being audited, as costAppended reads it.
+type appendedMove struct {
+	id   int64
+	date Date
+	move Move
+}
+
+// costAppended costs the movements a document just added, for each item whose new
+// movements come after every other movement of the item (the usual case: documents
+// entered in date order) when the book uses the moving average: the state after the
+// item's previous movement is stored on it, so only the new movements are costed. It
+// returns the items it could not cost that way, to be costed again from the period's
 // opening (recost). The results equal recost's: TestAppendCostingEqualsRecost.
-func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, doc DocID, itemID int64) (bool, error) {
+func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, doc DocID, items map[int64]bool) (map[int64]bool, error) {
 	if s.Costing != CostingMoving {
-		return false, nil
+		return items, nil
 	}
-	// (+item_id: the document's index, not the item's, which holds its whole history)
-	var minDate Date
-	if err := tx.QueryRowContext(ctx, `SELECT ifnull(min(date), '') FROM stock_moves WHERE doc_id = ? AND +item_id = ? AND kind <> 0`,
-		doc, itemID).Scan(&minDate); err != nil || minDate == "" {
-		return minDate == "" && err == nil, err
-	}
-	var later int
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ? AND kind <> 0 AND date > ? AND doc_id <> ?)`,
-		itemID, minDate, doc).Scan(&later); err != nil || later == 1 {
-		return false, err
-	}
-	// The state after the item's last movement before this document's.
-	state, err := costOpening(ctx, tx, itemID, first)
+	// The document's movements, per item in costing order (one query on the document's
+	// index; +item_id keeps SQLite off the item's, which holds its whole history).
+	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, +item_id, date, kind, qty, amount, fixed, link FROM stock_moves
+		WHERE doc_id = ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, doc)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	state.Layers = nil
-	var q Qty
-	var a Money
-	err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
-		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ?
-		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return false, err
-	default:
-		state.Qty, state.Amount = q, a
-	}
-	// c_last: the last positive state, of this run or of the opening.
-	if state.Qty > 0 {
-		state.LastQty, state.LastAmount = state.Qty, state.Amount
-	} else {
-		err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
-			WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ? AND qty_after > 0
-			ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			open, err := costOpening(ctx, tx, itemID, first)
-			if err != nil {
-				return false, err
-			}
-			if open.Qty > 0 {
-				state.LastQty, state.LastAmount = open.Qty, open.Amount
-			}
-		case err != nil:
-			return false, err
-		default:
-			state.LastQty, state.LastAmount = q, a
-		}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, kind, qty, amount, fixed, link FROM stock_moves
-		WHERE doc_id = ? AND +item_id = ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, doc, itemID)
-	if err != nil {
-		return false, err
-	}
-	var ids []int64
-	var moves []Move
+	byItem := map[int64][]appendedMove{}
 	for rows.Next() {
-		var id, lineID int64
+		var m appendedMove
+		var itemID, lineID int64
 		var kind int
 		var qty Qty
 		var amount Money
 		var fixed bool
-		var link string
-		if err := rows.Scan(&id, &lineID, &kind, &qty, &amount, &fixed, &link); err != nil {
+		if err := rows.Scan(&m.id, &lineID, &itemID, &m.date, &kind, &qty, &amount, &fixed, &m.move.Link); err != nil {
 			rows.Close()
-			return false, err
+			return nil, err
 		}
-		m := Move{ID: moveID(lineID), Kind: MoveKind(kind), Qty: qty, Link: link}
+		m.move.ID = moveID(lineID)
+		m.move.Kind = MoveKind(kind)
+		m.move.Qty = qty
 		if qty < 0 {
-			m.Qty = -qty
+			m.move.Qty = -qty
 		}
 		if fixed {
-			m.Amount = amount
+			m.move.Amount = amount
 			if amount < 0 {
-				m.Amount = -amount
+				m.move.Amount = -amount
 			}
 		}
-		ids = append(ids, id)
-		moves = append(moves, m)
+		byItem[itemID] = append(byItem[itemID], m)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return false, err
+		return nil, err
 	}
+	// Each item's latest movement outside the document (any period) and its reference
+	// cost, in one query.
+	type latest struct {
+		refCost  Price
+		date     sql.NullString
+		qty      Qty
+		amount   Money
+		anyLater bool
+	}
+	last := map[int64]*latest{}
+	rows, err = tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
+		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?1
+			ORDER BY x.date DESC, x.audit_seq DESC, x.line_no DESC, x.sub DESC, x.id DESC LIMIT 1)
+		WHERE i.id IN (SELECT item_id FROM stock_moves WHERE doc_id = ?1 AND kind <> 0)`, doc)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var l latest
+		if err := rows.Scan(&id, &l.refCost, &l.date, &l.qty, &l.amount); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		last[id] = &l
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rest := map[int64]bool{}
+	var updates []any
+	ids := make([]int64, 0, len(items))
+	for id := range items {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, itemID := range ids {
+		moves := byItem[itemID]
+		if len(moves) == 0 {
+			continue // a transfer: costing ignores it
+		}
+		l := last[itemID]
+		if l == nil {
+			return nil, fmt.Errorf("item %d: not found", itemID)
+		}
+		if l.date.Valid && Date(l.date.String) > moves[0].date {
+			rest[itemID] = true // a later movement: cost the item's open periods again
+			continue
+		}
+		state, err := appendState(ctx, tx, first, doc, itemID, l.refCost, l.date, l.qty, l.amount)
+		if err != nil {
+			return nil, err
+		}
+		run := make([]Move, len(moves))
+		for i := range moves {
+			run[i] = moves[i].move
+		}
+		if err := linkSources(ctx, tx, doc, run); err != nil {
+			return nil, err
+		}
+		costed := CostMoving(state, run)
+		for i, c := range costed.Rows {
+			amount := c.Cost
+			if !run[i].Kind.In() {
+				amount = -amount
+			}
+			updates = append(updates, moves[i].id, amount, c.Adj, c.Qty, c.Amount)
+		}
+	}
+	return rest, storeCosts(ctx, tx, updates)
+}
+
+// appendState is an item's moving-average state before the document's movements: after
+// its latest movement (date, qty, amount) when that is in an open period, else the
+// opening of the first open period; with c_last from the last positive state.
+func appendState(ctx context.Context, tx *store.Tx, first Period, doc DocID, itemID int64, refCost Price,
+	date sql.NullString, q Qty, a Money) (CostState, error) {
+	var state CostState
+	var opened *CostState
+	opening := func() (CostState, error) {
+		if opened == nil {
+			o, err := costOpening(ctx, tx, itemID, first)
+			if err != nil {
+				return o, err
+			}
+			o.Layers = nil
+			opened = &o
+		}
+		return *opened, nil
+	}
+	if date.Valid && Date(date.String) >= first.FirstDay() {
+		state = CostState{Qty: q, Amount: a, RefCost: refCost}
+	} else {
+		o, err := opening()
+		if err != nil {
+			return state, err
+		}
+		state = o
+	}
+	// c_last: the last positive state, of this run or of the opening.
+	if state.Qty > 0 {
+		state.LastQty, state.LastAmount = state.Qty, state.Amount
+		return state, nil
+	}
+	o, err := opening()
+	if err != nil {
+		return state, err
+	}
+	state.LastQty, state.LastAmount = o.LastQty, o.LastAmount
+	err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
+		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ? AND qty_after > 0
+		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if o.Qty > 0 {
+			state.LastQty, state.LastAmount = o.Qty, o.Amount
+		}
+	case err != nil:
+		return state, err
+	default:
+		state.LastQty, state.LastAmount = q, a
+	}
+	return state, nil
+}
+
+// linkSources fills in what costing needs of the delivery a linked sales return
+// returns: its quantity and cost, and what other returns took of it.
+func linkSources(ctx context.Context, tx *store.Tx, doc DocID, moves []Move) error {
 	for i := range moves {
 		m := &moves[i]
 		if m.Kind != MoveSalesReturn || m.Link == "" {
@@ -114,25 +203,30 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		fmt.Sscanf(m.Link, "L%d", &srcLine)
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
 			Scan(&m.SrcQty, &m.SrcCost); err != nil {
-			return false, err
+			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
 			WHERE link = ? AND kind = ? AND doc_id <> ?`, m.Link, int(MoveSalesReturn), doc).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-			return false, err
+			return err
 		}
 	}
-	run := CostMoving(state, moves)
-	for i, c := range run.Rows {
-		amount := c.Cost
-		if !moves[i].Kind.In() {
-			amount = -amount
+	return nil
+}
+
+// storeCosts writes costing results, five values a movement (id, amount, adj,
+// qty_after, amount_after), a few dozen movements a statement.
+func storeCosts(ctx context.Context, tx *store.Tx, updates []any) error {
+	const per = 5
+	for len(updates) > 0 {
+		n := min(len(updates)/per, 50)
+		q := "UPDATE stock_moves SET amount = v.column2, adj = v.column3, qty_after = v.column4, amount_after = v.column5 FROM (VALUES " +
+			strings.Repeat("(?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?)) AS v WHERE stock_moves.id = v.column1"
+		if _, err := tx.ExecContext(ctx, q, updates[:n*per]...); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
-			amount, c.Adj, c.Qty, c.Amount, ids[i]); err != nil {
-			return false, err
-		}
+		updates = updates[n*per:]
 	}
-	return true, nil
+	return nil
 }
 
 // costAudited costs the items a just-audited document moved: the appended movements
@@ -142,15 +236,9 @@ func costAudited(ctx context.Context, tx *store.Tx, s Settings, doc DocID, items
 	if err != nil {
 		return err
 	}
-	rest := map[int64]bool{}
-	for id := range items {
-		done, err := costAppended(ctx, tx, s, first, doc, id)
-		if err != nil {
-			return fmt.Errorf("cost item %d: %w", id, err)
-		}
-		if !done {
-			rest[id] = true
-		}
+	rest, err := costAppended(ctx, tx, s, first, doc, items)
+	if err != nil {
+		return err
 	}
-	return recost(ctx, tx, s, rest)
+	return recostFrom(ctx, tx, s, first, rest)
 }

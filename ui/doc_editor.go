@@ -52,6 +52,7 @@ type docEditor struct {
 	filterSel                                                     *widget.Select
 	paper                                                         *widget.Select
 	ro                                                            map[string]*widget.Label
+	discCell                                                      fyne.CanvasObject
 }
 
 func newDocEditor(s *session, id string, t ledger.DocType) *docEditor {
@@ -127,7 +128,11 @@ func (e *docEditor) build() fyne.CanvasObject {
 		ro.Selectable = true
 		ro.Truncation = fyne.TextTruncateEllipsis
 		e.ro[f] = ro
-		cells = append(cells, e.headCell("ui.doc.field."+e.labelKey(f), container.NewStack(e.headWidget(f), ro), f))
+		cell := e.headCell("ui.doc.field."+e.labelKey(f), container.NewStack(e.headWidget(f), ro), f)
+		if f == "doc_disc" {
+			e.discCell = cell // only while editing: a saved document keeps the parts on its lines
+		}
+		cells = append(cells, cell)
 	}
 	if slices.Contains([]string{"CG", "XS", "CT", "XT"}, string(vm.typ)) {
 		src := widget.NewLabel("")
@@ -457,6 +462,13 @@ func (e *docEditor) refreshAll() {
 		ro.Show()
 		w.Hide()
 	}
+	if e.discCell != nil {
+		if edit {
+			e.discCell.Show()
+		} else {
+			e.discCell.Hide()
+		}
+	}
 	for f, en := range e.heads {
 		if en.Text != vm.head[f] {
 			en.SetText(vm.head[f])
@@ -570,9 +582,7 @@ func (e *docEditor) refreshAll() {
 	}
 	if e.grid.table != nil {
 		e.grid.cols = vm.Columns()
-		for i, c := range e.grid.cols {
-			e.grid.table.SetColumnWidth(i, c.width)
-		}
+		e.grid.setWidths()
 	}
 	e.grid.refresh()
 	e.refreshFooter()

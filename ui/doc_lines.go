@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -232,10 +233,18 @@ func (g *lineGrid) build() fyne.CanvasObject {
 		}
 	}
 	g.table.SetColumnWidth(-1, 44)
-	for i, c := range g.cols {
-		g.table.SetColumnWidth(i, c.width)
-	}
+	g.setWidths()
 	return g.table
+}
+
+// setWidths gives each column its width, widened where its title needs more in the
+// language shown ("Warehouse" is wider than 仓库): no title is clipped or overlaps.
+func (g *lineGrid) setWidths() {
+	pad := 2*theme.InnerPadding() + 4
+	for i, c := range g.cols {
+		w := fyne.MeasureText(g.e.s.t(c.title), theme.TextSize(), fyne.TextStyle{}).Width + pad
+		g.table.SetColumnWidth(i, max(c.width, w))
+	}
 }
 
 // editable tells whether a cell takes typing now: linked returns edit quantity only.
@@ -308,10 +317,11 @@ func (g *lineGrid) update(id widget.TableCellID, c *gridCell) {
 		if c.entry.Text != text {
 			c.entry.SetText(text)
 		}
-		if col.right {
-			c.entry.TextStyle.Monospace = true
-		} else {
-			c.entry.TextStyle.Monospace = false
+		// an overridden VAT (typed to match an invoice) is bold (bold has no monospace face)
+		bold := col.id == "tax" && strings.TrimSpace(l.text["tax"]) != ""
+		if mono := col.right && !bold; c.entry.TextStyle.Monospace != mono || c.entry.TextStyle.Bold != bold {
+			c.entry.TextStyle.Monospace, c.entry.TextStyle.Bold = mono, bold
+			c.entry.Refresh()
 		}
 		c.entry.Show()
 		return

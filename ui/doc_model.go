@@ -906,7 +906,9 @@ func (v *docVM) docDiscount() (ledger.Money, error) {
 func (v *docVM) Discount() ledger.Money {
 	var d ledger.Money
 	for _, l := range v.lines {
-		d += l.amt.Discount
+		if l.amtErr == nil {
+			d += l.amt.Discount
+		}
 	}
 	return d
 }
@@ -943,6 +945,9 @@ func (v *docVM) Totals() (n, t, g ledger.Money) {
 		return 0, 0, a
 	}
 	for _, l := range v.lines {
+		if l.amtErr != nil {
+			continue // a line that cannot be computed as typed counts for nothing yet
+		}
 		n += l.amt.Net
 		t += l.amt.VAT
 		g += l.amt.Gross

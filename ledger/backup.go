@@ -669,6 +669,7 @@ func restore(ctx context.Context, backupPath, password, bookPath string, log *sl
 	}
 	swapped = true
 	r.Kept = kept
+	ctx = context.WithoutCancel(ctx) // swapped: the restore is done, only its record remains
 	nb, err := Open(ctx, bookPath, log)
 	if err != nil {
 		return r, err

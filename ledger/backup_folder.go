@@ -27,6 +27,9 @@ func DefaultBackupFolder(bookPath string) string {
 // DefaultBackupFolder; remembered tells which. An unreadable file counts as none
 // (err says why, for the log).
 func BackupFolder(configDir, bookPath string) (dir string, remembered bool, err error) {
+	if configDir == "" {
+		return DefaultBackupFolder(bookPath), false, nil
+	}
 	m, err := readBackupFolders(configDir)
 	if d := m[absOr(bookPath)]; d != "" {
 		return d, true, err

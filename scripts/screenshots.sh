@@ -6,16 +6,16 @@
 # the PNGs before a GUI change is done: no tofu boxes, no clipped labels. The book has two
 # users, so every screen but "login" opens as admin (--user admin, no password). January's
 # documents are entered through `doc new`; "doc:NUMBER" opens a document in its editor,
-# "voucher:2025-01/记-0001" a voucher. Then the count is audited and the GUI closes
+# "voucher:2025-01/记-0001" a voucher, "backup:preview" what the newest backup holds. Then the count is audited and the GUI closes
 # January ("close:run", un-closed through the CLI between the languages), and the screens
 # of $AFTER show the closed month.
 set -euo pipefail
 
 out=${1:-./screenshots}
-screens=${SCREENS:-"home items warehouses partners accounts opening users settings sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
+screens=${SCREENS:-"home items warehouses partners accounts opening users settings backup backup:preview sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
 # before the close (the count still a draft): the voucher entry and the checks, B3 blocking
 screens="$screens ${VOUCHER_SCREENS:-voucher:2025-01/记-0001 close:check}"
-after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance home"}
+after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance home backup"}
 langs=${LANGS:-"zh-CN en"}
 display=${DISPLAY_NUM:-:99}
 wait_s=${WAIT:-4}
@@ -89,6 +89,8 @@ sb doc new count --date 2025-01-28 --warehouse W1 --from-stock --line A:138
 SHOPBOOKS_NEW_PASSWORD=pw sb user add 李梅 --role accountant || true
 # the manual voucher of §8.1, entered and audited before the close
 sb --user admin voucher new --date 2025-01-31 --summary 计提折旧 --line 560207:500: --line 1602::500 --audit
+# a backup for the backup screen's list and its preview (into <book dir>/backups)
+sb --user admin backup
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!

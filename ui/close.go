@@ -632,6 +632,7 @@ func (v *closeScreen) run() {
 			if err == nil {
 				s.setStatus(s.t("ui.close.done_status", map[string]any{"period": string(res.Period), "n": len(res.Vouchers)}))
 				v.afterChange()
+				s.autoBackup() // after every close (backup_job.go)
 			}
 			v.show()
 		})

@@ -79,7 +79,7 @@ var areas = map[string]*area{
 	"setup":     {id: "setup", children: []string{"settings", "users", "backup", "audit_log"}},
 	"settings":  {id: "settings", perm: []ledger.Perm{ledger.PermSettings}, built: true},
 	"users":     {id: "users", perm: []ledger.Perm{ledger.PermSettings}, built: true},
-	"backup":    {id: "backup", perm: []ledger.Perm{ledger.PermBackup}},
+	"backup":    {id: "backup", perm: []ledger.Perm{ledger.PermBackup, ledger.PermRestore}, built: true},
 	"audit_log": {id: "audit_log", perm: []ledger.Perm{ledger.PermViewAuditLog}},
 }
 

@@ -65,6 +65,10 @@ type session struct {
 	status  string
 	first   *firstRunVM
 	login   *loginVM
+	bk      *backupState // the open book's backups in this session (backup_job.go)
+	// quitting: the window is closing for good (after the exit's backup)
+	quitting bool
+	exit     func() // closes the window for good; nil: win.Close (tests set it)
 }
 
 // screen is one screen's view-model; build makes its widgets (again after a language
@@ -94,8 +98,9 @@ func start(a fyne.App, w fyne.Window, o Options) *session {
 		lang = i18n.FromEnv()
 	}
 	s := &session{app: a, win: w, o: o, ctx: context.Background(), log: o.Log, lang: lang, cat: i18n.For(lang),
-		screens: map[string]screen{}}
+		screens: map[string]screen{}, bk: &backupState{}}
 	s.first = newFirstRunVM(s)
+	w.SetCloseIntercept(s.quit)
 	s.login = &loginVM{s: s}
 	w.SetMainMenu(s.menu())
 	if o.BookPath == "" {
@@ -196,6 +201,10 @@ func (s *session) setBook(b *ledger.Book) {
 		s.book.Close()
 	}
 	s.book, s.user = b, nil
+	if s.bk != nil && s.bk.running && s.bk.cancel != nil {
+		s.bk.cancel()
+	}
+	s.bk = &backupState{}
 	s.screens = map[string]screen{}
 	s.shell = nil
 	s.remember()
@@ -255,6 +264,13 @@ func (s *session) open(id string) {
 		s.openClose(step)
 		return
 	}
+	if id == "backup:preview" { // the newest backup's preview, for screenshots
+		s.open("backup")
+		if v, ok := s.screens["backup"].(*backupScreen); ok && len(v.list) > 0 {
+			v.inspectThenRestore(v.list[0].Path)
+		}
+		return
+	}
 	if a, ok := areas[id]; ok && len(a.children) > 0 {
 		if kids := visibleChildren(s.user, id); len(kids) > 0 {
 			id = kids[0]
@@ -290,6 +306,8 @@ func (s *session) screen(id string) screen {
 		sc = newUsersScreen(s)
 	case "settings":
 		sc = newSettings(s)
+	case "backup":
+		sc = newBackupScreen(s)
 	default:
 		if sc = areaScreen(s, id); sc == nil {
 			sc = &placeholder{s: s, id: id}

@@ -24,6 +24,7 @@ type shell struct {
 	statusLabel *widget.Label
 	langButton  *widget.Button
 	periodBtn   *widget.Button
+	backup      *backupBar
 }
 
 func newShell(s *session) *shell { return &shell{s: s} }
@@ -56,7 +57,9 @@ func (h *shell) build() fyne.CanvasObject {
 	h.statusLabel.Truncation = fyne.TextTruncateEllipsis
 	split := container.NewHSplit(h.tree, h.tabs)
 	split.Offset = 0.185
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, widget.NewLabel(s.t("ui.status.backup_none")), h.statusLabel))
+	h.backup = s.newBackupBar()
+	s.refreshBackupBar()
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, h.backup.box, h.statusLabel))
 	top := container.NewVBox(h.topBar(), widget.NewSeparator())
 	return container.NewBorder(top, bottom, nil, nil, split)
 }
@@ -265,14 +268,21 @@ func (s *session) menu() *fyne.MainMenu {
 		it.Shortcut = sc
 		return it
 	}
+	// Our own 退出, so quitting from the menu goes through the unsaved guard and the
+	// exit's backup (Fyne's own Quit would skip both).
+	quitItem := item("ui.menu.quit", nil, s.quit)
+	quitItem.IsQuit = true
 	file := fyne.NewMenu(s.t("ui.menu.file"),
 		item("ui.menu.new_book", nil, func() { s.leaveBook(func() { s.first.mode = "create"; s.showFirstRun() }) }),
 		item("ui.menu.open_book", nil, func() { s.leaveBook(func() { s.chooseBook() }) }),
+		item("ui.menu.backup", nil, func() { s.open("backup") }),
 		item("ui.menu.switch_user", nil, func() {
 			if s.book != nil {
 				s.leaveBook(func() { s.login.err = nil; s.showLogin() })
 			}
 		}),
+		fyne.NewMenuItemSeparator(),
+		quitItem,
 	)
 	edit := fyne.NewMenu(s.t("ui.menu.edit"),
 		item("ui.btn.new", ctrl(fyne.KeyN), func() { s.cmd(commands.cmdNew) }),

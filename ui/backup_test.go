@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/ledger"
+)
+
+// openWithConfig opens the window on a book with a config dir (the backup folders).
+func openWithConfig(t *testing.T, path, screen, lang string) *session {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	s := start(a, w, Options{BookPath: path, Lang: lang, Screen: screen, Log: quiet, ConfigDir: filepath.Join(filepath.Dir(path), "config")})
+	t.Cleanup(func() {
+		if s.book != nil {
+			s.book.Close()
+		}
+	})
+	if s.user == nil {
+		t.Fatalf("not logged in: %v", s.login.err)
+	}
+	s.exit = func() {} // the test closes the window itself
+	return s
+}
+
+func backupScreenOf(t *testing.T, s *session) *backupScreen {
+	t.Helper()
+	s.open("backup")
+	v, ok := s.screens["backup"].(*backupScreen)
+	if !ok {
+		t.Fatal("backup screen not open")
+	}
+	return v
+}
+
+// TestBackupNow: 立即备份 into the default folder, listed as verified, the status bar says
+// so; 加密 needs the password twice alike, then encrypts this and the session's
+// automatic backups.
+func TestBackupNow(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	s := openWithConfig(t, path, "backup", "zh-CN")
+	v := backupScreenOf(t, s)
+	if want := filepath.Join(filepath.Dir(path), "backups"); v.dir != want {
+		t.Fatalf("folder %s, want %s", v.dir, want)
+	}
+	if txt, _ := s.backupStatus(); txt != "尚未备份" {
+		t.Errorf("status before: %q", txt)
+	}
+	if err := v.BackupNow(nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.list) != 1 || v.err != nil {
+		t.Fatalf("list %d, err %v", len(v.list), v.err)
+	}
+	if st, bad := v.Cell(0, "state"); st != "已校验" || bad {
+		t.Errorf("state %q", st)
+	}
+	if enc, _ := v.Cell(0, "encrypted"); enc != "未加密" {
+		t.Errorf("encrypted %q", enc)
+	}
+	bar := s.shell.backup
+	if !strings.Contains(bar.label.Text, "已校验") || bar.label.Importance == widget.DangerImportance || bar.prog.Visible() {
+		t.Errorf("status bar %q (%v)", bar.label.Text, bar.label.Importance)
+	}
+
+	v.SetEncrypt(true)
+	v.pw1, v.pw2 = "s3cret", "s3cre7"
+	if err := v.BackupNow(nil); err == nil || s.errText(err) != "两次输入的密码不一致。" {
+		t.Fatalf("mismatched passwords: %v", err)
+	}
+	v.pw1, v.pw2 = "s3cret", "s3cret"
+	if err := v.BackupNow(nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.list) != 2 || !v.list[0].Encrypted || s.bk.password != "s3cret" || v.pw1 != "" {
+		t.Fatalf("encrypted backup: %d files, newest encrypted %v", len(v.list), len(v.list) > 0 && v.list[0].Encrypted)
+	}
+	if enc, _ := v.Cell(0, "encrypted"); enc != "已加密" {
+		t.Errorf("encrypted %q", enc)
+	}
+	// the backup after a close uses the session's password
+	s.autoBackup()
+	v.Reload()
+	if len(v.list) != 3 || !v.list[0].Encrypted {
+		t.Fatalf("automatic backup: %d files", len(v.list))
+	}
+	if _, err := ledger.ReadBackupInfo(s.ctx, v.list[0].Path, "s3cret"); err != nil {
+		t.Errorf("the automatic backup does not open with the session's password: %v", err)
+	}
+	// 加密 off: the session forgets the password
+	v.SetEncrypt(false)
+	if s.bk.password != "" {
+		t.Error("the password outlived 加密")
+	}
+}
+
+// TestBackupFailureIsLoud: a backup folder that is gone (a USB stick unplugged): the
+// refusal on the screen, red in the status bar, a dialog.
+func TestBackupFailureIsLoud(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	s := openWithConfig(t, path, "backup", "en")
+	v := backupScreenOf(t, s)
+	gone := filepath.Join(t.TempDir(), "usb")
+	v.SetFolder(gone)
+	if err := v.BackupNow(nil); err != nil {
+		t.Fatal(err)
+	}
+	if ledger.CodeOf(v.err) != ledger.CodeNoFolder {
+		t.Fatalf("refusal %v", v.err)
+	}
+	bar := s.shell.backup
+	if !strings.Contains(bar.label.Text, "Backup failed") || bar.label.Importance != widget.DangerImportance {
+		t.Errorf("status bar %q (%v)", bar.label.Text, bar.label.Importance)
+	}
+	if s.win.Canvas().Overlays().Top() == nil {
+		t.Error("no dialog for the failed backup")
+	}
+	// the folder is remembered for this book, for the CLI too
+	if dir, remembered, _ := ledger.BackupFolder(s.o.ConfigDir, path); dir != gone || !remembered {
+		t.Errorf("remembered %s %v", dir, remembered)
+	}
+}
+
+// TestRestoreFromScreen: a wrong password, a truncated file and another program's file
+// are refused with their messages and the open book untouched; a good backup replaces
+// the book, which the window reopens, keeping the replaced one.
+func TestRestoreFromScreen(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	s := openWithConfig(t, path, "backup", "en")
+	v := backupScreenOf(t, s)
+	v.SetEncrypt(true)
+	v.pw1, v.pw2 = "s3cret", "s3cret"
+	if err := v.BackupNow(nil); err != nil || len(v.list) != 1 {
+		t.Fatalf("backup: %v, %d files", err, len(v.list))
+	}
+	bk := v.list[0].Path
+	addItem(t, s.book, s.user, "A", "洗衣液2kg") // after the backup
+
+	info, err := v.Inspect(bk, "")
+	if err != nil || info.Shop != "测试店" || !info.Encrypted {
+		t.Fatalf("inspect: %+v %v", info, err)
+	}
+	if txt := v.previewText(info); !strings.Contains(txt, "Shop: 测试店") || !strings.Contains(txt, "(no month closed)") {
+		t.Errorf("preview:\n%s", txt)
+	}
+	raw, _ := os.ReadFile(bk)
+	trunc := filepath.Join(t.TempDir(), "cut.shopbooks-backup")
+	os.WriteFile(trunc, raw[:len(raw)/2], 0o600)
+	foreign := filepath.Join(t.TempDir(), "photo.jpg")
+	os.WriteFile(foreign, []byte("\xff\xd8\xff\xe0 not a backup at all, a picture"), 0o600)
+	old := s.book
+	for _, c := range []struct {
+		file, pw string
+		code     ledger.Code
+		words    string
+	}{
+		{bk, "wrong", ledger.CodeBackupPassword, "password"},
+		{trunc, "s3cret", ledger.CodeBackupTruncated, "incomplete"},
+		{foreign, "", ledger.CodeNotABackup, "not a ShopBooks backup"},
+	} {
+		_, err := v.Inspect(c.file, c.pw)
+		if ledger.CodeOf(err) != c.code || !strings.Contains(s.errText(err), c.words) {
+			t.Errorf("%s: %v (%q)", filepath.Base(c.file), err, s.errText(err))
+		}
+		// and the restore itself refuses it, the book still open and unchanged
+		var rerr error
+		s.restoreFrom(context.Background(), c.file, c.pw, func(_ ledger.Restored, err error) { rerr = err })
+		if ledger.CodeOf(rerr) != c.code || s.book != old {
+			t.Errorf("restore %s: %v", filepath.Base(c.file), rerr)
+		}
+		if _, err := s.book.Item(s.ctx, "A"); err != nil {
+			t.Errorf("after a refused restore the book lost its item: %v", err)
+		}
+	}
+
+	var r ledger.Restored
+	s.restoreFrom(context.Background(), bk, "s3cret", func(got ledger.Restored, err error) {
+		if err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		r = got
+	})
+	if s.book == old || s.book.Path() != path || s.user == nil || s.shell == nil {
+		t.Fatalf("the window did not reopen the restored book")
+	}
+	if _, err := s.book.Item(s.ctx, "A"); ledger.CodeOf(err) == "" {
+		t.Error("the item added after the backup is still there")
+	}
+	if _, err := os.Stat(r.Kept); err != nil {
+		t.Errorf("the replaced book was not kept: %v", err)
+	}
+	if !strings.Contains(s.status, filepath.Base(r.Kept)) {
+		t.Errorf("status %q", s.status)
+	}
+}
+
+// TestExitBacksUp: closing the window backs up a book that changed since its last
+// backup, not one that did not; a failed backup asks before quitting.
+func TestExitBacksUp(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	dir := filepath.Join(filepath.Dir(path), "backups")
+	s := openWithConfig(t, path, "home", "zh-CN")
+	s.quit()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.shopbooks-backup"))
+	if len(files) != 1 || !s.quitting {
+		t.Fatalf("exit of a changed book: %d backups, quitting %v", len(files), s.quitting)
+	}
+	s.book.Close()
+	s.book = nil
+
+	s = openWithConfig(t, path, "home", "zh-CN")
+	s.quit()
+	files, _ = filepath.Glob(filepath.Join(dir, "*.shopbooks-backup"))
+	if len(files) != 1 || !s.quitting {
+		t.Fatalf("exit of an unchanged book: %d backups, quitting %v", len(files), s.quitting)
+	}
+	s.book.Close()
+	s.book = nil
+
+	s = openWithConfig(t, path, "home", "zh-CN")
+	addItem(t, s.book, s.user, "A", "洗衣液2kg")
+	if err := ledger.RememberBackupFolder(s.o.ConfigDir, path, filepath.Join(t.TempDir(), "gone")); err != nil {
+		t.Fatal(err)
+	}
+	s.quit()
+	if s.quitting || s.win.Canvas().Overlays().Top() == nil {
+		t.Fatalf("a failed exit backup: quitting %v, no question asked", s.quitting)
+	}
+}
+
+func TestSizeText(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KB", 1258291: "1.2 MB", 5 << 30: "5.0 GB"} {
+		if got := sizeText(n); got != want {
+			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -292,3 +292,44 @@ func TestViewerCannotCloseOrders(t *testing.T) {
 		t.Error("a viewer sees 关闭")
 	}
 }
+
+// TestOrderDiscountDelivered: an order entered with 整单折扣 keeps the parts on its lines
+// as amounts; a delivery of part of a line (选单) takes its share of the amount.
+func TestOrderDiscountDelivered(t *testing.T) {
+	b, path := monthBook(t)
+	b.Close()
+	s := newWindow(t, path, "", "", "sales_order", "zh-CN")
+	vm := editorOf(t, s, "sales_order").vm
+	vm.SetHead("date", "2025-01-14")
+	vm.SetHead("partner", "C2")
+	vm.SetCell(0, "item", "A")
+	vm.EnterCode(0)
+	vm.SetCell(0, "qty", "100")
+	vm.SetCell(1, "item", "B")
+	vm.EnterCode(1)
+	vm.SetCell(1, "qty", "200")
+	vm.SetHead("doc_disc", "48") // bases 3,200.00 and 1,600.00: 32.00 and 16.00
+	if err := vm.Audit(); err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	if d := vm.doc; d.Lines[0].DiscountAmount != 3200 || d.Lines[1].DiscountAmount != 1600 || d.Net != 480000-4800 {
+		t.Fatalf("order lines %+v N %s", d.Lines, d.Net.Format())
+	}
+	s.open("sales_delivery")
+	dv := editorOf(t, s, "sales_delivery").vm
+	dv.SetHead("date", "2025-01-15")
+	dv.SetHead("partner", "C2")
+	dv.SetHead("warehouse", "W1")
+	src, err := dv.SourceLines()
+	if err != nil || len(src) != 2 {
+		t.Fatalf("选单 %v %v", src, err)
+	}
+	src[0].Pick, src[0].Open = true, qty(25) // a quarter of line 1
+	dv.CopySource(src)
+	if got := dv.lines[0].text["disc"]; got != "=8.00" {
+		t.Errorf("the delivered quarter's discount %q, want =8.00", got)
+	}
+	if got := dv.Cell(0, "net"); got != "792.00" {
+		t.Errorf("net %s, want 792.00", got)
+	}
+}

@@ -637,6 +637,9 @@ func (v *docVM) Cell(line int, col string) string {
 		return v.accountName(l.text["account"])
 	case "net", "tax", "gross":
 		if t, ok := l.text["tax"]; ok && col == "tax" {
+			if m, err := ledger.ParseMoney("vat", t); err == nil && !v.Editable() {
+				return m.Format()
+			}
 			return t // the VAT as the user typed it (an override)
 		}
 		if l.amtErr != nil || l.blank() || (v.typ != ledger.DocExpense && l.item == nil) {

@@ -81,7 +81,13 @@ func (v *docVM) CopySource(picked []srcLine) {
 		l.text["price"] = sl.Price.String()
 		l.text["vat"] = sl.VATRate.String()
 		if sl.HasDiscountAmount {
-			l.text["disc"] = "=" + sl.DiscountAmount.String()
+			// an amount (the line's own, or its part of 整单折扣) goes with the quantity
+			// copied: the open part of the line takes its share of the amount
+			d := sl.DiscountAmount
+			if p.Open != sl.Qty && sl.Qty != 0 {
+				d = ledger.Ratio(d, p.Open, sl.Qty)
+			}
+			l.text["disc"] = "=" + d.String()
 		} else if sl.DiscountRate != 0 {
 			l.text["disc"] = sl.DiscountRate.String() + "%"
 		}

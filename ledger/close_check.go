@@ -140,15 +140,19 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	}
 	add("W3", false, w3)
 	// W4: a partner with both a receivable and an advance, or a payable and a prepayment.
+	// One pass over the documents, the four balances side by side.
 	w4, err := column[string](ctx, tx, `WITH eff AS (
-			SELECT o.partner_id AS pid, substr(o.account, 1, 4) AS acct, o.amount AS amt
+			SELECT o.partner_id AS pid,
+				CASE substr(o.account, 1, 4) WHEN '1122' THEN o.amount END AS ar,
+				CASE substr(o.account, 1, 4) WHEN '2203' THEN o.amount END AS adv,
+				CASE substr(o.account, 1, 4) WHEN '2202' THEN o.amount END AS ap,
+				CASE substr(o.account, 1, 4) WHEN '1123' THEN o.amount END AS pre
 			FROM opening_balances o WHERE o.partner_id IS NOT NULL
 			UNION ALL
-			SELECT d.partner_id, a.acct, `+docEffectSQLFor("a.acct")+`
-			FROM docs d CROSS JOIN (SELECT '1122' AS acct UNION ALL SELECT '2203' UNION ALL SELECT '2202' UNION ALL SELECT '1123') a
-			WHERE d.status = 'audited' AND d.partner_id IS NOT NULL),
-		bal AS (SELECT pid, sum(CASE acct WHEN '1122' THEN amt END) AS ar, sum(CASE acct WHEN '2203' THEN amt END) AS adv,
-			sum(CASE acct WHEN '2202' THEN amt END) AS ap, sum(CASE acct WHEN '1123' THEN amt END) AS pre FROM eff GROUP BY pid)
+			SELECT d.partner_id, `+docEffectSQLFor("'1122'")+`, `+docEffectSQLFor("'2203'")+`,
+				`+docEffectSQLFor("'2202'")+`, `+docEffectSQLFor("'1123'")+`
+			FROM docs d WHERE d.status = 'audited' AND d.partner_id IS NOT NULL),
+		bal AS (SELECT pid, sum(ar) AS ar, sum(adv) AS adv, sum(ap) AS ap, sum(pre) AS pre FROM eff GROUP BY pid)
 		SELECT p.code FROM bal JOIN partners p ON p.id = bal.pid
 		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`)
 	if err != nil {

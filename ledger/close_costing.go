@@ -46,6 +46,7 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period)
 		all = append(all, id)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	upd := &moveUpdates{}
 	for lo := 0; lo < len(all); lo += costChunkItems {
 		hi := min(lo+costChunkItems, len(all)) - 1
 		moved, err := loadMovedRows(ctx, tx, all[lo], all[hi], first)
@@ -63,7 +64,7 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period)
 			}
 			run.items = append(run.items, id)
 			run.moves += len(rows)
-			closing, warnings, err := costMovedRows(ctx, tx, method, first, st, rows)
+			closing, warnings, err := costMovedRows(ctx, tx, method, first, st, rows, upd)
 			if err != nil {
 				return run, fmt.Errorf("cost item %d: %w", id, err)
 			}
@@ -77,7 +78,7 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period)
 			}
 		}
 	}
-	return run, nil
+	return run, upd.flush(ctx, tx)
 }
 
 // costOpenings is costOpening for every item that has an opening state: the states the
@@ -227,7 +228,7 @@ func internPeriod(seen *[]Period, p string) Period {
 
 // costMovedRows is recostItem's run over rows already read: one costing run per period,
 // each opening with the previous one's closing state; changed results are stored.
-func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Period, state CostState, all []movedRow) (map[Period]CostState, []CostWarning, error) {
+func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Period, state CostState, all []movedRow, upd *moveUpdates) (map[Period]CostState, []CostWarning, error) {
 	var warnings []CostWarning
 	closing := map[Period]CostState{}
 	for start := 0; start < len(all); {
@@ -247,6 +248,10 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 			m := &moves[i]
 			if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
 				continue
+			}
+			// What is stored: the results not written yet go first.
+			if err := upd.flush(ctx, tx); err != nil {
+				return nil, nil, err
 			}
 			var srcLine int64
 			fmt.Sscanf(m.Link, "L%d", &srcLine)
@@ -276,8 +281,7 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 			}
 			now := [4]int64{int64(amount), int64(c.Adj), int64(qa), int64(aa)}
 			if now != r.stored {
-				if _, err := tx.ExecContext(ctx, "UPDATE stock_moves SET amount = ?, adj = ?, qty_after = ?, amount_after = ? WHERE id = ?",
-					now[0], now[1], now[2], now[3], r.id); err != nil {
+				if err := upd.add(ctx, tx, r.id, now); err != nil {
 					return nil, nil, err
 				}
 			}
@@ -287,6 +291,34 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 		start = end
 	}
 	return closing, warnings, nil
+}
+
+// moveUpdates collects the costing results that changed and writes them many rows a
+// statement.
+type moveUpdates struct {
+	args []any
+	n    int
+}
+
+const moveUpdatesPerStmt = 400
+
+func (u *moveUpdates) add(ctx context.Context, tx *store.Tx, id int64, now [4]int64) error {
+	u.args = append(u.args, id, now[0], now[1], now[2], now[3])
+	if u.n++; u.n == moveUpdatesPerStmt {
+		return u.flush(ctx, tx)
+	}
+	return nil
+}
+
+func (u *moveUpdates) flush(ctx context.Context, tx *store.Tx) error {
+	if u.n == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `WITH v(id, amount, adj, qty_after, amount_after) AS (VALUES `+valuesList(u.n, 5)+`)
+		UPDATE stock_moves SET amount = v.amount, adj = v.adj, qty_after = v.qty_after, amount_after = v.amount_after
+		FROM v WHERE stock_moves.id = v.id`, u.args...)
+	u.args, u.n = u.args[:0], 0
+	return err
 }
 
 // storeCostStates writes each item's state at the end of `period` (item_period_costs),

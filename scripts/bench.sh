@@ -30,12 +30,20 @@ table=$(awk '
 	/^pkg: / { pkg = $2; sub(/^shopbooks\/?/, "", pkg); if (pkg == "") pkg = "shopbooks" }
 	/^Benchmark/ {
 		name = $1; sub(/-[0-9]+$/, "", name)
-		ns = ""; med = ""; tgt = ""; mb = ""
+		ns = ""; med = ""; tgt = ""; mb = ""; rss = ""; tmb = ""
 		for (i = 3; i < NF; i += 2) {
 			if ($(i+1) == "ns/op") ns = $i
 			if ($(i+1) == "median-ms") med = $i
 			if ($(i+1) == "target-ms") tgt = $i
 			if ($(i+1) == "B/op") mb = sprintf("%.1f", $i / 1048576)
+			if ($(i+1) == "rss-MB") rss = $i
+			if ($(i+1) == "target-MB") tmb = $i
+		}
+		if (rss != "") { # a memory figure: resident MB against its target
+			res = (tmb != "" && rss + 0 <= tmb + 0) ? "pass" : "missed"
+			if (res == "missed") missed++
+			printf "| %s | %s | %s | %s MB resident | — | %s |\n", pkg, name, (tmb != "" ? "< " tmb " MB" : "—"), rss, res
+			next
 		}
 		ms = (med != "") ? med : sprintf("%.3f", ns / 1e6)
 		how = (med != "") ? "median" : "mean"

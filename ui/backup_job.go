@@ -231,6 +231,12 @@ func (s *session) refreshBackupBar() {
 // book changed since its last one (a small dialog while it runs); a failed backup asks
 // whether to quit anyway.
 func (s *session) quit() {
+	if s.idle != nil && s.idle.locked { // unlock first: the edits underneath are guarded
+		if s.idle.pw != nil {
+			s.win.Canvas().Focus(s.idle.pw)
+		}
+		return
+	}
 	s.leaveBook(func() { s.exitBackup(s.closeWindow) })
 }
 

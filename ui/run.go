@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,11 +36,16 @@ type Options struct {
 
 // Run opens the main window on app a and blocks until it closes.
 func Run(a fyne.App, o Options) error {
-	a.Settings().SetTheme(newTheme())
+	seen := &atomic.Bool{} // input noticed by the theme, for the idle lock (idle.go)
+	a.Settings().SetTheme(&activityTheme{Theme: newTheme(), seen: seen})
 	w := a.NewWindow("店账 ShopBooks")
 	w.Resize(fyne.NewSize(1280, 800))
 	s := start(a, w, o)
+	s.idle.seen = seen
+	stop := make(chan struct{})
+	s.startIdleTicker(stop)
 	w.ShowAndRun()
+	close(stop)
 	if s.book != nil {
 		return s.book.Close()
 	}
@@ -66,6 +73,7 @@ type session struct {
 	first   *firstRunVM
 	login   *loginVM
 	bk      *backupState // the open book's backups in this session (backup_job.go)
+	idle    *idleLock    // the session's idle lock (idle.go)
 	// quitting: the window is closing for good (after the exit's backup)
 	quitting bool
 	exit     func() // closes the window for good; nil: win.Close (tests set it)
@@ -102,6 +110,7 @@ func start(a fyne.App, w fyne.Window, o Options) *session {
 	s.first = newFirstRunVM(s)
 	w.SetCloseIntercept(s.quit)
 	s.login = &loginVM{s: s}
+	s.idle = newIdleLock(s, time.Now)
 	w.SetMainMenu(s.menu())
 	if o.BookPath == "" {
 		s.showFirstRun()
@@ -236,6 +245,9 @@ func (s *session) afterOpen() {
 // enter shows the shell for a logged-in user, at the screen asked for on the command line.
 func (s *session) enter(u *ledger.User) {
 	s.user = u
+	s.idle.locked = false
+	s.idle.Load()
+	s.idle.Touch()
 	s.screens = map[string]screen{}
 	s.shell = newShell(s)
 	s.show(s.shell.build)
@@ -262,6 +274,11 @@ func (s *session) open(id string) {
 	}
 	if step, ok := strings.CutPrefix(id, "close:"); ok {
 		s.openClose(step)
+		return
+	}
+	if id == "lock" { // the idle lock's page, for screenshots
+		s.open("home")
+		s.idle.Lock()
 		return
 	}
 	if id == "backup:preview" { // the newest backup's preview, for screenshots

@@ -537,6 +537,9 @@ func (e *docEditor) refreshAll() {
 	case vm.InClosedPeriod():
 		e.banner.SetText(s.t("ui.doc.banner_closed", map[string]any{"period": string(vm.doc.Date.Period())}))
 		e.banner.Show()
+	case vm.doc.Status == ledger.StatusAudited && vm.doc.OrderClosed:
+		e.banner.SetText(s.t("ui.doc.banner_order_closed"))
+		e.banner.Show()
 	case vm.doc.Status == ledger.StatusAudited:
 		e.banner.SetText(s.t("ui.doc.banner_audited"))
 		e.banner.Show()

@@ -258,6 +258,9 @@ func TestOrderDoneAndClose(t *testing.T) {
 	if !vm.doc.OrderClosed || vm.Stamp() != "已关闭" || e.btns["close_order"].Text != "重新打开" {
 		t.Errorf("after 关闭: closed %v stamp %q button %q", vm.doc.OrderClosed, vm.Stamp(), e.btns["close_order"].Text)
 	}
+	if !strings.HasPrefix(e.banner.Text, "已关闭") {
+		t.Errorf("banner %q", e.banner.Text)
+	}
 	// a delivery's 选单 no longer offers the closed order
 	s.open("sales_delivery")
 	dv := editorOf(t, s, "sales_delivery").vm

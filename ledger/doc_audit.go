@@ -41,11 +41,12 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	if err != nil {
 		return err
 	}
-	return auditLoaded(ctx, tx, s, by, d)
+	return auditLoaded(ctx, tx, s, by, d, nil)
 }
 
-// auditLoaded audits d, as loadDoc read it in this transaction.
-func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) error {
+// auditLoaded audits d, as loadDoc read it in this transaction; image is its audit
+// image as docImage reads it now, or nil to read it here.
+func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, image map[string]any) error {
 	if d.Status != StatusDraft {
 		return refuse(CodeDocNotDraft, "number", d.Number, "status", "status."+string(d.Status))
 	}
@@ -55,9 +56,11 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc)
 	if err := recheck(ctx, tx, s, d); err != nil {
 		return err
 	}
-	image, err := docImage(ctx, tx, d.ID)
-	if err != nil {
-		return err
+	if image == nil {
+		var err error
+		if image, err = docImage(ctx, tx, d.ID); err != nil {
+			return err
+		}
 	}
 	before, err := json.Marshal(image)
 	if err != nil {
@@ -350,15 +353,15 @@ func saveAndAudit(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, erro
 	if !by.Can(PermAuditDoc) {
 		return d, forbidden(string(PermAuditDoc))
 	}
-	saved, err := saveDoc(ctx, tx, by, d)
-	if err != nil {
-		return d, err
-	}
 	s, err := loadSettings(ctx, tx)
 	if err != nil {
 		return d, err
 	}
-	if err := auditLoaded(ctx, tx, s, by, saved); err != nil { // saved: as loadDoc read it
+	saved, image, err := saveDocImage(ctx, tx, s, by, d)
+	if err != nil {
+		return d, err
+	}
+	if err := auditLoaded(ctx, tx, s, by, saved, image); err != nil { // saved: as loadDoc read it
 		return d, err
 	}
 	return loadDoc(ctx, tx, saved.Number)
@@ -421,11 +424,13 @@ func (b *Book) CountWarnings(ctx context.Context, by *User, number string) ([]st
 func countWarnings(ctx context.Context, tx *store.Tx, number string) ([]string, error) {
 	var id DocID
 	var t DocType
-	err := tx.QueryRowContext(ctx, "SELECT id, type FROM docs WHERE number = ?", strings.ToUpper(Normalize(number))).Scan(&id, &t)
+	var counts bool // an audited count dated on or after it: the usual answer is no
+	err := tx.QueryRowContext(ctx, `SELECT d.id, d.type, EXISTS (SELECT 1 FROM docs c WHERE c.type = 'PD' AND c.period >= d.period
+		AND c.date >= d.date AND c.status = 'audited') FROM docs d WHERE d.number = ?`, strings.ToUpper(Normalize(number))).Scan(&id, &t, &counts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, refuse(CodeUnknownDoc, "value", number)
 	}
-	if err != nil || !t.Stock() || t == DocCount {
+	if err != nil || !t.Stock() || t == DocCount || !counts {
 		return nil, err
 	}
 	return column[string](ctx, tx, `SELECT DISTINCT i.code || '@' || w.code || ' ' || c.number || ' ' || c.date

@@ -26,37 +26,54 @@ func TestAuditImageAsRead(t *testing.T) {
 	for _, d := range []Doc{
 		{Type: DocDelivery, Date: "2025-01-05", Partner: "C1", Warehouse: "W1", Memo: "“引号” \\ <b>&",
 			Lines: []DocLine{{Item: "A", Qty: Units(3), Price: 12_500_000, UseItemVAT: true}, {Item: "B", Qty: Units(1), Price: 9_000_000, UseItemVAT: true}}},
-		{Type: DocCount, Date: "2025-01-06", Warehouse: "W1", Lines: []DocLine{{Item: "A", Qty: Units(40)}, {Item: "B", Qty: Units(52)}}},
+		{Type: DocCount, Date: "2025-01-06", Warehouse: "W1", Lines: []DocLine{{Item: "A", Qty: Units(30)}, {Item: "B", Qty: Units(52)}}},
 	} {
-		saved, err := b.SaveDoc(ctx, u, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.AuditDoc(ctx, u, saved.Number); err != nil {
-			t.Fatal(err)
-		}
-		head, _, err := b.ChainHead(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs, err := b.AuditTrail(ctx, u, head, 1)
-		if err != nil || len(recs) != 1 {
-			t.Fatalf("%v %v", recs, err)
-		}
-		var now string
-		err = b.db.Read(ctx, func(tx *store.Tx) error {
+		for _, together := range []bool{false, true} {
+			var saved Doc
 			var err error
-			now, err = rowImage(ctx, tx, entDoc, int64(saved.ID))
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r := recs[0]; r.Action != "doc.audit" || r.After != now {
-			t.Errorf("%s: the audit recorded\n%s\nthe document reads\n%s", saved.Number, r.After, now)
+			if together {
+				saved, err = b.SaveAndAuditDoc(ctx, u, d)
+			} else if saved, err = b.SaveDoc(ctx, u, d); err == nil {
+				err = b.AuditDoc(ctx, u, saved.Number)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAuditImage(t, b, u, saved)
 		}
 	}
 	if rep, err := b.Verify(ctx, false); err != nil || rep.Failure != nil {
 		t.Fatalf("verify: %v %v", err, rep.Failure)
+	}
+}
+
+// checkAuditImage: the last audit record is saved's audit, its after image is the
+// document as read now, and its before image is the after image of the record before
+// it (the save).
+func checkAuditImage(t *testing.T, b *Book, u *User, saved Doc) {
+	t.Helper()
+	ctx := t.Context()
+	head, _, err := b.ChainHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := b.AuditTrail(ctx, u, head-1, 2)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%v %v", recs, err)
+	}
+	if recs[1].Before != recs[0].After || recs[0].Action != "doc.create" {
+		t.Errorf("%s: the audit's before image\n%s\nthe save's after image\n%s", saved.Number, recs[1].Before, recs[0].After)
+	}
+	var now string
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		now, err = rowImage(ctx, tx, entDoc, int64(saved.ID))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := recs[1]; r.Action != "doc.audit" || r.After != now {
+		t.Errorf("%s: the audit recorded\n%s\nthe document reads\n%s", saved.Number, r.After, now)
 	}
 }

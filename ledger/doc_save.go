@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -49,42 +50,52 @@ func saveDoc(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, error) {
 	if err != nil {
 		return d, err
 	}
+	saved, _, err := saveDocImage(ctx, tx, s, by, d)
+	return saved, err
+}
+
+// saveDocImage is saveDoc with the settings read, returning also the saved document's
+// audit image (docImage, as the record of the save holds it) for a change that follows
+// in the same transaction.
+func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Doc, map[string]any, error) {
+	fail := func(err error) (Doc, map[string]any, error) { return d, nil, err }
 	var cur Doc
 	if d.ID != 0 {
 		var number string
 		if err := tx.QueryRowContext(ctx, "SELECT number FROM docs WHERE id = ?", d.ID).Scan(&number); errors.Is(err, sql.ErrNoRows) {
-			return d, refuse(CodeUnknownDoc, "value", d.Number)
+			return fail(refuse(CodeUnknownDoc, "value", d.Number))
 		} else if err != nil {
-			return d, err
+			return fail(err)
 		}
+		var err error
 		if cur, err = loadDoc(ctx, tx, number); err != nil {
-			return d, err
+			return fail(err)
 		}
 		switch {
 		case cur.Status != StatusDraft:
-			return d, refuse(CodeDocNotDraft, "number", cur.Number, "status", "status."+string(cur.Status))
+			return fail(refuse(CodeDocNotDraft, "number", cur.Number, "status", "status."+string(cur.Status)))
 		case d.Version != 0 && d.Version != cur.Version:
-			return d, refuse(CodeStale, "what", "doc", "value", cur.Number)
+			return fail(refuse(CodeStale, "what", "doc", "value", cur.Number))
 		case !strings.EqualFold(cur.Maker, by.Name) && !by.Can(PermDraftOthers):
-			return d, forbidden(string(PermDraftOthers))
+			return fail(forbidden(string(PermDraftOthers)))
 		case d.Date.Period() != cur.Date.Period():
-			return d, refuse(CodeDocMonth, "number", cur.Number)
+			return fail(refuse(CodeDocMonth, "number", cur.Number))
 		}
 		d.Type = cur.Type
 	}
 	p, err := prepareDoc(ctx, tx, s, &d)
 	if err != nil {
-		return d, err
+		return fail(err)
 	}
 	if err := ensurePeriod(ctx, tx, by, d.Date.Period()); err != nil {
-		return d, err
+		return fail(err)
 	}
 	var id int64
 	var before string
 	if d.ID == 0 {
 		seq, err := nextCounter(ctx, tx, string(d.Type), string(d.Date.Period()))
 		if err != nil {
-			return d, err
+			return fail(err)
 		}
 		d.Number = docNumber(d.Type, d.Date.Period(), seq)
 		res, err := tx.ExecContext(ctx, `INSERT INTO docs(type, number, seq, date, period, partner_id, warehouse_id, to_warehouse_id,
@@ -94,43 +105,62 @@ func saveDoc(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, error) {
 			d.Inclusive, d.Deductible, p.sourceID, d.Memo, d.Amount, d.Paid, d.AdvanceUsed, d.Applied, d.Advance,
 			d.Net, d.Tax, d.Gross, by.Name, tx.Now.Format(time.RFC3339))
 		if err != nil {
-			return d, err
+			return fail(err)
 		}
 		id, _ = res.LastInsertId()
 	} else {
 		id = int64(d.ID)
 		if before, err = rowImage(ctx, tx, entDoc, id); err != nil {
-			return d, err
+			return fail(err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE docs SET date = ?, partner_id = ?, warehouse_id = ?, to_warehouse_id = ?,
 			account = ?, inclusive = ?, deductible = ?, source_id = ?, memo = ?, amount = ?, paid = ?, advance_used = ?,
 			applied = ?, advance = ?, net = ?, vat = ?, gross = ?, version = version + 1 WHERE id = ?`,
 			d.Date, p.partnerID, p.warehouseID, p.toWarehouseID, p.account, d.Inclusive, d.Deductible, p.sourceID, d.Memo,
 			d.Amount, d.Paid, d.AdvanceUsed, d.Applied, d.Advance, d.Net, d.Tax, d.Gross, id); err != nil {
-			return d, err
+			return fail(err)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM doc_lines WHERE doc_id = ?", id); err != nil {
-			return d, err
+			return fail(err)
 		}
 	}
-	for i, l := range d.Lines {
-		pl := p.lines[i]
+	// The lines, a few dozen a statement.
+	const cols = 20
+	for from := 0; from < len(d.Lines); {
+		n := min(len(d.Lines)-from, 40)
+		args := make([]any, 0, n*cols)
+		for i := from; i < from+n; i++ {
+			l, pl := d.Lines[i], p.lines[i]
+			args = append(args, id, i+1, pl.itemID, pl.warehouseID, l.Qty, l.Price, l.DiscountRate, pl.discountAmount, l.VATRate,
+				pl.vatOverride, l.Base, l.Discount, l.Net, l.Tax, l.Gross, l.InvAmount, pl.sourceLineID, l.Abnormal, pl.account, l.Memo)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO doc_lines(doc_id, line_no, item_id, warehouse_id, qty, price, discount_rate,
 			discount_amount, vat_bp, vat_override, base, discount, net, vat, gross, inv_amount, source_line_id, abnormal,
-			account, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, i+1, pl.itemID, pl.warehouseID, l.Qty, l.Price, l.DiscountRate, pl.discountAmount, l.VATRate, pl.vatOverride,
-			l.Base, l.Discount, l.Net, l.Tax, l.Gross, l.InvAmount, pl.sourceLineID, l.Abnormal, pl.account, l.Memo); err != nil {
-			return d, err
+			account, memo) VALUES `+valueRows(n, cols), args...); err != nil {
+			return fail(err)
 		}
+		from += n
 	}
 	action := "doc.edit"
 	if before == "" {
 		action = "doc.create"
 	}
-	if err := logChange(ctx, tx, by.Name, action, entDoc, id, before); err != nil {
-		return d, err
+	// The record of the change, with the image as logChange would read it; kept for the
+	// caller's next change (an audit in the same transaction).
+	image, err := docImage(ctx, tx, DocID(id))
+	if err != nil {
+		return fail(err)
 	}
-	return loadDoc(ctx, tx, d.Number)
+	after, err := json.Marshal(image)
+	if err != nil {
+		return fail(err)
+	}
+	if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: action, Entity: entDoc.name, EntityID: fmt.Sprint(id),
+		Image: true, Before: before, After: string(after)}); err != nil {
+		return fail(err)
+	}
+	saved, err := loadDoc(ctx, tx, d.Number)
+	return saved, image, err
 }
 
 // docNumber formats PREFIX-YYYYMM-NNNN; past 9999 the counter widens (DOMAIN.md §4.2).

@@ -224,15 +224,15 @@ func BenchmarkBookCloseCheck(b *testing.B) {
 func BenchmarkBookClose(b *testing.B) {
 	book, u, p := reopened(b)
 	ctx := b.Context()
-	var times []time.Duration
+	var times, cpu []time.Duration
 	vouchers := 0
 	for b.Loop() {
-		t := time.Now()
+		t, c := time.Now(), cpuTime()
 		res, err := book.ClosePeriod(ctx, u, p, ledger.CloseOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		times = append(times, time.Since(t))
+		times, cpu = append(times, time.Since(t)), append(cpu, cpuTime()-c)
 		vouchers = len(res.Vouchers)
 		b.StopTimer()
 		if err := book.UnclosePeriod(ctx, u, p, "benchmark"); err != nil {
@@ -241,6 +241,7 @@ func BenchmarkBookClose(b *testing.B) {
 		b.StartTimer()
 	}
 	report(b, times, 1000)
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(vouchers), "vouchers")
 }
 

@@ -195,6 +195,19 @@ func TestVATOverride(t *testing.T) {
 		t.Fatalf("4.70 is not refused: %v", vm.lines[0].amtErr)
 	}
 	e.refreshAll()
+	if en := e.grid.entryAt(0, "tax"); en == nil || !en.Visible() {
+		t.Error("税额 is not editable")
+	}
+	tinted := false
+	for id, c := range e.grid.cells {
+		if id.Row == 0 && id.Col >= 0 && id.Col < len(e.grid.cols) && e.grid.cols[id.Col].id == "tax" {
+			_, _, _, a := c.bg.FillColor.RGBA()
+			tinted = a != 0
+		}
+	}
+	if !tinted {
+		t.Error("the refused 税额 cell is not tinted")
+	}
 	if msg := e.msgText(); !strings.Contains(msg, "4.70") || !strings.Contains(msg, "4.57") || !strings.Contains(msg, "1") {
 		t.Errorf("message %q", msg)
 	}

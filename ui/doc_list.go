@@ -210,8 +210,39 @@ type docList struct {
 
 func newDocList(s *session, id string, types []ledger.DocType) *docList {
 	l := &docList{s: s, id: id, m: newDocListVM(s, types)}
+	l.m.from = defaultFrom(s)
 	l.m.Reload()
 	return l
+}
+
+// defaultFrom is where a document list starts (UI.md §3.3, 方案 本月): the first day of
+// the month being worked on — the first open one — or, when nothing is dated there yet,
+// of the latest closed month; later documents show too. A busy book's years of
+// documents are a date range away, not loaded at every opening.
+func defaultFrom(s *session) string {
+	ps, err := s.book.Periods(s.ctx)
+	if err != nil {
+		return ""
+	}
+	var open, closed ledger.Period
+	for _, p := range ps {
+		if p.Closed {
+			closed = p.Period
+		} else if open == "" {
+			open = p.Period
+		}
+	}
+	if open == "" {
+		return ""
+	}
+	from := ledger.Date(string(open) + "-01")
+	if closed == "" {
+		return string(from)
+	}
+	if docs, err := s.book.Docs(s.ctx, s.user, ledger.DocFilter{From: from, Limit: 1}); err == nil && len(docs) == 0 {
+		return string(closed) + "-01"
+	}
+	return string(from)
 }
 
 // enterTable is a table that opens its selected row on Enter (Fyne's Table has no

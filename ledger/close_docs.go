@@ -15,7 +15,9 @@ import (
 const voucherDocsWhere = ` WHERE d.period = ? AND d.status = 'audited' AND d.type NOT IN ('CD', 'XD', 'DB')`
 
 // periodVoucherDocs reads the period's documents that get a voucher, each with its
-// lines and their costs exactly as loadDoc reads them, in no particular order.
+// lines and their costs as loadDoc reads them, in no particular order; of a line only
+// what the templates use (DocVoucherLines): item code, quantities, amounts, account,
+// cost; not the item's name and unit, the warehouse or the source line.
 func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+docCols+docFrom+voucherDocsWhere, period)
 	if err != nil {
@@ -36,14 +38,12 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT l.doc_id, l.line_no, ifnull(i.code, ''), ifnull(i.name, ''), ifnull(i.unit, ''),
-		ifnull(w.code, ''), l.qty, l.price, l.discount_rate, ifnull(l.discount_amount, 0), l.discount_amount IS NOT NULL,
+	rows, err = tx.QueryContext(ctx, `SELECT l.doc_id, l.line_no, ifnull(i.code, ''),
+		l.qty, l.price, l.discount_rate, ifnull(l.discount_amount, 0), l.discount_amount IS NOT NULL,
 		l.vat_bp, ifnull(l.vat_override, 0), l.vat_override IS NOT NULL, l.base, l.discount, l.net, l.vat, l.gross,
-		l.inv_amount, ifnull(sd.number || '/' || sl.line_no, ''), ifnull(l.book_qty, 0), l.book_qty IS NOT NULL,
-		l.abnormal, ifnull(l.account, ''), l.memo,
+		l.inv_amount, ifnull(l.book_qty, 0), l.book_qty IS NOT NULL, l.abnormal, ifnull(l.account, ''), l.memo,
 		ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0)
-		FROM doc_lines l LEFT JOIN items i ON i.id = l.item_id LEFT JOIN warehouses w ON w.id = l.warehouse_id
-		LEFT JOIN doc_lines sl ON sl.id = l.source_line_id LEFT JOIN docs sd ON sd.id = sl.doc_id
+		FROM doc_lines l LEFT JOIN items i ON i.id = l.item_id
 		WHERE l.doc_id IN (SELECT d.id FROM docs d`+voucherDocsWhere+`) ORDER BY l.doc_id, l.line_no`, period)
 	if err != nil {
 		return nil, err
@@ -52,9 +52,9 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	for rows.Next() {
 		var id DocID
 		var l DocLine
-		if err := rows.Scan(&id, &l.No, &l.Item, &l.ItemName, &l.Unit, &l.Warehouse, &l.Qty, &l.Price, &l.DiscountRate,
+		if err := rows.Scan(&id, &l.No, &l.Item, &l.Qty, &l.Price, &l.DiscountRate,
 			&l.DiscountAmount, &l.HasDiscountAmount, &l.VATRate, &l.VATOverride, &l.HasVATOverride, &l.Base, &l.Discount,
-			&l.Net, &l.Tax, &l.Gross, &l.InvAmount, &l.SourceLine, &l.BookQty, &l.HasBookQty, &l.Abnormal, &l.Account,
+			&l.Net, &l.Tax, &l.Gross, &l.InvAmount, &l.BookQty, &l.HasBookQty, &l.Abnormal, &l.Account,
 			&l.Memo, &l.Cost); err != nil {
 			return nil, err
 		}

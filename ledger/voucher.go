@@ -3,11 +3,13 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"shopbooks/store"
 )
@@ -277,15 +279,85 @@ func insertVoucherLines(ctx context.Context, tx *store.Tx, v *Voucher, lines []p
 	return nil
 }
 
-// voucherImg is a voucher and its lines as the audit trail records them (JSON).
+// voucherImg is a voucher and its lines as the audit trail records them: the JSON of
+// voucherImgJSON, written by encode without reflection (the close writes thousands).
 type voucherImg struct {
+	Period, Date, Source, Status, Summary string
+	No                                    int
+	Lines                                 []voucherImgLine
+}
+
+type voucherImgLine struct {
+	account, side, summary    string
+	partnerID, itemID, amount int64
+}
+
+// voucherImgJSON is the image's JSON shape (json.Marshal sorts the line maps' keys).
+type voucherImgJSON struct {
 	Period, Date, Source, Status, Summary string
 	No                                    int
 	Lines                                 []map[string]any `json:"lines"`
 }
 
-func voucherImgLine(acct string, pid, iid int64, side string, amt int64, summary string) map[string]any {
-	return map[string]any{"account": acct, "partner_id": pid, "item_id": iid, "side": side, "amount": amt, "summary": summary}
+func newVoucherImgLine(acct string, pid, iid int64, side string, amt int64, summary string) voucherImgLine {
+	return voucherImgLine{account: acct, side: side, summary: summary, partnerID: pid, itemID: iid, amount: amt}
+}
+
+// encode is jsonString(voucherImgJSON{...}), byte for byte.
+func (v voucherImg) encode() string {
+	b := make([]byte, 0, 128+96*len(v.Lines))
+	b = append(b, `{"Period":`...)
+	b = appendJSONString(b, v.Period)
+	b = append(b, `,"Date":`...)
+	b = appendJSONString(b, v.Date)
+	b = append(b, `,"Source":`...)
+	b = appendJSONString(b, v.Source)
+	b = append(b, `,"Status":`...)
+	b = appendJSONString(b, v.Status)
+	b = append(b, `,"Summary":`...)
+	b = appendJSONString(b, v.Summary)
+	b = append(b, `,"No":`...)
+	b = strconv.AppendInt(b, int64(v.No), 10)
+	b = append(b, `,"lines":`...)
+	if v.Lines == nil {
+		b = append(b, "null}"...)
+		return string(b)
+	}
+	b = append(b, '[')
+	for i, l := range v.Lines {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"account":`...)
+		b = appendJSONString(b, l.account)
+		b = append(b, `,"amount":`...)
+		b = strconv.AppendInt(b, l.amount, 10)
+		b = append(b, `,"item_id":`...)
+		b = strconv.AppendInt(b, l.itemID, 10)
+		b = append(b, `,"partner_id":`...)
+		b = strconv.AppendInt(b, l.partnerID, 10)
+		b = append(b, `,"side":`...)
+		b = appendJSONString(b, l.side)
+		b = append(b, `,"summary":`...)
+		b = appendJSONString(b, l.summary)
+		b = append(b, '}')
+	}
+	b = append(b, "]}"...)
+	return string(b)
+}
+
+// appendJSONString appends s as encoding/json writes it: as is between quotes when
+// nothing in it needs escaping, else through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for _, r := range s {
+		if r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // voucherImage is a voucher and its lines as the audit trail records them.
@@ -310,9 +382,9 @@ func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
 		if err := rows.Scan(&acct, &pid, &iid, &side, &amt, &summary); err != nil {
 			return "", err
 		}
-		v.Lines = append(v.Lines, voucherImgLine(acct, pid, iid, side, amt, summary))
+		v.Lines = append(v.Lines, newVoucherImgLine(acct, pid, iid, side, amt, summary))
 	}
-	return jsonString(v), rows.Err()
+	return v.encode(), rows.Err()
 }
 
 // periodVoucherImages is voucherImage of every voucher of a period, by number, in two
@@ -353,7 +425,7 @@ func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]in
 			return nil, nil, err
 		}
 		if i, ok := at[vid]; ok {
-			imgs[i].Lines = append(imgs[i].Lines, voucherImgLine(acct, pid, iid, side, amt, summary))
+			imgs[i].Lines = append(imgs[i].Lines, newVoucherImgLine(acct, pid, iid, side, amt, summary))
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -361,7 +433,7 @@ func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]in
 	}
 	out := make([]string, len(imgs))
 	for i, v := range imgs {
-		out[i] = jsonString(v)
+		out[i] = v.encode()
 	}
 	return ids, out, nil
 }

@@ -24,28 +24,7 @@ func (b *Book) Balances(ctx context.Context, by *User, period Period) ([]Account
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	var out []AccountBalance
-	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT x.account, ifnull(p.code, ''), ifnull(i.code, ''), sum(x.b) FROM (
-				SELECT account, ifnull(partner_id, 0) AS pid, 0 AS iid, amount AS b FROM opening_balances
-				UNION ALL SELECT '1405', 0, item_id, amount FROM opening_stock
-				UNION ALL SELECT account, partner_id, item_id, debit - credit FROM account_periods WHERE period <= ?) x
-			LEFT JOIN partners p ON p.id = x.pid LEFT JOIN items i ON i.id = x.iid
-			GROUP BY x.account, x.pid, x.iid HAVING sum(x.b) <> 0 ORDER BY x.account, p.code, i.code`, period)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a AccountBalance
-			if err := rows.Scan(&a.Account, &a.Partner, &a.Item, &a.Balance); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
-	})
-	return out, fromStore(err)
+	return b.readBalances(ctx, period, false, true) // statement_sums.go: few rows read, whatever the book's age
 }
 
 // YearStartBalances are the balances at the start of the year of `period` (年初余额):
@@ -55,35 +34,7 @@ func (b *Book) YearStartBalances(ctx context.Context, by *User, period Period) (
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	s, err := b.Settings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if string(s.Start)[:4] != string(period)[:4] {
-		return b.Balances(ctx, by, Period(string(period)[:4]+"-01").Prev())
-	}
-	var out []AccountBalance
-	err = b.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT x.account, ifnull(p.code, ''), ifnull(i.code, ''), sum(x.b) FROM (
-				SELECT o.account, ifnull(o.partner_id, 0) AS pid, 0 AS iid, o.amount - (o.ytd_debit - o.ytd_credit) AS b
-				FROM opening_balances o JOIN accounts a ON a.code = o.account WHERE a.category <> 'P'
-				UNION ALL SELECT '1405', 0, item_id, amount FROM opening_stock) x
-			LEFT JOIN partners p ON p.id = x.pid LEFT JOIN items i ON i.id = x.iid
-			GROUP BY x.account, x.pid, x.iid HAVING sum(x.b) <> 0 ORDER BY x.account, p.code, i.code`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a AccountBalance
-			if err := rows.Scan(&a.Account, &a.Partner, &a.Item, &a.Balance); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
-	})
-	return out, fromStore(err)
+	return b.readBalances(ctx, period, true, true) // statement_sums.go
 }
 
 // AccountMovement is a leaf account's movements over a range of periods.

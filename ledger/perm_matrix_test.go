@@ -27,6 +27,7 @@ var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
 	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true,
 }
@@ -246,6 +247,18 @@ func laterPermCases() []permCase {
 		})},
 		{"YearStartBalances", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.YearStartBalances(ctx, by, "2025-03")
+			return err
+		})},
+		{"BalancesByPartner", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.BalancesByPartner(ctx, by, "2025-03")
+			return err
+		})},
+		{"YearStartByPartner", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.YearStartByPartner(ctx, by, "2025-03")
+			return err
+		})},
+		{"PeriodMovements", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.PeriodMovements(ctx, by, "2025-01", "2025-03", true)
 			return err
 		})},
 		{"Movements", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {

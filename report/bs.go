@@ -130,12 +130,12 @@ func BalanceSheet(ctx context.Context, b *ledger.Book, by *ledger.User, period l
 	if err != nil {
 		return Statement{}, err
 	}
-	ys, err := b.YearStartBalances(ctx, by, period)
+	ys, err := b.YearStartByPartner(ctx, by, period)
 	if err != nil {
 		return Statement{}, err
 	}
 	st := bk.statement(KindBalanceSheet, Column{Key: "end"}, Column{Key: "year_start"})
-	e, y := evalBS(end), evalBS(balances(ys))
+	e, y := evalBS(end.byPartner()), evalBS(balances(ys))
 	for _, d := range bsLines {
 		zh, en := names(fmt.Sprintf("report.bs.line.%d", d.no))
 		st.Lines = append(st.Lines, Line{No: d.no, Name: zh, NameEN: en, Cols: []ledger.Money{e[d.no], y[d.no]}, Bold: d.bold, Formula: d.formula})

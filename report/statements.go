@@ -167,10 +167,11 @@ func (bk *book) statement(kind string, cols ...Column) Statement {
 // previewed.
 func (bk *book) reliable() bool { return bk.closed || bk.previewed }
 
-// endBalances are the leaf balances at the end of the period, per partner and item, with
-// the preview's vouchers.
-func (bk *book) endBalances() (balances, error) {
-	bs, err := bk.b.Balances(bk.ctx, bk.by, bk.period)
+// endBalances are the leaf balances at the end of the period of the accounts under codes
+// (every account when none), per partner (1405 not per item), with the preview's
+// vouchers.
+func (bk *book) endBalances(codes ...string) (balances, error) {
+	bs, err := bk.b.BalancesByPartner(bk.ctx, bk.by, bk.period, codes...)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (bk *book) endBalances() (balances, error) {
 			if l.Side == "C" {
 				amt = -amt
 			}
-			bs = append(bs, ledger.AccountBalance{Account: l.Account, Partner: l.Partner, Item: l.Item, Balance: amt})
+			bs = append(bs, ledger.AccountBalance{Account: l.Account, Partner: l.Partner, Balance: amt})
 		}
 	}
 	return balances(bs), nil
@@ -219,6 +220,61 @@ func (bk *book) movements(from, to ledger.Period, excludePL, openingYTD bool) (m
 	return out, nil
 }
 
+// monthly are the movements of the accounts under codes per month from..the period (key
+// "" for the year-to-date amounts entered with the opening balances, when the book starts
+// in the range), the P&L carry-forward left out when excludePL, the preview's vouchers in
+// the period's month: one read of the per-period summaries for a whole year.
+func (bk *book) monthly(from ledger.Period, excludePL bool, codes ...string) (map[ledger.Period]movements, error) {
+	ms, err := bk.b.PeriodMovements(bk.ctx, bk.by, from, bk.period, true, codes...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[ledger.Period]movements{}
+	at := func(p ledger.Period) movements {
+		if out[p] == nil {
+			out[p] = movements{}
+		}
+		return out[p]
+	}
+	for _, m := range ms {
+		x := move{dr: m.Debit, cr: m.Credit}
+		if excludePL {
+			x.dr -= m.PLDebit
+			x.cr -= m.PLCredit
+		}
+		at(m.Period)[m.Account] = x
+	}
+	for _, v := range bk.preview {
+		if excludePL && v.PLClose {
+			continue
+		}
+		for _, l := range v.Lines {
+			if !underAny(l.Account, codes) {
+				continue
+			}
+			mm := at(bk.period)
+			x := mm[l.Account]
+			if l.Side == "D" {
+				x.dr += l.Amount
+			} else {
+				x.cr += l.Amount
+			}
+			mm[l.Account] = x
+		}
+	}
+	return out, nil
+}
+
+// underAny tells whether account is under one of codes (every account when none).
+func underAny(account string, codes []string) bool {
+	for _, c := range codes {
+		if under(account, c) {
+			return true
+		}
+	}
+	return len(codes) == 0
+}
+
 // yearStart is the first period of the year of p that the book has (its start in the
 // first year).
 func (bk *book) yearStart() ledger.Period {
@@ -250,6 +306,25 @@ func (bs balances) B(codes ...string) ledger.Money {
 		}
 	}
 	return sum
+}
+
+// byPartner sums the balances over items: what the balance sheet's formulas need (B,
+// B⁺, C⁺), in a few hundred rows rather than one per item of 1405.
+func (bs balances) byPartner() balances {
+	type key struct{ account, partner string }
+	at := map[key]int{}
+	var out balances
+	for _, b := range bs {
+		k := key{b.Account, b.Partner}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, ledger.AccountBalance{Account: b.Account, Partner: b.Partner})
+		}
+		out[i].Balance += b.Balance
+	}
+	return out
 }
 
 // C is −B.

@@ -68,13 +68,14 @@ func (b *Book) PartnerBalances(ctx context.Context, by *User, all bool) ([]Partn
 				SELECT d.partner_id, a.acct, `+docEffectSQLFor("a.acct")+`
 				FROM docs d CROSS JOIN (SELECT '1122' AS acct UNION ALL SELECT '2203' UNION ALL SELECT '2202' UNION ALL SELECT '1123') a
 				WHERE d.status = 'audited' AND d.partner_id IS NOT NULL)
+			, sums AS MATERIALIZED (
+				SELECT pid, sum(CASE acct WHEN '1122' THEN amt END) AS r, sum(CASE acct WHEN '2203' THEN amt END) AS a,
+					sum(CASE acct WHEN '2202' THEN amt END) AS y, sum(CASE acct WHEN '1123' THEN amt END) AS q
+				FROM eff GROUP BY pid)
 			SELECT p.code, p.name, p.is_customer, p.is_supplier,
-				ifnull(sum(CASE e.acct WHEN '1122' THEN e.amt END), 0),
-				-ifnull(sum(CASE e.acct WHEN '2203' THEN e.amt END), 0),
-				-ifnull(sum(CASE e.acct WHEN '2202' THEN e.amt END), 0),
-				ifnull(sum(CASE e.acct WHEN '1123' THEN e.amt END), 0)
-			FROM partners p LEFT JOIN eff e ON e.pid = p.id
-			GROUP BY p.id ORDER BY p.code`)
+				ifnull(s.r, 0), -ifnull(s.a, 0), -ifnull(s.y, 0), ifnull(s.q, 0)
+			FROM partners p LEFT JOIN sums s ON s.pid = p.id
+			ORDER BY p.code`)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 
 	"shopbooks/store"
@@ -101,58 +102,97 @@ func (b *Book) StockOnHand(ctx context.Context, by *User, f OnHandFilter) ([]OnH
 				UNION ALL SELECT item_id, warehouse_id, qty FROM stock_moves
 				WHERE period = ?4 AND date <= ?1 AND (?2 = 0 OR item_id = ?2) AND (?3 = 0 OR warehouse_id = ?3)`
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT i.code, i.name, i.unit, i.reorder_qty, w.code, q.s FROM (
-				SELECT item_id, warehouse_id, sum(qty) AS s FROM (`+parts+`)
-				GROUP BY item_id, warehouse_id HAVING sum(qty) <> 0 OR ?5) q
-			JOIN items i ON i.id = q.item_id JOIN warehouses w ON w.id = q.warehouse_id
-			ORDER BY i.code, w.code`, date, itemID, whID, month, f.Zero)
+		rows, err := tx.QueryContext(ctx, `SELECT item_id, warehouse_id, sum(qty) FROM (`+parts+`)
+			GROUP BY item_id, warehouse_id HAVING sum(qty) <> 0 OR ?5`, date, itemID, whID, month, f.Zero)
 		if err != nil {
 			return err
 		}
-		byCode := map[string]*OnHand{}
-		var order []string
+		type held struct {
+			item, wh int64
+			qty      Qty
+		}
+		var qtys []held
 		for rows.Next() {
-			var o OnHand
-			var wh string
-			var q Qty
-			if err := rows.Scan(&o.Item, &o.Name, &o.Unit, &o.Reorder, &wh, &q); err != nil {
+			var h held
+			if err := rows.Scan(&h.item, &h.wh, &h.qty); err != nil {
 				rows.Close()
 				return err
 			}
-			cur := byCode[o.Item]
-			if cur == nil {
-				o.ByWarehouse = map[string]Qty{}
-				cur = &o
-				byCode[o.Item] = cur
-				order = append(order, o.Item)
-			}
-			cur.ByWarehouse[wh] = q
-			cur.Qty += q
+			qtys = append(qtys, h)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if f.Zero || f.Below {
-			items, err := tx.QueryContext(ctx, `SELECT code, name, unit, reorder_qty FROM items WHERE active = 1 AND (?1 = 0 OR id = ?1)`, itemID)
-			if err != nil {
+		// Codes and names joined here: one read of the items instead of a look-up and
+		// a sort in SQL per item × warehouse.
+		whCode := map[int64]string{}
+		whs, err := tx.QueryContext(ctx, "SELECT id, code FROM warehouses")
+		if err != nil {
+			return err
+		}
+		for whs.Next() {
+			var id int64
+			var code string
+			if err := whs.Scan(&id, &code); err != nil {
+				whs.Close()
 				return err
 			}
-			for items.Next() {
-				var o OnHand
-				if err := items.Scan(&o.Item, &o.Name, &o.Unit, &o.Reorder); err != nil {
-					items.Close()
-					return err
-				}
-				if byCode[o.Item] == nil {
-					o.ByWarehouse = map[string]Qty{}
-					byCode[o.Item] = &o
-					order = append(order, o.Item)
+			whCode[id] = code
+		}
+		whs.Close()
+		if err := whs.Err(); err != nil {
+			return err
+		}
+		type itemRow struct {
+			o      OnHand
+			active bool
+		}
+		itemsByID := map[int64]*itemRow{}
+		its, err := tx.QueryContext(ctx, "SELECT id, code, name, unit, reorder_qty, active FROM items WHERE ?1 = 0 OR id = ?1", itemID)
+		if err != nil {
+			return err
+		}
+		for its.Next() {
+			var id int64
+			var r itemRow
+			if err := its.Scan(&id, &r.o.Item, &r.o.Name, &r.o.Unit, &r.o.Reorder, &r.active); err != nil {
+				its.Close()
+				return err
+			}
+			itemsByID[id] = &r
+		}
+		its.Close()
+		if err := its.Err(); err != nil {
+			return err
+		}
+		byCode := map[string]*OnHand{}
+		var order []string
+		for _, h := range qtys {
+			r := itemsByID[h.item]
+			if r == nil {
+				return fmt.Errorf("on-hand of item %d: no such item", h.item)
+			}
+			cur := byCode[r.o.Item]
+			if cur == nil {
+				cur = &r.o
+				cur.ByWarehouse = map[string]Qty{}
+				byCode[cur.Item] = cur
+				order = append(order, cur.Item)
+			}
+			cur.ByWarehouse[whCode[h.wh]] = h.qty
+			cur.Qty += h.qty
+		}
+		if f.Zero || f.Below {
+			for _, r := range itemsByID {
+				if r.active && byCode[r.o.Item] == nil {
+					r.o.ByWarehouse = map[string]Qty{}
+					byCode[r.o.Item] = &r.o
+					order = append(order, r.o.Item)
 				}
 			}
-			items.Close()
-			sort.Strings(order)
 		}
+		sort.Strings(order)
 		// Amounts: every item's value at the date, in one query.
 		var values map[string]itemValue
 		if by.Can(PermViewCost) {
@@ -203,10 +243,14 @@ func itemValues(ctx context.Context, tx *store.Tx, date Date, itemID int64) (map
 		base = "SELECT c.item_id, c.qty AS q, c.amount AS a FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1"
 		after = last.String
 	}
+	// The months between, whole; the date's month up to the date (stock_moves_day: only
+	// the movements up to the date are read from the table).
 	rows, err := tx.QueryContext(ctx, `SELECT i.code, x.q, x.a FROM (
 			SELECT item_id, sum(q) AS q, sum(a) AS a FROM (`+base+`
 				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves
-				WHERE kind <> 0 AND period > ?1 AND period <= ?4 AND date <= ?2)
+				WHERE kind <> 0 AND period > ?1 AND period < ?4
+				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves INDEXED BY stock_moves_day
+				WHERE period = ?4 AND date <= ?2 AND kind <> 0)
 			WHERE ?3 = 0 OR item_id = ?3 GROUP BY item_id) x
 		JOIN items i ON i.id = x.item_id`, after, date, itemID, month)
 	if err != nil {

@@ -120,11 +120,6 @@ func (v *backupScreen) BackupNow(done func()) error {
 	return nil
 }
 
-// Inspect reads what a backup file holds, reading it whole (a damaged file shows here).
-func (v *backupScreen) Inspect(path, password string) (ledger.BackupInfo, error) {
-	return ledger.ReadBackupInfo(v.s.ctx, path, password)
-}
-
 // Restore replaces the open book with the backup at path (already inspected) and opens
 // the restored book; the replaced one is kept beside it. On a refusal the open book is
 // untouched and err says why. It runs off the UI goroutine; done gets the outcome there.
@@ -402,14 +397,24 @@ func (v *backupScreen) chooseRestore() {
 // what it holds, asks to confirm, and restores. A refusal at any point is a dialog with
 // its message; the open book stays as it is.
 func (v *backupScreen) inspectThenRestore(path string) {
-	s := v.s
-	info, err := v.Inspect(path, "")
+	if v.s.bk.running { // the restore closes the book the backup reads
+		v.s.backupRefusal(&uiError{Key: "ui.backup.wait_running"})
+		return
+	}
+	v.s.readBackup(path, v.preview)
+}
+
+// readBackup reads a backup file whole, asking its password when it is encrypted (a
+// wrong one is said under the field), then hands what it holds and the password to
+// then. A file that cannot be used is a dialog saying why.
+func (s *session) readBackup(path string, then func(ledger.BackupInfo, string)) {
+	info, err := ledger.ReadBackupInfo(s.ctx, path, "")
 	if err != nil {
-		v.refusal(err)
+		s.backupRefusal(err)
 		return
 	}
 	if !info.Encrypted {
-		v.preview(info, "")
+		then(info, "")
 		return
 	}
 	pw := newFieldEntry()
@@ -417,14 +422,14 @@ func (v *backupScreen) inspectThenRestore(path string) {
 	errL := errorLabel()
 	var d *dialog.CustomDialog
 	ok := func() {
-		got, err := v.Inspect(path, pw.Text)
+		got, err := ledger.ReadBackupInfo(s.ctx, path, pw.Text)
 		if err != nil {
 			setErrorLabel(errL, s.errText(err))
 			pw.SetText("")
 			return
 		}
 		d.Hide()
-		v.preview(got, pw.Text)
+		then(got, pw.Text)
 	}
 	pw.OnSubmitted = func(string) { ok() }
 	okB := widget.NewButton(s.t("ui.backup.read"), ok)
@@ -437,9 +442,8 @@ func (v *backupScreen) inspectThenRestore(path string) {
 	s.win.Canvas().Focus(pw)
 }
 
-// refusal shows why a backup cannot be read or restored.
-func (v *backupScreen) refusal(err error) {
-	s := v.s
+// backupRefusal shows why a backup cannot be read or restored.
+func (s *session) backupRefusal(err error) {
 	l := widget.NewLabel(s.errText(err))
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(s.t("ui.backup.refused"), s.t("ui.btn.close"), l, s.win)
@@ -447,9 +451,8 @@ func (v *backupScreen) refusal(err error) {
 	d.Show()
 }
 
-// previewText is what the backup holds, in words.
-func (v *backupScreen) previewText(info ledger.BackupInfo) string {
-	s := v.s
+// backupPreview is what the backup holds, in words.
+func (s *session) backupPreview(info ledger.BackupInfo) string {
 	closed := string(info.LastClosed)
 	if closed == "" {
 		closed = s.t("ui.backup.none_closed")
@@ -467,7 +470,7 @@ func (v *backupScreen) previewText(info ledger.BackupInfo) string {
 func (v *backupScreen) preview(info ledger.BackupInfo, password string) {
 	s := v.s
 	set, _ := s.book.Settings(s.ctx)
-	body := widget.NewLabel(v.previewText(info))
+	body := widget.NewLabel(s.backupPreview(info))
 	body.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
 	goOn := widget.NewButton(s.t("ui.backup.restore_go"), func() {
@@ -506,7 +509,7 @@ func (v *backupScreen) runRestore(path, password string) {
 		act.Stop()
 		d.Hide()
 		if err != nil {
-			v.refusal(err)
+			s.backupRefusal(err)
 			return
 		}
 		l := widget.NewLabel(s.t("ui.backup.restored_body", map[string]any{"kept": r.Kept}))

@@ -149,11 +149,11 @@ func TestRestoreFromScreen(t *testing.T) {
 	bk := v.list[0].Path
 	addItem(t, s.book, s.user, "A", "洗衣液2kg") // after the backup
 
-	info, err := v.Inspect(bk, "")
+	info, err := ledger.ReadBackupInfo(s.ctx, bk, "")
 	if err != nil || info.Shop != "测试店" || !info.Encrypted {
 		t.Fatalf("inspect: %+v %v", info, err)
 	}
-	if txt := v.previewText(info); !strings.Contains(txt, "Shop: 测试店") || !strings.Contains(txt, "(no month closed)") {
+	if txt := s.backupPreview(info); !strings.Contains(txt, "Shop: 测试店") || !strings.Contains(txt, "(no month closed)") {
 		t.Errorf("preview:\n%s", txt)
 	}
 	raw, _ := os.ReadFile(bk)
@@ -171,7 +171,7 @@ func TestRestoreFromScreen(t *testing.T) {
 		{trunc, "s3cret", ledger.CodeBackupTruncated, "incomplete"},
 		{foreign, "", ledger.CodeNotABackup, "not a ShopBooks backup"},
 	} {
-		_, err := v.Inspect(c.file, c.pw)
+		_, err := ledger.ReadBackupInfo(s.ctx, c.file, c.pw)
 		if ledger.CodeOf(err) != c.code || !strings.Contains(s.errText(err), c.words) {
 			t.Errorf("%s: %v (%q)", filepath.Base(c.file), err, s.errText(err))
 		}
@@ -247,5 +247,50 @@ func TestSizeText(t *testing.T) {
 		if got := sizeText(n); got != want {
 			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestRestoreDamagedFromFirstRun: a book that will not open shows the first-run page; a
+// backup restores over it (the damaged file kept) and the window enters the book.
+func TestRestoreDamagedFromFirstRun(t *testing.T) {
+	b, path := newBook(t)
+	u := admin(t, b)
+	info, err := b.Backup(context.Background(), u, t.TempDir(), "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	st, _ := os.Stat(path)
+	os.Truncate(path, st.Size()/2)
+
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	s := start(a, w, Options{BookPath: path, Lang: "en", Log: quiet})
+	t.Cleanup(func() {
+		if s.book != nil {
+			s.book.Close()
+		}
+	})
+	if s.book != nil || s.first.err == nil {
+		t.Fatal("a damaged book opened")
+	}
+	if got := s.restoreTarget(info); got != path {
+		t.Fatalf("restores to %s, want the damaged book's path", got)
+	}
+	var rerr error
+	s.runRestoreNew(path, info.Path, "wrong", "", "", func(err error) { rerr = err })
+	if ledger.CodeOf(rerr) != ledger.CodeBackupPassword || s.book != nil {
+		t.Fatalf("wrong password: %v", rerr)
+	}
+	s.runRestoreNew(path, info.Path, "s3cret", "", "", func(err error) { rerr = err })
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if s.book == nil || s.user == nil || s.user.Name != "admin" || s.shell == nil {
+		t.Fatal("the window did not enter the restored book")
+	}
+	kept, _ := filepath.Glob(path + ".before-restore-*")
+	if len(kept) != 1 {
+		t.Errorf("the damaged book was not kept: %v", kept)
 	}
 }

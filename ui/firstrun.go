@@ -211,7 +211,7 @@ func (v *firstRunVM) build() fyne.CanvasObject {
 	openErr := errorLabel()
 	setErrorLabel(openErr, s.errText(v.err))
 	lang := widget.NewButton(s.t("ui.top.lang"), func() { s.setLang(otherLang(s.lang)) })
-	left := container.NewVBox(title, intro, openB, openErr)
+	left := container.NewVBox(title, intro, openB, openErr, iconButton(s.t("ui.first.restore"), theme.HistoryIcon(), s.chooseRestoreNew))
 	right := container.NewBorder(widget.NewLabelWithStyle(s.t("ui.first.create_title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(layout.NewSpacer(), createB), nil, nil, container.NewVScroll(formObj))
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))

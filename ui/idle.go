@@ -17,8 +17,8 @@ import (
 // The session's idle lock (issue 7): after Settings.IdleLock minutes without input the
 // window covers its content with a login for the same user; unlocking (the password, or
 // 继续 for a user without one) goes through book.Login, which records the attempt and
-// slows repeated failures. Nothing underneath is rebuilt: the screens, their unsaved
-// edits and open dialogs come back as they were.
+// slows repeated failures. Nothing underneath is rebuilt nor hidden: the screens, their
+// unsaved edits and open dialogs are where they were.
 //
 // Fyne 2.7 has no window-wide input hook (a focused widget takes the keys; the topmost
 // interactive object takes the mouse), so input is noticed where it shows: typing,
@@ -39,11 +39,10 @@ type idleLock struct {
 	busy    bool // an unlock is being checked
 	err     error
 
-	saved    fyne.CanvasObject   // the content under the lock
-	menu     *fyne.MainMenu      // the menu, away while locked
-	overlays []fyne.CanvasObject // dialogs that were open, hidden while locked
-	pw       *fieldEntry
-	widgets  *lockWidgets
+	cover   fyne.CanvasObject // the lock page, the top overlay: over the content and dialogs
+	menu    *fyne.MainMenu    // the menu, away while locked
+	pw      *fieldEntry
+	widgets *lockWidgets
 }
 
 func newIdleLock(s *session, now func() time.Time) *idleLock {
@@ -86,25 +85,22 @@ func (l *idleLock) tick() {
 	}
 }
 
-// Lock covers the window: the content is kept aside (not rebuilt), open dialogs hidden,
-// the menu taken away, and the login for the session's user shown.
+// Lock covers the window: the lock page as the canvas's top overlay, opaque, over the
+// content and any open dialog (which stay as they are underneath, their state
+// untouched). Only the top overlay gets the mouse and the keys, and a canvas resizes its
+// plain overlays with the window. The menu is taken away.
 func (l *idleLock) Lock() {
 	s := l.s
 	if l.locked || s.user == nil {
 		return
 	}
 	l.locked, l.err = true, nil
-	l.saved = s.win.Content()
 	l.menu = s.win.MainMenu()
-	l.overlays = nil
-	for _, o := range s.win.Canvas().Overlays().List() {
-		if o.Visible() {
-			o.Hide()
-			l.overlays = append(l.overlays, o)
-		}
-	}
 	s.win.SetMainMenu(nil)
-	s.win.SetContent(l.build())
+	l.cover = l.build()
+	l.cover.Move(fyne.NewPos(0, 0))
+	l.cover.Resize(s.win.Canvas().Size())
+	s.win.Canvas().Overlays().Add(l.cover)
 	if l.pw != nil {
 		s.win.Canvas().Focus(l.pw)
 	}
@@ -138,22 +134,18 @@ func (l *idleLock) Unlock(password string, done func(error)) {
 	})
 }
 
-// uncover puts back what the lock covered, as it was.
+// uncover takes the lock away: what it covered was never touched.
 func (l *idleLock) uncover() {
 	s := l.s
 	l.locked = false
 	l.last = l.now()
+	if l.cover != nil {
+		s.win.Canvas().Overlays().Remove(l.cover)
+	}
 	if l.menu != nil {
 		s.win.SetMainMenu(l.menu)
 	}
-	if l.saved != nil {
-		s.win.SetContent(l.saved)
-	}
-	for _, o := range l.overlays {
-		o.Show()
-	}
-	l.saved, l.menu, l.overlays, l.pw = nil, nil, nil, nil
-	l.widgets = nil
+	l.cover, l.menu, l.pw, l.widgets = nil, nil, nil, nil
 }
 
 // the lock page's widgets that show the view-model

@@ -72,8 +72,12 @@ func TestIdleLock(t *testing.T) {
 	if !s.idle.locked {
 		t.Fatal("a redrawn frame counted as input")
 	}
-	if s.win.Content() == under || s.win.MainMenu() != nil || s.idle.pw == nil || open.Visible() {
+	if top := s.win.Canvas().Overlays().Top(); top != s.idle.cover || s.win.MainMenu() != nil || s.idle.pw == nil ||
+		s.win.Canvas().Focused() != s.idle.pw {
 		t.Fatal("the lock does not cover the window")
+	}
+	if sz := s.idle.cover.Size(); sz != s.win.Canvas().Size() {
+		t.Errorf("the cover is %v", sz)
 	}
 	s.quit()
 	if s.quitting {
@@ -107,8 +111,8 @@ func TestIdleLock(t *testing.T) {
 	if got != nil || s.idle.locked {
 		t.Fatalf("unlock: %v", got)
 	}
-	if s.win.Content() != under || s.win.MainMenu() == nil || !open.Visible() {
-		t.Fatal("the content under the lock was not put back")
+	if s.win.Content() != under || s.win.MainMenu() == nil || s.win.Canvas().Overlays().Top() != open || !open.Visible() {
+		t.Fatal("the window is not as the lock found it")
 	}
 	if v := itemsScreen(t, s); v.form.entries["code"].Text != "A" || !v.m.Form().Dirty() {
 		t.Errorf("the unsaved edit is gone: %q", v.form.entries["code"].Text)

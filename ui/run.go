@@ -276,9 +276,9 @@ func (s *session) open(id string) {
 		s.openClose(step)
 		return
 	}
-	if id == "lock" { // the idle lock's page, for screenshots
+	if id == "lock" { // the idle lock's page, for screenshots: once the window is shown
 		s.open("home")
-		s.idle.Lock()
+		time.AfterFunc(time.Second, func() { fyne.Do(s.idle.Lock) })
 		return
 	}
 	if id == "backup:preview" { // the newest backup's preview, for screenshots

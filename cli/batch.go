@@ -53,10 +53,14 @@ func runBatch(c *call) error {
 		if len(words) == 0 {
 			continue
 		}
-		if err := g.before(n, words); err != nil {
+		inv, perr := parse(words)
+		if err := g.before(n, inv, perr); err != nil {
 			return err
 		}
-		if err := c.runLine(words); err != nil {
+		if perr != nil {
+			return g.fail(n, perr)
+		}
+		if err := c.runLine(inv); err != nil {
 			return g.fail(n, err)
 		}
 		if err := g.after(); err != nil {
@@ -86,9 +90,8 @@ type lineGroup struct {
 }
 
 // groupable tells a line that can run in the open run of documents.
-func groupable(words []string) bool {
-	inv, err := parse(words)
-	if err != nil || inv.help || inv.family == nil || inv.cmd == nil || inv.family.name != "doc" {
+func groupable(inv invocation) bool {
+	if inv.help || inv.family == nil || inv.cmd == nil || inv.family.name != "doc" {
 		return false
 	}
 	switch inv.cmd.name {
@@ -102,8 +105,8 @@ func groupable(words []string) bool {
 
 // before opens a run for line n when it is groupable (and the book is open), or commits
 // the open run when it is not.
-func (g *lineGroup) before(n int, words []string) error {
-	if g.book == nil || !groupable(words) {
+func (g *lineGroup) before(n int, inv invocation, perr error) error {
+	if g.book == nil || perr != nil || !groupable(inv) {
 		return g.commit()
 	}
 	if g.group != nil {
@@ -175,13 +178,9 @@ type docWriter interface {
 	CountWarnings(ctx context.Context, by *ledger.User, number string) ([]string, error)
 }
 
-// runLine runs one line of a batch with the session's book and user.
-func (c *call) runLine(words []string) error {
+// runLine runs one line of a batch, as parse read it, with the session's book and user.
+func (c *call) runLine(inv invocation) error {
 	s := c.session
-	inv, err := parse(words)
-	if err != nil {
-		return err
-	}
 	if inv.cmd == nil && !inv.help {
 		return &usageError{key: "cli.usage.missing_command", usage: globalUsage + " COMMAND ..."}
 	}

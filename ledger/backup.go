@@ -819,10 +819,34 @@ func putBack(kept, path string) {
 	}
 }
 
+// staleAfter is how old a temporary file of a backup or restore must be before opening
+// the book removes it: far longer than any of them takes, so none in use goes.
+const staleAfter = time.Hour
+
+// removeStaleTemps removes what a killed backup or restore left beside the book: the
+// hidden snapshot, verification and restore copies (each as large as the book) and
+// their -wal and -shm, when older than staleAfter.
+func removeStaleTemps(path string, log *slog.Logger) {
+	base := "." + filepath.Base(path)
+	for _, what := range []string{".snapshot", ".verify", ".restore"} {
+		found, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(base+what)+"-*"))
+		for _, p := range found {
+			st, err := os.Lstat(p)
+			if err != nil || !st.Mode().IsRegular() || time.Since(st.ModTime()) < staleAfter {
+				continue
+			}
+			if os.Remove(p) == nil {
+				log.Info("left-over temporary file removed", "path", p)
+			}
+		}
+	}
+}
+
 // recoverRestore completes a restore a crash interrupted (see swapIn), before the book
 // at path is opened. Without a marker it does nothing. It returns an error only when a
 // rename it needs fails; the book is then left as it is for the next try.
 func recoverRestore(path string, log *slog.Logger) error {
+	removeStaleTemps(path, log)
 	raw, err := os.ReadFile(markerPath(path))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -227,3 +227,36 @@ func TestRestoreCrashRecovery(t *testing.T) {
 		})
 	}
 }
+
+// TestStaleTempsRemoved: opening the book removes what a killed backup or restore left
+// beside it once it is old, and nothing in use (recent) nor anything else.
+func TestStaleTempsRemoved(t *testing.T) {
+	b, _ := openTestBook(t)
+	path := b.Path()
+	b.Close()
+	dir := filepath.Dir(path)
+	old := time.Now().Add(-2 * time.Hour)
+	stale := []string{".shop.book.restore-123", ".shop.book.restore-123-wal", ".shop.book.verify-9", ".shop.book.snapshot-ab"}
+	keep := []string{".shop.book.restore-fresh", ".shop2.book.restore-1", "notes.txt"}
+	for _, n := range append(append([]string{}, stale...), keep...) {
+		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600)
+	}
+	for _, n := range append(stale, ".shop2.book.restore-1", "notes.txt") {
+		os.Chtimes(filepath.Join(dir, n), old, old)
+	}
+	c, err := Open(t.Context(), path, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			t.Errorf("%s left", n)
+		}
+	}
+	for _, n := range keep {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s removed", n)
+		}
+	}
+}

@@ -122,7 +122,7 @@ func TestExportThroughTheCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if sh := f.GetSheetList(); len(sh) != 7 || sh[0] != "交接说明" || sh[6] != "记账凭证" {
+	if sh := f.GetSheetList(); len(sh) != 8 || sh[0] != "交接说明" || sh[6] != "销售毛利表" || sh[7] != "记账凭证" {
 		t.Errorf("hand-off sheets %v", sh)
 	}
 }

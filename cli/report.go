@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"shopbooks/assets/i18n"
@@ -40,6 +41,34 @@ func reportCommands() []command {
 		out = append(out, command{name: k.kind, usage: "report " + k.kind + " --period YYYY-MM [--xlsx FILE]",
 			flags: "period= xlsx=", required: "period", book: true, run: func(c *call) error { return runReport(c, k.build) }})
 	}
+	// Sales gross profit (销售毛利) of a month or a range of months, by item, category or
+	// customer; its margin column ("margin") is a percentage ("34.27" in JSON and CSV).
+	out = append(out, command{name: report.KindGross, usage: "report gross --period YYYY-MM [--from YYYY-MM] [--by item|category|customer] [--xlsx FILE]",
+		flags: "period= from= by= xlsx=", required: "period", book: true, run: func(c *call) error {
+			return runReport(c, func(ctx context.Context, b *ledger.Book, by *ledger.User, p ledger.Period) (report.Statement, error) {
+				var from ledger.Period
+				if c.has("from") {
+					f, err := ledger.ParsePeriod("from", c.str("from"))
+					if err != nil {
+						return report.Statement{}, err
+					}
+					if f > p {
+						return report.Statement{}, &ledger.Error{Code: ledger.CodeBadChoice, Args: map[string]any{"field": fieldArg("from"),
+							"value": string(f), "choices": "≤ " + string(p)}}
+					}
+					from = f
+				}
+				breakdown := report.GrossByItem
+				if c.has("by") {
+					breakdown = c.str("by")
+					if !slices.Contains(report.GrossByValues, breakdown) {
+						return report.Statement{}, &ledger.Error{Code: ledger.CodeBadChoice, Args: map[string]any{"field": fieldArg("by"),
+							"value": breakdown, "choices": strings.Join(report.GrossByValues, ", ")}}
+					}
+				}
+				return report.GrossProfit(ctx, b, by, from, p, breakdown)
+			})
+		}})
 	return out
 }
 
@@ -110,7 +139,12 @@ func statementRows(st report.Statement, all bool) [][]any {
 func writeStatementJSON(w io.Writer, st report.Statement) error {
 	var b bytes.Buffer
 	head := []col{{key: "kind"}, {key: "period"}, {key: "provisional"}, {key: "previewed"}, {key: "shop"}}
-	writeObject(&b, head, []any{st.Kind, string(st.Period), st.Provisional, st.Previewed, st.Shop}, "")
+	vals := []any{st.Kind, string(st.Period), st.Provisional, st.Previewed, st.Shop}
+	if st.Kind == report.KindGross {
+		head = append(head, col{key: "from"}, col{key: "by"})
+		vals = append(vals, string(st.From), st.By)
+	}
+	writeObject(&b, head, vals, "")
 	b.Truncate(b.Len() - 2) // reopen the object: "\n}"
 	b.WriteString(",\n  \"lines\": [")
 	cols, rows := statementCols(st, true), statementRows(st, true)
@@ -141,10 +175,15 @@ func (c *call) heading(st report.Statement) []string {
 	if k := "report.form." + st.Kind; c.cat.Has(k) {
 		title += "    " + c.t(k)
 	}
-	info := []string{c.t("report.shop", map[string]any{"name": st.Shop}), c.t("report.period", map[string]any{"period": string(st.Period)}),
+	if st.Kind == report.KindGross {
+		title += "    " + c.t("report.gross.by."+st.By)
+	}
+	info := []string{c.t("report.shop", map[string]any{"name": st.Shop}), c.t("report.period", map[string]any{"period": st.Span()}),
 		c.t("report.unit")}
 	if st.Provisional {
-		if st.Previewed {
+		if st.Kind == report.KindGross {
+			info = append(info, c.t("report.provisional.cost"))
+		} else if st.Previewed {
 			info = append(info, c.t("report.provisional"))
 		} else {
 			info = append(info, c.t("report.provisional.posted"))
@@ -170,6 +209,8 @@ func (c *call) writeStatementTable(st report.Statement) error {
 		first, second = "report.col.item", "report.col.item_name"
 	case report.KindAging:
 		first, second = "report.col.partner", "report.col.partner_name"
+	case report.KindGross:
+		first, second = report.GrossColumns(st.By)
 	}
 	head := []string{c.t(first), c.t(second)}
 	right := []bool{st.Kind == report.KindBalanceSheet || st.Kind == report.KindProfit, false}
@@ -197,6 +238,8 @@ func (c *call) writeStatementTable(st report.Statement) error {
 				r = append(r, "")
 			case k.Qty:
 				r = append(r, l.Qtys[j].String())
+			case k.Pct:
+				r = append(r, report.FormatPct(l.Cols[j]))
 			default:
 				r = append(r, l.Cols[j].Format())
 			}

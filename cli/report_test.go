@@ -93,6 +93,26 @@ func TestReports(t *testing.T) {
 	if ag[1]["code"] != "1122" || ag[1]["open"] != "678.00" || ag[3]["code"] != "2202" || ag[3]["open"] != "1017.00" {
 		t.Errorf("aging: %v", ag)
 	}
+	// Sales gross profit: 30 sold at 20.00, costing 10.00 each.
+	_, gp := s.statementJSON("gross", "2025-01")
+	if gp[1]["code"] != "A001" || gp[1]["qty"] != "30" || gp[1]["revenue"] != "600.00" || gp[1]["cost"] != "300.00" ||
+		gp[1]["profit"] != "300.00" || gp[1]["margin"] != "50.00" || gp[2]["name"] != "合计" || gp[2]["qty"] != nil {
+		t.Errorf("gross profit: %v", gp)
+	}
+	if out := s.ok("report", "gross", "--period", "2025-01", "--by", "customer", "--lang", "zh-CN"); !strings.Contains(out, "销售毛利表") ||
+		!strings.Contains(out, "按客户") || !strings.Contains(out, "50.00%") || !strings.Contains(out, "[通过]") {
+		t.Errorf("gross table:\n%s", out)
+	}
+	if out := s.ok("report", "gross", "--from", "2025-01", "--period", "2025-01", "--by", "category", "--lang", "en"); !strings.Contains(out, "Sales gross profit") ||
+		!strings.Contains(out, "By category") || !strings.Contains(out, "(no category)") {
+		t.Errorf("gross table, en:\n%s", out)
+	}
+	if g := s.csvRows("report", "gross", "--period", "2025-01", "--by", "customer"); strings.Join(g[0], ",") != "line,code,name,name_en,revenue,cost,profit,margin" {
+		t.Errorf("gross csv: %v", g)
+	}
+	s.fails(1, "report", "gross", "--period", "2025-01", "--by", "colour")
+	s.fails(1, "report", "gross", "--period", "2025-01", "--from", "2025-02")
+
 	csv := s.csvRows("report", "bs", "--period", "2025-01")
 	if strings.Join(csv[0], ",") != "line,code,name,name_en,end,year_start,formula" || len(csv) != 54 || csv[30][4] != "1317.00" {
 		t.Errorf("bs csv: %v", csv[:2])

@@ -27,7 +27,7 @@ var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
 	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
-	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true,
 }
@@ -206,6 +206,14 @@ func laterPermCases() []permCase {
 		})},
 		{"PartnerBalanceOf", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.PartnerBalanceOf(ctx, by, "C1")
+			return err
+		})},
+		{"SalesLines", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.SalesLines(ctx, by, SalesFilter{From: "2025-01", To: "2025-03"})
+			return err
+		})},
+		{"CostAdjustments", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.CostAdjustments(ctx, by, SalesFilter{From: "2025-01", To: "2025-03"})
 			return err
 		})},
 		{"PartnerStatement", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {

@@ -322,14 +322,22 @@ func VoucherCSV(w io.Writer, vouchers []ledger.Voucher, layout string, names *Vo
 // the shop, the period and whether it is closed, when the workbook was made, every
 // statement's identity checks, and the audit trail's chain head — its sequence number
 // and SHA-256 — which `shopbooks verify` later proves unchanged), a sheet per statement
-// (balance sheet, profit statement, trial balance, stock summary, aging; as XLSX writes
-// them) and the period's vouchers (记账凭证, one row per line, streamed). now is the
+// (balance sheet, profit statement, trial balance, stock summary, aging, and the sales
+// gross profit by item for a user with ledger.PermViewCost; as XLSX writes them) and the
+// period's vouchers (记账凭证, one row per line, streamed). now is the
 // time printed as made (time.Now() in use; fixed in tests).
 func HandOff(ctx context.Context, w io.Writer, b *ledger.Book, by *ledger.User, period ledger.Period, now time.Time) error {
 	var sts []Statement
 	for _, build := range []func(context.Context, *ledger.Book, *ledger.User, ledger.Period) (Statement, error){
 		BalanceSheet, ProfitStatement, TrialBalance, StockSummary, Aging} {
 		st, err := build(ctx, b, by, period)
+		if err != nil {
+			return err
+		}
+		sts = append(sts, st)
+	}
+	if by.Can(ledger.PermViewCost) { // the sales gross profit by item, for whoever may see costs
+		st, err := GrossProfit(ctx, b, by, period, period, GrossByItem)
 		if err != nil {
 			return err
 		}

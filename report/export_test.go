@@ -192,7 +192,7 @@ func TestHandOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "交接说明,资产负债表,利润表,科目余额表,库存收发存汇总表,应收应付账龄分析表,记账凭证" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "交接说明,资产负债表,利润表,科目余额表,库存收发存汇总表,应收应付账龄分析表,销售毛利表,记账凭证" {
 		t.Fatalf("sheets: %s", got)
 	}
 	st, err := BalanceSheet(ctx, b, u, "2025-01")

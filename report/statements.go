@@ -26,13 +26,23 @@ const (
 	KindAging        = "aging" // 账龄分析
 )
 
+// Span is the statement's period as shown: "2025-01", or "2025-01 – 2025-03" for a range.
+func (s Statement) Span() string {
+	if s.From != "" && s.From != s.Period {
+		return string(s.From) + " – " + string(s.Period)
+	}
+	return string(s.Period)
+}
+
 // Statement is one statement of one period: plain data, in fen and ×10⁴ quantities.
 type Statement struct {
-	Kind        string // KindBalanceSheet, ...
-	Period      ledger.Period
-	Provisional bool   // the period is open: a preview of its close (未结账（预览）)
-	Previewed   bool   // the preview ran; false for an open period whose close is refused (drafts, an earlier open month, no permission): posted vouchers only
-	Shop        string // 编制单位
+	Kind        string        // KindBalanceSheet, ...
+	Period      ledger.Period // the month; the last of a range (From)
+	From        ledger.Period // the first month of a range (gross profit); "" for one month
+	By          string        // gross profit's breakdown: GrossByItem, ...
+	Provisional bool          // the period is open: a preview of its close (未结账（预览）)
+	Previewed   bool          // the preview ran; false for an open period whose close is refused (drafts, an earlier open month, no permission): posted vouchers only
+	Shop        string        // 编制单位
 	Columns     []Column
 	Lines       []Line
 	Checks      []Check
@@ -44,6 +54,7 @@ type Statement struct {
 type Column struct {
 	Key string
 	Qty bool
+	Pct bool // a percentage: its values in Line.Cols are hundredths of a percent (Margin)
 }
 
 // Line is a line of a statement. Cols (money) and Qtys (quantities; nil where the

@@ -43,6 +43,9 @@ func XLSX(w io.Writer, sts ...Statement) error {
 	if st.qty, err = f.NewStyle(&excelize.Style{CustomNumFmt: ptr("#,##0.####;-#,##0.####;0"), Border: borders()}); err != nil {
 		return err
 	}
+	if st.pct, err = f.NewStyle(&excelize.Style{NumFmt: 10, Border: borders()}); err != nil { // 0.00%
+		return err
+	}
 	for i, s := range sts {
 		name := cat.T("report.kind." + s.Kind)
 		if i == 0 {
@@ -59,7 +62,7 @@ func XLSX(w io.Writer, sts ...Statement) error {
 	return f.Write(w)
 }
 
-type xlsxStyles struct{ title, head, text, bold, money, moneyBold, qty int }
+type xlsxStyles struct{ title, head, text, bold, money, moneyBold, qty, pct int }
 
 func borders() []excelize.Border {
 	var b []excelize.Border
@@ -92,9 +95,14 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 	if err := f.SetCellStyle(sh, "A1", "A1", st.title); err != nil {
 		return err
 	}
-	info := []string{cat.T("report.shop", map[string]any{"name": s.Shop}), cat.T("report.period", map[string]any{"period": string(s.Period)}),
+	if s.Kind == KindGross {
+		title += "    " + cat.T("report.gross.by."+s.By)
+	}
+	info := []string{cat.T("report.shop", map[string]any{"name": s.Shop}), cat.T("report.period", map[string]any{"period": s.Span()}),
 		cat.T("report.unit")}
-	if s.Provisional {
+	if s.Provisional && s.Kind == KindGross {
+		info = append(info, cat.T("report.provisional.cost"))
+	} else if s.Provisional {
 		info = append(info, cat.T("report.provisional"))
 	}
 	for i, v := range info {
@@ -110,6 +118,8 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 		first, second = "report.col.item", "report.col.item_name"
 	case KindAging:
 		first, second = "report.col.partner", "report.col.partner_name"
+	case KindGross:
+		first, second = GrossColumns(s.By)
 	}
 	head := []any{cat.T(first), cat.T(second)}
 	for _, c := range s.Columns {
@@ -153,6 +163,10 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 			case c.Qty:
 				if err = f.SetCellFloat(sh, at, qtyFloat(l.Qtys[j]), -1, 64); err == nil {
 					err = f.SetCellStyle(sh, at, at, st.qty)
+				}
+			case c.Pct: // a fraction, shown as 34.27%
+				if err = f.SetCellFloat(sh, at, float64(l.Cols[j])/10_000, 4, 64); err == nil {
+					err = f.SetCellStyle(sh, at, at, st.pct)
 				}
 			default:
 				if err = f.SetCellFloat(sh, at, moneyFloat(l.Cols[j]), 2, 64); err == nil {

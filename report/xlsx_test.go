@@ -31,6 +31,11 @@ func TestXLSX(t *testing.T) {
 		}
 		sts = append(sts, st)
 	}
+	gross, err := GrossProfit(ctx, b, u, "2025-01", "2025-01", GrossByItem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sts = append(sts, gross)
 	var buf bytes.Buffer
 	if err := XLSX(&buf, sts...); err != nil {
 		t.Fatal(err)
@@ -40,7 +45,7 @@ func TestXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "资产负债表,利润表,科目余额表,库存收发存汇总表,应收应付账龄分析表" {
+	if got := strings.Join(f.GetSheetList(), ","); got != "资产负债表,利润表,科目余额表,库存收发存汇总表,应收应付账龄分析表,销售毛利表" {
 		t.Fatalf("sheets: %s", got)
 	}
 	for i, st := range sts {
@@ -69,6 +74,8 @@ func TestXLSX(t *testing.T) {
 				case c.Qty && l.Qtys == nil:
 				case c.Qty:
 					want = l.Qtys[j].String()
+				case c.Pct: // a fraction: 34.27% is 0.3427
+					want = strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", float64(l.Cols[j])/10000), "0"), ".")
 				default:
 					want = l.Cols[j].String()
 				}
@@ -87,5 +94,12 @@ func TestXLSX(t *testing.T) {
 	// 资产总计 at the end of January.
 	if v, _ := f.GetCellValue("资产负债表", "C33", excelize.Options{RawCellValue: true}); v != "258061.03" {
 		t.Errorf("balance sheet line 30: %q", v)
+	}
+	// The gross profit's total and its margin as shown: 3,926.47 and 34.27%.
+	if v, _ := f.GetCellValue("销售毛利表", "F6"); v != "3,926.47" {
+		t.Errorf("gross profit total: %q", v)
+	}
+	if v, _ := f.GetCellValue("销售毛利表", "G6"); v != "34.27%" {
+		t.Errorf("gross margin total: %q", v)
 	}
 }

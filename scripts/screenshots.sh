@@ -6,13 +6,13 @@
 # the PNGs before a GUI change is done: no tofu boxes, no clipped labels. The book has two
 # users, so every screen but "login" opens as admin (--user admin, no password). January's
 # documents are entered through `doc new`; "doc:NUMBER" opens a document in its editor,
-# "voucher:2025-01/记-0001" a voucher, "backup:preview" what the newest backup holds, "lock" the idle lock. Then the count is audited and the GUI closes
+# "voucher:2025-01/记-0001" a voucher, "backup:preview" what the newest backup holds, "backup:confirm" the question before restoring it, "lock" the idle lock. Then the count is audited and the GUI closes
 # January ("close:run", un-closed through the CLI between the languages), and the screens
 # of $AFTER show the closed month.
 set -euo pipefail
 
 out=${1:-./screenshots}
-screens=${SCREENS:-"home items warehouses partners accounts opening users settings backup backup:preview lock sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
+screens=${SCREENS:-"home items warehouses partners accounts opening users settings backup backup:preview backup:confirm lock sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
 # before the close (the count still a draft): the voucher entry and the checks, B3 blocking
 screens="$screens ${VOUCHER_SCREENS:-voucher:2025-01/记-0001 close:check}"
 after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance home backup"}

@@ -466,32 +466,39 @@ func (s *session) backupPreview(info ledger.BackupInfo) string {
 		"encrypted": enc})
 }
 
-// preview shows what the backup holds; 恢复… asks to confirm, naming what is replaced.
+// preview shows what the backup holds; 恢复… asks to confirm.
 func (v *backupScreen) preview(info ledger.BackupInfo, password string) {
 	s := v.s
-	set, _ := s.book.Settings(s.ctx)
 	body := widget.NewLabel(s.backupPreview(info))
 	body.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
 	goOn := widget.NewButton(s.t("ui.backup.restore_go"), func() {
 		d.Hide()
-		msg := s.t("ui.confirm.restore", map[string]any{"shop": set.Name, "path": s.book.Path(),
-			"kept": filepath.Base(s.book.Path()) + ".before-restore-…", "created": info.Created.Local().Format("2006-01-02 15:04")})
-		c := dialog.NewConfirm(s.t("ui.backup.restore"), msg, func(ok bool) {
-			if ok {
-				v.runRestore(info.Path, password)
-			}
-		}, s.win)
-		c.SetConfirmText(s.t("ui.backup.restore_confirm"))
-		c.SetDismissText(s.t("ui.btn.cancel"))
-		c.SetConfirmImportance(widget.DangerImportance)
-		c.Show()
+		v.confirmRestore(info, password)
 	})
 	goOn.Importance = widget.DangerImportance
 	d = dialog.NewCustomWithoutButtons(s.t("ui.backup.preview_title"), body, s.win)
 	d.SetButtons([]fyne.CanvasObject{widget.NewButton(s.t("ui.btn.cancel"), func() { d.Hide() }), goOn})
 	d.Resize(fyne.NewSize(560, 300))
 	d.Show()
+}
+
+// confirmRestore asks before restoring, naming the book replaced and where it is kept.
+func (v *backupScreen) confirmRestore(info ledger.BackupInfo, password string) {
+	s := v.s
+	set, _ := s.book.Settings(s.ctx)
+	msg := s.t("ui.confirm.restore", map[string]any{"shop": set.Name, "path": s.book.Path(),
+		"kept": filepath.Base(s.book.Path()) + ".before-restore-…", "created": info.Created.Local().Format("2006-01-02 15:04")})
+	c := dialog.NewConfirm(s.t("ui.backup.restore"), msg, func(ok bool) {
+		if ok {
+			v.runRestore(info.Path, password)
+		}
+	}, s.win)
+	c.SetConfirmText(s.t("ui.backup.restore_confirm"))
+	c.SetDismissText(s.t("ui.btn.cancel"))
+	c.SetConfirmImportance(widget.DangerImportance)
+	c.Resize(fyne.NewSize(560, 240))
+	c.Show()
 }
 
 // runRestore restores with a modal dialog; the book the window shows afterwards is the

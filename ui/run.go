@@ -281,10 +281,14 @@ func (s *session) open(id string) {
 		time.AfterFunc(time.Second, func() { fyne.Do(s.idle.Lock) })
 		return
 	}
-	if id == "backup:preview" { // the newest backup's preview, for screenshots
+	if id == "backup:preview" || id == "backup:confirm" { // the newest backup's preview or confirmation, for screenshots
 		s.open("backup")
 		if v, ok := s.screens["backup"].(*backupScreen); ok && len(v.list) > 0 {
-			v.inspectThenRestore(v.list[0].Path)
+			if id == "backup:confirm" {
+				v.confirmRestore(v.list[0].BackupInfo, "")
+			} else {
+				v.inspectThenRestore(v.list[0].Path)
+			}
 		}
 		return
 	}

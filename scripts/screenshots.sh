@@ -15,7 +15,7 @@ out=${1:-./screenshots}
 screens=${SCREENS:-"home items warehouses partners accounts opening users settings backup backup:preview backup:confirm lock sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
 # before the close (the count still a draft): the voucher entry and the checks, B3 blocking
 screens="$screens ${VOUCHER_SCREENS:-voucher:2025-01/记-0001 close:check}"
-after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance home backup"}
+after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance gross_margin home backup"}
 langs=${LANGS:-"zh-CN en"}
 display=${DISPLAY_NUM:-:99}
 wait_s=${WAIT:-4}

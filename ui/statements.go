@@ -38,11 +38,14 @@ var stmtAreas = map[string]string{
 	"trial_balance": report.KindTrialBalance,
 	"stock_summary": report.KindStock,
 	"aging":         report.KindAging,
+	"gross_margin":  report.KindGross,
 }
 
-// buildStatement makes a statement of a kind.
-func buildStatement(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period) (report.Statement, error) {
+// buildStatement makes a statement of a kind (gross profit broken down by breakdown).
+func buildStatement(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period, breakdown string) (report.Statement, error) {
 	switch kind {
+	case report.KindGross:
+		return report.GrossProfit(ctx, b, u, p, p, breakdown)
 	case report.KindBalanceSheet:
 		return report.BalanceSheet(ctx, b, u, p)
 	case report.KindProfit:
@@ -109,7 +112,7 @@ func loadExplain(ctx context.Context, b *ledger.Book, u *ledger.User, st report.
 	for _, p := range ps {
 		x.partners[p.Code] = p.Name
 	}
-	if st.Kind == report.KindTrialBalance || st.Kind == report.KindStock {
+	if st.Kind == report.KindTrialBalance || st.Kind == report.KindStock || st.Kind == report.KindGross {
 		return x, nil
 	}
 	var preview []ledger.Voucher
@@ -382,10 +385,17 @@ type stmtVM struct {
 	stockLed []ledger.LedgerRow
 	ledSel   int
 	lerr     error
+
+	by    string             // gross profit's breakdown (report.GrossByItem, ...)
+	sales []ledger.SalesLine // the sales lines behind the selected gross profit line
+	// salesOf is the selected gross profit line whose sales lines show ("" is a line
+	// too: no category, no customer); salesOn tells whether one is selected
+	salesOf string
+	salesOn bool
 }
 
 func newStmtVM(s *session, kind string) *stmtVM {
-	m := &stmtVM{s: s, kind: kind, sel: -1, explSel: -1, ledSel: -1}
+	m := &stmtVM{s: s, kind: kind, sel: -1, explSel: -1, ledSel: -1, by: report.GrossByItem}
 	m.periods, _ = s.book.Periods(s.ctx)
 	m.period = defaultPeriod(m.periods, time.Now())
 	return m
@@ -399,8 +409,8 @@ type stmtResult struct {
 
 // loadStmt builds a statement and its explanation's data; it touches no widget and no
 // view-model, so it runs off the UI goroutine.
-func loadStmt(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period) (stmtResult, error) {
-	st, err := buildStatement(ctx, b, u, kind, p)
+func loadStmt(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period, breakdown string) (stmtResult, error) {
+	st, err := buildStatement(ctx, b, u, kind, p, breakdown)
 	if err != nil {
 		return stmtResult{}, err
 	}
@@ -414,7 +424,7 @@ func loadStmt(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, 
 // Load builds the statement of the chosen period (synchronously; the screen calls
 // loadStmt in a goroutine and apply).
 func (m *stmtVM) Load(ctx context.Context) error {
-	res, err := loadStmt(ctx, m.s.book, m.s.user, m.kind, m.period)
+	res, err := loadStmt(ctx, m.s.book, m.s.user, m.kind, m.period, m.by)
 	m.apply(res, err)
 	return err
 }
@@ -432,7 +442,11 @@ func (m *stmtVM) apply(res stmtResult, err error) {
 
 func (m *stmtVM) clearLedger() {
 	m.acct, m.ledger, m.item, m.stockLed, m.ledSel, m.lerr = explRow{}, nil, "", nil, -1, nil
+	m.sales, m.salesOf, m.salesOn = nil, "", false
 }
+
+// SetBy chooses gross profit's breakdown (the caller loads).
+func (m *stmtVM) SetBy(by string) { m.by = by }
 
 // SetPeriod chooses the period (the caller loads).
 func (m *stmtVM) SetPeriod(p ledger.Period) { m.period = p }
@@ -471,8 +485,17 @@ func (m *stmtVM) Columns() []docCol {
 		cols = append(cols, docCol{"code", "report.col.item", 0, false, false})
 	case report.KindAging:
 		cols = append(cols, docCol{"code", "report.col.partner", 0, false, false})
+	case report.KindGross:
+		code, name := report.GrossColumns(m.by)
+		return append([]docCol{{"code", code, 0, false, false}, {"name", name, 0, false, false}}, m.amountCols()...)
 	}
 	cols = append(cols, docCol{"name", "report.col.name", 0, false, false})
+	return append(cols, m.amountCols()...)
+}
+
+// amountCols are the statement's own columns.
+func (m *stmtVM) amountCols() []docCol {
+	var cols []docCol
 	for i, c := range m.st.Columns {
 		cols = append(cols, docCol{"c" + strconv.Itoa(i), "report.col." + c.Key, 0, false, true})
 	}
@@ -509,6 +532,12 @@ func (m *stmtVM) Cell(r int, col string) string {
 	if m.st.Columns[i].Qty {
 		if i < len(l.Qtys) && l.Qtys[i] != 0 {
 			return fmtQty(l.Qtys[i])
+		}
+		return ""
+	}
+	if m.st.Columns[i].Pct {
+		if i < len(l.Cols) && (l.Cols[i] != 0 || m.st.Col(l, "revenue") != 0) {
+			return report.FormatPct(l.Cols[i])
 		}
 		return ""
 	}
@@ -553,6 +582,11 @@ func (m *stmtVM) SelectLine(i int) {
 			m.item = l.Code
 			m.stockLed, m.lerr = m.s.book.StockLedger(m.s.ctx, m.s.user, l.Code, m.period)
 		}
+	case report.KindGross:
+		if !l.Bold && (l.Code != "" || m.st.Col(l, "revenue") != 0) { // a line of sales: its documents
+			m.salesOf, m.salesOn = l.Code, true
+			m.sales, m.lerr = report.GrossLines(m.s.ctx, m.s.book, m.s.user, m.st, l.Code)
+		}
 	case report.KindAging:
 		if l.Code != "" && m.x != nil {
 			for _, code := range []string{"1122", "2203", "1123", "2202"} {
@@ -573,7 +607,7 @@ func (m *stmtVM) selectFirst() {
 	if m.err != nil || m.kind == report.KindAging {
 		return
 	}
-	if m.kind == report.KindTrialBalance || m.kind == report.KindStock {
+	if m.kind == report.KindTrialBalance || m.kind == report.KindStock || m.kind == report.KindGross {
 		if len(m.st.Lines) > 1 {
 			m.SelectLine(0)
 		}
@@ -646,6 +680,9 @@ func (m *stmtVM) LedgerCell(r int, col string) string {
 	if m.item != "" {
 		return (&stockLedgerVM{s: m.s, rows: m.stockLed}).Cell(r, col)
 	}
+	if m.salesOn {
+		return m.salesCell(r, col)
+	}
 	if r < 0 || r >= len(m.ledger) {
 		return ""
 	}
@@ -713,12 +750,18 @@ func (m *stmtVM) LedgerLen() int {
 	if m.item != "" {
 		return len(m.stockLed)
 	}
+	if m.salesOn {
+		return len(m.sales)
+	}
 	return len(m.ledger)
 }
 
 func (m *stmtVM) LedgerCols() []docCol {
 	if m.item != "" {
 		return ledgerCols
+	}
+	if m.kind == report.KindGross {
+		return salesCols
 	}
 	return stmtLedgerCols
 }
@@ -728,6 +771,12 @@ func (m *stmtVM) LedgerRef(r int) (voucher, doc string) {
 	if m.item != "" {
 		if r >= 0 && r < len(m.stockLed) {
 			return "", m.stockLed[r].Number
+		}
+		return "", ""
+	}
+	if m.salesOn {
+		if r >= 0 && r < len(m.sales) {
+			return "", m.sales[r].Doc
 		}
 		return "", ""
 	}
@@ -744,6 +793,9 @@ func (m *stmtVM) Title() string { return m.s.t("report.kind." + m.kind) }
 func (m *stmtVM) State() string {
 	if !m.loaded || m.err != nil {
 		return ""
+	}
+	if m.st.Provisional && m.kind == report.KindGross {
+		return m.s.t("report.provisional.cost")
 	}
 	if m.st.Provisional {
 		return m.s.t("report.provisional")
@@ -834,7 +886,24 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 	if s.user.Can(ledger.PermExport) {
 		right.Add(v.exportB)
 	}
-	top := container.NewBorder(nil, nil, container.NewHBox(title, v.periodSel, prev, next, v.state), right)
+	left := container.NewHBox(title, v.periodSel, prev, next)
+	if m.kind == report.KindGross {
+		var labels []string
+		for _, b := range report.GrossByValues {
+			labels = append(labels, s.t("report.gross.by."+b))
+		}
+		bySel := widget.NewSelect(labels, nil)
+		bySel.SetSelectedIndex(max(slices.Index(report.GrossByValues, m.by), 0))
+		bySel.OnChanged = func(string) {
+			if by := report.GrossByValues[max(bySel.SelectedIndex(), 0)]; by != m.by {
+				m.SetBy(by)
+				v.reload()
+			}
+		}
+		left.Add(bySel)
+	}
+	left.Add(v.state)
+	top := container.NewBorder(nil, nil, left, right)
 	v.checks = container.NewHBox()
 	v.errL = errorLabel()
 
@@ -1010,7 +1079,8 @@ func (v *stmtScreen) reload() {
 	b, u := s.book, s.user
 	var res stmtResult
 	var err error
-	runAsync(func() { res, err = loadStmt(context.Background(), b, u, kind, period) }, func() {
+	by := m.by
+	runAsync(func() { res, err = loadStmt(context.Background(), b, u, kind, period, by) }, func() {
 		act.Stop()
 		v.mu.Lock()
 		stale := gen != v.gen
@@ -1045,7 +1115,7 @@ func (v *stmtScreen) refresh() {
 	}
 	v.state.TextStyle.Bold = m.st.Provisional
 	v.state.Refresh()
-	if m.loaded && m.err == nil && m.st.Provisional && !m.st.Previewed {
+	if m.loaded && m.err == nil && m.st.Provisional && !m.st.Previewed && m.kind != report.KindGross {
 		v.hint.SetText(s.t("ui.stmt.not_previewed"))
 		v.hint.Show()
 	} else {
@@ -1148,6 +1218,9 @@ func (v *stmtScreen) refreshExpl() {
 		}
 		v.explTitle.SetText(head)
 		f := ""
+		if m.kind == report.KindGross {
+			f = m.grossArithmetic(l)
+		}
 		if l.Formula != "" {
 			f = s.t("ui.stmt.formula", map[string]any{"formula": glyphSafe(l.Formula)})
 			if len(m.expl) == 0 {
@@ -1187,6 +1260,8 @@ func (v *stmtScreen) refreshLedger() {
 			name += " " + it.Name
 		}
 		v.ledTitle.SetText(s.t("ui.stmt.stock_ledger", map[string]any{"item": name, "period": string(m.period)}))
+	case m.salesOn:
+		v.ledTitle.SetText(s.t("ui.stmt.sales_lines", map[string]any{"period": string(m.period)}))
 	case m.acct.account != "":
 		what := m.acct.account + " " + m.x.accountName(m.acct.account, s.lang)
 		if m.acct.partner != "" {
@@ -1231,7 +1306,7 @@ func (v *stmtScreen) refreshButtons() {
 	} else {
 		v.docB.Enable()
 	}
-	if v.m.item != "" {
+	if v.m.item != "" || v.m.kind == report.KindGross {
 		v.voucherB.Hide()
 	} else {
 		v.voucherB.Show()
@@ -1283,4 +1358,60 @@ func (v *stmtScreen) export() {
 	d.SetDismissText(s.t("ui.btn.cancel"))
 	d.Resize(fyne.NewSize(800, 560))
 	d.Show()
+}
+
+// salesCols are the columns of the sales lines behind a gross profit line.
+var salesCols = []docCol{{"date", "ui.doc.field.date", 64, false, false}, {"number", "ui.doc.field.number", 150, false, false},
+	{"who", "ui.stmt.sales_who", 170, false, false}, {"qty", "report.col.qty", 80, false, true},
+	{"revenue", "report.col.revenue", 130, false, true}, {"cost", "report.col.cost", 110, false, true},
+	{"profit", "report.col.profit", 110, false, true}}
+
+// salesCell is a cell of the sales lines: the item (the customer when the breakdown is
+// by item), a return's figures negative.
+func (m *stmtVM) salesCell(r int, col string) string {
+	if r < 0 || r >= len(m.sales) {
+		return ""
+	}
+	x := m.sales[r]
+	switch col {
+	case "date":
+		if d := string(x.Date); len(d) == 10 {
+			return d[5:]
+		}
+		return string(x.Date)
+	case "number":
+		return fmt.Sprintf("%s/%d", x.Doc, x.LineNo)
+	case "who":
+		if m.by == report.GrossByItem {
+			if x.Partner == "" {
+				return m.s.t("report.gross.no_customer")
+			}
+			return x.Partner + " " + x.PartnerName
+		}
+		return x.Item + " " + x.ItemName
+	case "qty":
+		return fmtQty(x.Qty)
+	case "revenue":
+		return x.Net.Format()
+	case "cost":
+		return x.Cost.Format()
+	case "profit":
+		return (x.Net - x.Cost).Format()
+	}
+	return ""
+}
+
+// grossArithmetic is a gross profit line's arithmetic: profit = revenue − cost, margin =
+// profit / revenue.
+func (m *stmtVM) grossArithmetic(l report.Line) string {
+	rev, cost, profit := m.st.Col(l, "revenue"), m.st.Col(l, "cost"), m.st.Col(l, "profit")
+	f := m.s.t("ui.stmt.gross_profit", map[string]any{"revenue": rev.Format(), "cost": cost.Format(), "profit": profit.Format()})
+	if rev != 0 {
+		f += "\n" + m.s.t("ui.stmt.gross_margin", map[string]any{"profit": profit.Format(), "revenue": rev.Format(),
+			"margin": report.FormatPct(m.st.Col(l, "margin"))})
+	}
+	if m.st.Provisional {
+		f += "\n" + m.s.t("ui.stmt.gross_provisional")
+	}
+	return f
 }

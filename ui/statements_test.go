@@ -362,3 +362,74 @@ func TestChartScale(t *testing.T) {
 		t.Errorf("%d red bars", red)
 	}
 }
+
+// TestGrossProfitScreen: 销售毛利 of the closed January by item (DOMAIN.md §8: A
+// 7,520.00 − 4,938.55 = 2,581.45, 34.33%), its arithmetic, the sales lines behind A with
+// their documents, then by customer; in English the provisional open month.
+func TestGrossProfitScreen(t *testing.T) {
+	path := januaryBook(t, true)
+	ctx := context.Background()
+	s := newWindow(t, path, "", "", "gross_margin", "zh-CN")
+	v := stmtOf(t, s, "gross_margin")
+	m := v.m
+	if err := m.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m.selectFirst()
+	v.refresh()
+	if m.State() != "已结账" || !m.st.OK() || len(m.st.Checks) != 2 {
+		t.Errorf("state %q, checks %+v", m.State(), m.st.Checks)
+	}
+	var head []string
+	for _, c := range m.Columns() {
+		head = append(head, s.t(c.title))
+	}
+	if got := strings.Join(head, "|"); got != "商品编码|商品名称|销售数量|销售收入（不含税）|销售成本|毛利|毛利率" {
+		t.Errorf("columns %s", got)
+	}
+	var rows []string
+	for r := range m.Len() {
+		var cells []string
+		for _, c := range m.Columns() {
+			cells = append(cells, m.Cell(r, c.id))
+		}
+		rows = append(rows, strings.Join(cells, "|"))
+	}
+	want := []string{"A|洗衣液2kg|240|7,520.00|4,938.55|2,581.45|34.33%", "B|抽纸|500|3,936.28|2,591.26|1,345.02|34.17%",
+		"|合计||11,456.28|7,529.81|3,926.47|34.27%"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows:\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	// The first line is explained: its arithmetic, and the sales lines behind it.
+	if !strings.Contains(v.explFormula.Text, "7,520.00 - 4,938.55 = 2,581.45") || !strings.Contains(v.explFormula.Text, "34.33%") {
+		t.Errorf("arithmetic %q", v.explFormula.Text)
+	}
+	if m.LedgerLen() != 3 || m.LedgerCell(2, "number") != "XT-202501-0001/1" || m.LedgerCell(2, "profit") != "-114.00" {
+		t.Errorf("sales lines: %d, %s %s", m.LedgerLen(), m.LedgerCell(2, "number"), m.LedgerCell(2, "profit"))
+	}
+	if _, doc := m.LedgerRef(0); doc != "XS-202501-0001" {
+		t.Errorf("the first line's document: %s", doc)
+	}
+	m.SetBy(report.GrossByCustomer)
+	if err := m.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := m.Columns(); s.t(c[0].title) != "客户编码" || len(c) != 6 || m.Cell(0, "code") != "C1" || m.Cell(0, "c2") != "1,596.00" {
+		t.Errorf("by customer: %+v %s %s", c, m.Cell(0, "code"), m.Cell(0, "c2"))
+	}
+
+	// Before the close, in English: provisional, no checks.
+	open := newWindow(t, januaryBook(t, false), "", "", "gross_margin", "en")
+	ov := stmtOf(t, open, "gross_margin")
+	if err := ov.m.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ov.m.selectFirst()
+	ov.refresh()
+	if ov.m.State() != "not closed: costs provisional, the close may change them" || len(ov.m.st.Checks) != 0 || ov.hint.Visible() {
+		t.Errorf("open month: %q, checks %+v", ov.m.State(), ov.m.st.Checks)
+	}
+	if !strings.Contains(ov.explFormula.Text, "provisional until the close") {
+		t.Errorf("open month's arithmetic: %q", ov.explFormula.Text)
+	}
+}

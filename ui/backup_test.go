@@ -294,3 +294,47 @@ func TestRestoreDamagedFromFirstRun(t *testing.T) {
 		t.Errorf("the damaged book was not kept: %v", kept)
 	}
 }
+
+// TestBackupScreenWidgets: the button backs up and the list shows it; 加密 shows the
+// password fields; a foreign file tapped in the list is refused in a dialog.
+func TestBackupScreenWidgets(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	s := openWithConfig(t, path, "backup", "zh-CN")
+	v := backupScreenOf(t, s)
+	if v.pwBox.Visible() {
+		t.Error("password fields shown without 加密")
+	}
+	test.Tap(v.backupB)
+	if len(v.list) != 1 || v.table == nil || v.noteL.Text == "" || !v.noteL.Visible() {
+		t.Fatalf("after 立即备份: %d backups, note %q", len(v.list), v.noteL.Text)
+	}
+	if txt, _ := s.backupStatus(); !strings.Contains(txt, "已校验") {
+		t.Errorf("status %q", txt)
+	}
+	v.SetEncrypt(true)
+	test.Tap(v.backupB) // no password typed
+	if v.msg.Text != "加密备份需要密码：请输入两次。" || !v.msg.Visible() || len(v.list) != 1 {
+		t.Errorf("encrypt without a password: %q, %d backups", v.msg.Text, len(v.list))
+	}
+	// a file that only looks like a backup of this book
+	os.WriteFile(filepath.Join(v.dir, "测试店-20250101-120000.shopbooks-backup"), []byte("not a backup"), 0o600)
+	v.Reload()
+	v.refresh()
+	if len(v.list) != 2 {
+		t.Fatalf("%d listed", len(v.list))
+	}
+	bad := -1
+	for i := range v.list {
+		if st, isBad := v.Cell(i, "state"); isBad && strings.Contains(st, "不是店账的备份文件") {
+			bad = i
+		}
+	}
+	if bad < 0 {
+		t.Fatal("the foreign file is not marked in red")
+	}
+	v.table.OnSelected(widget.TableCellID{Row: bad, Col: 0})
+	if s.win.Canvas().Overlays().Top() == nil {
+		t.Error("no dialog for the foreign file")
+	}
+}

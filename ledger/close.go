@@ -257,7 +257,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 // the end of `period` (item_period_costs); it returns the states and the costing
 // warnings of the period, named by item code (W2).
 func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, []string, error) {
-	run, err := runCosting(ctx, tx, s.Costing, period)
+	run, err := runCosting(ctx, tx, s.Costing, period, false)
 	if err != nil {
 		return nil, nil, err
 	}

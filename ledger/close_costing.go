@@ -33,30 +33,44 @@ type costingRun struct {
 }
 
 // runCosting recosts every item that has movements from `first` on, an opening stock
-// or a state left by the close of the month before, with `method`; it stores the
-// results on the movements that changed.
-func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period) (costingRun, error) {
+// or a state left by the close of the month before, with `method`, and stores the
+// results on the movements that changed. With all, every period from `first` on is
+// recosted; without, `first`, and the later open periods only of the items whose
+// results in `first` changed: the others' later results were costed from the same
+// state when their documents were audited (the close needs only `first`; each later
+// month is costed again at its own close).
+func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period, all bool) (costingRun, error) {
 	run := costingRun{close: map[int64]CostState{}, warnings: map[int64][]CostWarning{}, code: map[int64]string{}}
 	open, refCost, err := costOpenings(ctx, tx, first, run.code)
 	if err != nil {
 		return run, err
 	}
-	all := make([]int64, 0, len(run.code))
+	ids := make([]int64, 0, len(run.code))
 	for id := range run.code {
-		all = append(all, id)
+		ids = append(ids, id)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	upd := &moveUpdates{}
-	for lo := 0; lo < len(all); lo += costChunkItems {
-		hi := min(lo+costChunkItems, len(all)) - 1
-		moved, err := loadMovedRows(ctx, tx, all[lo], all[hi], first)
+	to := first.LastDay()
+	if all {
+		to = ""
+	}
+	for lo := 0; lo < len(ids); lo += costChunkItems {
+		hi := min(lo+costChunkItems, len(ids)) - 1
+		moved, err := loadMovedRows(ctx, tx, ids[lo], ids[hi], first.FirstDay(), to)
 		if err != nil {
 			return run, err
 		}
-		for _, id := range all[lo : hi+1] {
+		later := map[int64]bool{}
+		if !all {
+			if later, err = itemsMovedAfter(ctx, tx, ids[lo], ids[hi], first); err != nil {
+				return run, err
+			}
+		}
+		for _, id := range ids[lo : hi+1] {
 			st, ok := open[id]
 			rows := moved[id]
-			if !ok && len(rows) == 0 {
+			if !ok && len(rows) == 0 && !later[id] {
 				continue // never moved, no opening, no state: not costed
 			}
 			if !ok {
@@ -64,7 +78,7 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period)
 			}
 			run.items = append(run.items, id)
 			run.moves += len(rows)
-			closing, warnings, err := costMovedRows(ctx, tx, method, first, st, rows, upd)
+			closing, warnings, changed, err := costMovedRows(ctx, tx, method, first, st, rows, upd)
 			if err != nil {
 				return run, fmt.Errorf("cost item %d: %w", id, err)
 			}
@@ -76,9 +90,34 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period)
 			if len(warnings) > 0 {
 				run.warnings[id] = warnings
 			}
+			if changed && later[id] {
+				// The later open months follow from the new state.
+				rest, err := loadMovedRows(ctx, tx, id, id, first.Next().FirstDay(), "")
+				if err != nil {
+					return run, err
+				}
+				run.moves += len(rest[id])
+				if _, _, _, err := costMovedRows(ctx, tx, method, first, end, rest[id], upd); err != nil {
+					return run, fmt.Errorf("cost item %d: %w", id, err)
+				}
+			}
 		}
 	}
 	return run, upd.flush(ctx, tx)
+}
+
+// itemsMovedAfter is the items lo…hi (ids) with movements after `period`.
+func itemsMovedAfter(ctx context.Context, tx *store.Tx, lo, hi int64, period Period) (map[int64]bool, error) {
+	ids, err := column[int64](ctx, tx, `SELECT i.id FROM items i WHERE i.id BETWEEN ?1 AND ?2 AND EXISTS
+		(SELECT 1 FROM stock_moves m WHERE m.item_id = i.id AND m.date >= ?3 AND m.kind <> 0)`, lo, hi, period.Next().FirstDay())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // costOpenings is costOpening for every item that has an opening state: the states the
@@ -169,14 +208,17 @@ func costOpenings(ctx context.Context, tx *store.Tx, first Period, codes map[int
 	return out, refCost, nil
 }
 
-// loadMovedRows reads the movements from `first` on of the items lo…hi (ids), each
-// item's in costing order.
-func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, first Period) (map[int64][]movedRow, error) {
+// loadMovedRows reads the movements dated from `from` to `to` (inclusive; "": no end)
+// of the items lo…hi (ids), each item's in costing order.
+func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from, to Date) (map[int64][]movedRow, error) {
 	// The range on the item and the date both sit in stock_moves_order: the rows come in
-	// costing order, and only those from `first` on are read from the table.
+	// costing order, and only those of the dates are read from the table.
+	if to == "" {
+		to = "9999-12-31"
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE item_id BETWEEN ? AND ? AND date >= ? AND kind <> 0
-		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, first.FirstDay())
+		FROM stock_moves WHERE item_id BETWEEN ? AND ? AND date BETWEEN ? AND ? AND kind <> 0
+		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -228,8 +270,10 @@ func internPeriod(seen *[]Period, p string) Period {
 
 // costMovedRows is recostItem's run over rows already read: one costing run per period,
 // each opening with the previous one's closing state; changed results are stored.
-func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Period, state CostState, all []movedRow, upd *moveUpdates) (map[Period]CostState, []CostWarning, error) {
+// It tells whether any stored result changed.
+func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Period, state CostState, all []movedRow, upd *moveUpdates) (map[Period]CostState, []CostWarning, bool, error) {
 	var warnings []CostWarning
+	changed := false
 	closing := map[Period]CostState{}
 	for start := 0; start < len(all); {
 		end := start
@@ -251,18 +295,18 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 			}
 			// What is stored: the results not written yet go first.
 			if err := upd.flush(ctx, tx); err != nil {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
 			var srcLine int64
 			fmt.Sscanf(m.Link, "L%d", &srcLine)
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
 				Scan(&m.SrcQty, &m.SrcCost); err != nil {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
 			// link <> '' lets SQLite use the partial index stock_moves_link (m.Link is set).
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
 				WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
 		}
 		run := Cost(method, state, moves)
@@ -281,8 +325,9 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 			}
 			now := [4]int64{int64(amount), int64(c.Adj), int64(qa), int64(aa)}
 			if now != r.stored {
+				changed = true
 				if err := upd.add(ctx, tx, r.id, now); err != nil {
-					return nil, nil, err
+					return nil, nil, false, err
 				}
 			}
 		}
@@ -290,7 +335,7 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 		closing[all[start].period] = state
 		start = end
 	}
-	return closing, warnings, nil
+	return closing, warnings, changed, nil
 }
 
 // moveUpdates collects the costing results that changed and writes them many rows a

@@ -15,7 +15,7 @@ import (
 func (b *Book) CostingRun(ctx context.Context, from Period, method Costing) (int, error) {
 	n := 0
 	err := b.db.Write(ctx, func(tx *store.Tx) error {
-		run, err := runCosting(ctx, tx, method, from)
+		run, err := runCosting(ctx, tx, method, from, true)
 		if err != nil {
 			return err
 		}

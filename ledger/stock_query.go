@@ -249,7 +249,7 @@ func itemValues(ctx context.Context, tx *store.Tx, date Date, itemID int64) (map
 			SELECT item_id, sum(q) AS q, sum(a) AS a FROM (`+base+`
 				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves
 				WHERE kind <> 0 AND period > ?1 AND period < ?4
-				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves INDEXED BY stock_moves_day
+				UNION ALL SELECT item_id, qty, amount - adj FROM stock_moves
 				WHERE period = ?4 AND date <= ?2 AND kind <> 0)
 			WHERE ?3 = 0 OR item_id = ?3 GROUP BY item_id) x
 		JOIN items i ON i.id = x.item_id`, after, date, itemID, month)

@@ -157,7 +157,7 @@ func open(ctx context.Context, b *ledger.Book, by *ledger.User, period ledger.Pe
 	}
 	sort.Slice(bk.chart, func(i, j int) bool { return bk.chart[i].Code < bk.chart[j].Code })
 	if !bk.closed && period >= s.Start && by.Can(ledger.PermClose) {
-		res, err := b.PreviewClose(ctx, by, period, ledger.CloseOptions{})
+		res, err := Preview(ctx, b, by, period)
 		var le *ledger.Error
 		switch {
 		case err == nil:

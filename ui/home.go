@@ -207,6 +207,7 @@ func (m *dashVM) Card(key string) (dashCard, bool) {
 // loadDash reads what the dashboard shows; it touches no widget, so it runs off the UI
 // goroutine.
 func loadDash(ctx context.Context, b *ledger.Book, u *ledger.User, p ledger.Period, periods []ledger.PeriodState) (dashData, error) {
+	ctx = report.WithPreviews(ctx, previews) // the open month's profit and balance sheet: one preview
 	d := dashData{period: p}
 	ledgerOK, costOK := u.Can(ledger.PermViewLedger), u.Can(ledger.PermViewCost)
 	year := string(p)[:4]

@@ -116,8 +116,8 @@ func loadExplain(ctx context.Context, b *ledger.Book, u *ledger.User, st report.
 		return x, nil
 	}
 	var preview []ledger.Voucher
-	if st.Provisional && st.Previewed {
-		if res, err := b.PreviewClose(ctx, u, st.Period, ledger.CloseOptions{}); err == nil {
+	if st.Provisional && st.Previewed { // the statement's own preview, from the cache
+		if res, err := report.Preview(ctx, b, u, st.Period); err == nil {
 			preview = res.Vouchers
 		}
 	}
@@ -410,6 +410,7 @@ type stmtResult struct {
 // loadStmt builds a statement and its explanation's data; it touches no widget and no
 // view-model, so it runs off the UI goroutine.
 func loadStmt(ctx context.Context, b *ledger.Book, u *ledger.User, kind string, p ledger.Period, breakdown string) (stmtResult, error) {
+	ctx = report.WithPreviews(ctx, previews)
 	st, err := buildStatement(ctx, b, u, kind, p, breakdown)
 	if err != nil {
 		return stmtResult{}, err
@@ -802,6 +803,12 @@ func (m *stmtVM) State() string {
 	}
 	return m.s.t("ui.stmt.closed")
 }
+
+// previews keeps open months' previewed closes for the statements and the home screen:
+// a month is previewed once (not once per statement and again for its drill-down) while
+// the book's change counter stays the same. Keyed by book and user, so windows on other
+// books or users never share an entry; a handful at most.
+var previews = report.NewPreviews()
 
 // runAsync runs work off the UI goroutine, then done on it (STYLE.md §7). The tests make
 // it synchronous: Fyne's test driver has no UI goroutine to hand done to.

@@ -235,19 +235,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if err := logChange(ctx, tx, by.Name, "period.lock", entPeriod, string(period), gen.periodBefore); err != nil {
 		return res, err
 	}
-	all, err := periodVouchers(ctx, tx, period)
-	if err != nil {
-		return res, err
-	}
-	generated := make(map[int64]bool, len(gen.ids))
-	for _, id := range gen.ids {
-		generated[id] = true
-	}
-	for _, v := range all { // by number, as the generated ones were numbered
-		if generated[v.ID] {
-			res.Vouchers = append(res.Vouchers, v)
-		}
-	}
+	res.Vouchers = gen.written // by number
 	res.Closed = true
 	progress("done", 1, 1)
 	return res, nil
@@ -286,6 +274,7 @@ type generator struct {
 	pending      []pendingVoucher // posted, not yet written (flush)
 	nextNo       int              // the next voucher number; 0 before the first post
 	nextID       int64
+	written      []Voucher // the generated vouchers as stored, by number
 	// the 1901 amounts of this period's count vouchers, for the disposal
 	countGains, countLosses Money
 	vatBase                 Money // the credit to 222102 of the VAT carry-forward: the surcharges' base
@@ -323,6 +312,13 @@ func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) er
 	g.nextID++
 	g.pending = append(g.pending, pendingVoucher{v: v, lines: prepared, docID: docID})
 	g.ids = append(g.ids, v.ID)
+	// The voucher as loadVoucher will read it back.
+	v.Maker, v.Auditor, v.Version = g.by, g.by, 1
+	v.Lines = make([]VoucherLine, len(prepared))
+	for i, p := range prepared {
+		v.Lines[i] = p.line
+	}
+	g.written = append(g.written, v)
 	return nil
 }
 
@@ -394,7 +390,7 @@ func (g *generator) documents(progress func(string, int, int)) error {
 			summary[d.Type] = append(summary[d.Type], lines...)
 			continue
 		}
-		if err := g.post(Voucher{Date: d.Date, Source: SourceDoc, Summary: VoucherSummary(d)}, lines,
+		if err := g.post(Voucher{Date: d.Date, Source: SourceDoc, Doc: d.Number, Summary: VoucherSummary(d)}, lines,
 			sql.NullInt64{Int64: int64(d.ID), Valid: true}); err != nil {
 			return fmt.Errorf("%s: %w", d.Number, err)
 		}

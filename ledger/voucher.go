@@ -201,7 +201,7 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 			return nil, refuse(CodeBadChoice, "field", "side", "value", l.Side, "choices", "D, C", "line", n)
 		}
 		p := preparedVLine{line: l}
-		p.line.Account = a.Code
+		p.line.Account, p.line.Name = a.Code, a.Name
 		switch {
 		case a.Aux == "item":
 			if l.Item == "" {
@@ -211,7 +211,7 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 			if err != nil {
 				return nil, err
 			}
-			p.item = sql.NullInt64{Int64: int64(it.ID), Valid: true}
+			p.item, p.line.Item, p.line.Partner = sql.NullInt64{Int64: int64(it.ID), Valid: true}, it.Code, ""
 		case a.Aux != "" && l.Partner != "":
 			pt, err := chart.partner(ctx, tx, l.Partner)
 			if err != nil {
@@ -220,7 +220,7 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 			if a.Aux == "customer" && !pt.Customer || a.Aux == "supplier" && !pt.Supplier {
 				return nil, refuse(CodeAuxWrongKind, "field", "partner", "account", a.Code, "partner", pt.Code, "aux", auxKey(a.Aux), "line", n)
 			}
-			p.partner = sql.NullInt64{Int64: int64(pt.ID), Valid: true}
+			p.partner, p.line.Partner, p.line.Item = sql.NullInt64{Int64: int64(pt.ID), Valid: true}, pt.Code, ""
 		case a.AuxRequired:
 			return nil, refuse(CodeAuxRequired, "field", "partner", "account", a.Code, "aux", auxKey(a.Aux), "line", n)
 		case l.Partner != "" || l.Item != "":
@@ -239,6 +239,8 @@ func checkVoucherLines(ctx context.Context, tx *store.Tx, lines []VoucherLine, m
 	return out, nil
 }
 
+// preparedVLine is a checked line: its account, item and partner as the chart has them
+// (code and the account's name), and the ids it is stored with.
 type preparedVLine struct {
 	line          VoucherLine
 	partner, item sql.NullInt64

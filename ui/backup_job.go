@@ -272,7 +272,9 @@ func (s *session) exitBackup(proceed func()) {
 	act := widget.NewProgressBarInfinite()
 	d := dialog.NewCustomWithoutButtons(s.t("ui.backup.exit_title"),
 		container.NewVBox(widget.NewLabel(s.t("ui.backup.exit_body")), act), s.win)
-	d.Resize(fyne.NewSize(420, 140))
+	// 取消 stops the backup (until its file is in place) and stays: the window is not closed
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(s.t("ui.btn.cancel"), s.cancelBackup)})
+	d.Resize(fyne.NewSize(420, 160))
 	d.Show()
 	s.startBackup(s.bk.password, true, func(_ ledger.BackupInfo, err error) {
 		act.Stop()

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -51,13 +52,14 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period,
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	upd := &moveUpdates{}
-	to := first.LastDay()
-	if all {
-		to = ""
-	}
 	for lo := 0; lo < len(ids); lo += costChunkItems {
 		hi := min(lo+costChunkItems, len(ids)) - 1
-		moved, err := loadMovedRows(ctx, tx, ids[lo], ids[hi], first.FirstDay(), to)
+		var moved map[int64][]movedRow
+		if all {
+			moved, err = loadMovedRows(ctx, tx, ids[lo], ids[hi], first.FirstDay())
+		} else {
+			moved, err = loadPeriodRows(ctx, tx, ids[lo], ids[hi], first)
+		}
 		if err != nil {
 			return run, err
 		}
@@ -92,7 +94,7 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period,
 			}
 			if changed && later[id] {
 				// The later open months follow from the new state.
-				rest, err := loadMovedRows(ctx, tx, id, id, first.Next().FirstDay(), "")
+				rest, err := loadMovedRows(ctx, tx, id, id, first.Next().FirstDay())
 				if err != nil {
 					return run, err
 				}
@@ -208,20 +210,33 @@ func costOpenings(ctx context.Context, tx *store.Tx, first Period, codes map[int
 	return out, refCost, nil
 }
 
-// loadMovedRows reads the movements dated from `from` to `to` (inclusive; "": no end)
-// of the items lo…hi (ids), each item's in costing order.
-func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from, to Date) (map[int64][]movedRow, error) {
+// loadMovedRows reads the movements dated from `from` on of the items lo…hi (ids), each
+// item's in costing order.
+func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from Date) (map[int64][]movedRow, error) {
 	// The range on the item and the date both sit in stock_moves_order: the rows come in
 	// costing order, and only those of the dates are read from the table.
-	if to == "" {
-		to = "9999-12-31"
-	}
 	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE item_id BETWEEN ? AND ? AND date BETWEEN ? AND ? AND kind <> 0
-		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, from, to)
+		FROM stock_moves WHERE item_id BETWEEN ? AND ? AND date >= ? AND kind <> 0
+		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, from)
 	if err != nil {
 		return nil, err
 	}
+	return scanMovedRows(rows)
+}
+
+// loadPeriodRows is loadMovedRows for one period: stock_moves_period finds its rows
+// without reading the items' earlier history.
+func loadPeriodRows(ctx context.Context, tx *store.Tx, lo, hi int64, period Period) (map[int64][]movedRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
+		FROM stock_moves WHERE period = ? AND item_id BETWEEN ? AND ? AND kind <> 0
+		ORDER BY item_id, date, audit_seq, line_no, sub, id`, period, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	return scanMovedRows(rows)
+}
+
+func scanMovedRows(rows *sql.Rows) (map[int64][]movedRow, error) {
 	defer rows.Close()
 	out := map[int64][]movedRow{}
 	var periods []Period // one string per period

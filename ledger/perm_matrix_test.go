@@ -27,7 +27,7 @@ var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
 	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
-	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true,
 }
@@ -212,6 +212,10 @@ func laterPermCases() []permCase {
 			_, err := b.SalesLines(ctx, by, SalesFilter{From: "2025-01", To: "2025-03"})
 			return err
 		})},
+		{"ExplainCost", costRoles, audited, func(ctx context.Context, b *Book, by *User, tag string) error {
+			_, err := b.ExplainCost(ctx, by, docs[tag], 1)
+			return err
+		}},
 		{"CostAdjustments", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.CostAdjustments(ctx, by, SalesFilter{From: "2025-01", To: "2025-03"})
 			return err

@@ -392,6 +392,7 @@ type stmtVM struct {
 	// too: no category, no customer); salesOn tells whether one is selected
 	salesOf string
 	salesOn bool
+	costX   string // the arithmetic of the selected sales line's cost and VAT
 }
 
 func newStmtVM(s *session, kind string) *stmtVM {
@@ -443,7 +444,7 @@ func (m *stmtVM) apply(res stmtResult, err error) {
 
 func (m *stmtVM) clearLedger() {
 	m.acct, m.ledger, m.item, m.stockLed, m.ledSel, m.lerr = explRow{}, nil, "", nil, -1, nil
-	m.sales, m.salesOf, m.salesOn = nil, "", false
+	m.sales, m.salesOf, m.salesOn, m.costX = nil, "", false, ""
 }
 
 // SetBy chooses gross profit's breakdown (the caller loads).
@@ -761,8 +762,14 @@ func (m *stmtVM) LedgerCols() []docCol {
 	if m.item != "" {
 		return ledgerCols
 	}
-	if m.kind == report.KindGross {
-		return salesCols
+	if m.kind == report.KindGross { // report.col.* titles: translated here, reportTable shows them as given
+		cols := slices.Clone(salesCols)
+		for i := range cols {
+			if strings.HasPrefix(cols[i].title, "report.") {
+				cols[i].title = m.s.t(cols[i].title)
+			}
+		}
+		return cols
 	}
 	return stmtLedgerCols
 }
@@ -926,6 +933,9 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 	expl, led := v.explPane()
 	split := container.NewHSplit(v.table, expl)
 	split.Offset = 0.55
+	if m.kind == report.KindGross { // seven columns; the explanation is two lines of arithmetic
+		split.Offset = 0.7
+	}
 	outer := container.NewVSplit(split, led)
 	outer.Offset = 0.64
 	v.body = container.NewStack(outer)
@@ -1047,6 +1057,10 @@ func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	v.ledTable = reportTable(s, m.LedgerCols, m.LedgerLen, m.LedgerCell)
 	v.ledTable.OnSelected = func(id widget.TableCellID) {
 		m.ledSel = id.Row
+		if m.salesOn { // a sales line: its cost's and its VAT's arithmetic
+			m.ExplainSale(id.Row)
+			v.showCostNote()
+		}
 		v.refreshButtons()
 	}
 	v.voucherB = iconButton(s.t("ui.stmt.open_voucher"), theme.FileIcon(), func() {
@@ -1193,7 +1207,7 @@ func (v *stmtScreen) widths() {
 			for r := range m.Len() {
 				longest = max(longest, fyne.MeasureText(m.Cell(r, "name"), size, fyne.TextStyle{}).Width)
 			}
-			w = min(max(w, longest+pad), 220)
+			w = min(max(w, longest+pad+theme.Padding()*2), 220)
 		default:
 			widest := fyne.MeasureText("0,000.00", size, fyne.TextStyle{Monospace: true}).Width
 			for r := range m.Len() {
@@ -1227,6 +1241,9 @@ func (v *stmtScreen) refreshExpl() {
 		f := ""
 		if m.kind == report.KindGross {
 			f = m.grossArithmetic(l)
+			if m.costX != "" {
+				f += "\n\n" + m.costX
+			}
 		}
 		if l.Formula != "" {
 			f = s.t("ui.stmt.formula", map[string]any{"formula": glyphSafe(l.Formula)})
@@ -1235,6 +1252,9 @@ func (v *stmtScreen) refreshExpl() {
 			}
 		}
 		v.explFormula.SetText(f)
+	}
+	if m.kind == report.KindGross { // the arithmetic says it all; the lines are below
+		v.explTable.Hide()
 	}
 	setWidths(v.explTable, m.ExplCols())
 	v.explTable.UnselectAll()
@@ -1421,4 +1441,80 @@ func (m *stmtVM) grossArithmetic(l report.Line) string {
 		f += "\n" + m.s.t("ui.stmt.gross_provisional")
 	}
 	return f
+}
+
+// ExplainSale explains the cost and the VAT of a sales line from what costing and the
+// document stored (ledger.Book.ExplainCost): the moving average it took, the delivery a
+// return came back at, the month's average, the FIFO state, the VAT's rounding.
+func (m *stmtVM) ExplainSale(r int) {
+	m.costX = ""
+	if r < 0 || r >= len(m.sales) {
+		return
+	}
+	sl := m.sales[r]
+	x, err := m.s.book.ExplainCost(m.s.ctx, m.s.user, sl.Doc, sl.LineNo)
+	if err != nil {
+		m.costX = m.s.errText(err)
+		return
+	}
+	m.costX = costArithmetic(m.s, x)
+}
+
+// costArithmetic writes an explanation as the window shows it.
+func costArithmetic(s *session, x ledger.CostExplanation) string {
+	t := func(key string, args map[string]any) string { return s.t(key, args) }
+	lines := []string{t("ui.cost.head", map[string]any{"line": fmt.Sprintf("%s/%d", x.Doc, x.Line), "item": x.Item})}
+	switch {
+	case x.Kind == 0:
+	case x.Fixed:
+		lines = append(lines, t("ui.cost.fixed", map[string]any{"cost": x.Cost.Format()}))
+	case x.SrcLine != "" && x.SrcQty > 0:
+		lines = append(lines, t("ui.cost.return", map[string]any{"src": x.SrcLine, "src_cost": x.SrcCost.Format(),
+			"qty": fmtQty(x.Qty), "src_qty": fmtQty(x.SrcQty), "want": x.Want.Format()}))
+	case x.Method == ledger.CostingMonthly:
+		lines = append(lines, t("ui.cost.monthly", map[string]any{"open_qty": fmtQty(x.OpenQty), "open_amount": x.OpenAmount.Format(),
+			"fixed_qty": fmtQty(x.FixedQty), "fixed_amount": x.FixedAmount.Format(), "qa": fmtQty(x.OpenQty + x.FixedQty),
+			"aa": (x.OpenAmount + x.FixedAmount).Format(), "qty": fmtQty(x.Qty), "want": x.Want.Format()}))
+	case x.Method == ledger.CostingFIFO:
+		var ls []string
+		for _, l := range x.OpenLayers {
+			ls = append(ls, fmtQty(l.Qty)+" / "+l.Amount.Format())
+		}
+		lines = append(lines, t("ui.cost.fifo", map[string]any{"before_qty": fmtQty(x.BeforeQty), "before_amount": x.BeforeAmount.Format(),
+			"after_qty": fmtQty(x.AfterQty), "after_amount": x.AfterAmount.Format(), "layers": strings.Join(ls, "; ")}))
+	case x.Qty == x.BeforeQty:
+		lines = append(lines, t("ui.cost.moving_all", map[string]any{"qty": fmtQty(x.Qty), "amount": x.BeforeAmount.Format()}))
+	default:
+		lines = append(lines, t("ui.cost.moving", map[string]any{"before_qty": fmtQty(x.BeforeQty), "before_amount": x.BeforeAmount.Format(),
+			"qty": fmtQty(x.Qty), "want": x.Want.Format()}))
+	}
+	if x.Kind != 0 && !x.Fixed && !x.Holds {
+		lines = append(lines, t("ui.cost.stored", map[string]any{"cost": x.Cost.Format()}))
+	}
+	vat := map[string]any{"net": x.Net.Format(), "gross": x.Gross.Format(), "rate": x.Rate.String(), "want": x.VATWant.Format(), "vat": x.VAT.Format()}
+	if x.Inclusive {
+		lines = append(lines, t("ui.vat.inclusive", vat))
+	} else {
+		lines = append(lines, t("ui.vat.exclusive", vat))
+	}
+	if x.Override {
+		lines = append(lines, t("ui.vat.override", vat))
+	}
+	if x.Provisional && x.Kind != 0 && !x.Fixed {
+		lines = append(lines, t("ui.cost.provisional", nil))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// showCostNote shows the selected sales line's arithmetic under the line's own.
+func (v *stmtScreen) showCostNote() {
+	l, ok := v.m.Line()
+	if !ok || v.explFormula == nil {
+		return
+	}
+	f := v.m.grossArithmetic(l)
+	if v.m.costX != "" {
+		f += "\n\n" + v.m.costX
+	}
+	v.explFormula.SetText(f)
 }

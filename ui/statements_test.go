@@ -410,6 +410,16 @@ func TestGrossProfitScreen(t *testing.T) {
 	if _, doc := m.LedgerRef(0); doc != "XS-202501-0001" {
 		t.Errorf("the first line's document: %s", doc)
 	}
+	// A sales line's cost and VAT: XS-0003's A at round2(6,780.00 × 100 / 330) (DOMAIN.md §8.2).
+	v.ledTable.Select(widget.TableCellID{Row: 1, Col: 0})
+	if f := v.explFormula.Text; !strings.Contains(f, "round2(6,780.00 × 100 / 330) = 2,054.55") ||
+		!strings.Contains(f, "round2(3,040.00 × 13%) = 395.20") || !strings.Contains(f, "2,581.45") {
+		t.Errorf("cost explained as %q", f)
+	}
+	v.ledTable.Select(widget.TableCellID{Row: 2, Col: 0})
+	if f := v.explFormula.Text; !strings.Contains(f, "round2(3,090.00 × 10 / 150) = 206.00") || !strings.Contains(f, "XS-202501-0001/1") {
+		t.Errorf("the return's cost explained as %q", f)
+	}
 	m.SetBy(report.GrossByCustomer)
 	if err := m.Load(ctx); err != nil {
 		t.Fatal(err)

@@ -365,3 +365,35 @@ func TestOpeningsRefusedInClosedPeriod(t *testing.T) {
 }
 
 var discardLog = slog.New(slog.DiscardHandler)
+
+// Account summaries that no longer equal their voucher lines are named by account and
+// period: a summary edited, a summary deleted, a line added behind the app's back.
+func TestVerifyDetectsSummaryTampering(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sql  string
+	}{
+		{"summary edited", "UPDATE account_periods SET debit = debit + 1 WHERE account = '560207' AND period = '2025-01'"},
+		{"summary deleted", "DELETE FROM account_periods WHERE account = '1602' AND period = '2025-01'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, u := shopWithStock(t)
+			v, err := b.SaveAndAuditVoucher(t.Context(), u, Voucher{Date: "2025-01-31", Summary: "计提折旧", Lines: []VoucherLine{
+				{Account: "560207", Side: "D", Amount: 100}, {Account: "1602", Side: "C", Amount: 100}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep, err := b.Verify(t.Context(), false); err != nil || !rep.OK() {
+				t.Fatalf("before: %v %v", err, rep.Failure)
+			}
+			rawExec(t, rawDB(t, b.Path()), tc.sql)
+			rep, err := b.Verify(t.Context(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := rep.Failure; f == nil || f.Code != CodeVerifySummaries || f.Args["period"] != "2025-01" {
+				t.Errorf("after %s (voucher %s): %v", tc.name, v.Ref(), rep.Failure)
+			}
+		})
+	}
+}

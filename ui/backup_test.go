@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -336,5 +337,55 @@ func TestBackupScreenWidgets(t *testing.T) {
 	v.table.OnSelected(widget.TableCellID{Row: bad, Col: 0})
 	if s.win.Canvas().Overlays().Top() == nil {
 		t.Error("no dialog for the foreign file")
+	}
+}
+
+// TestCloseWizardBacksUp: a close run from the wizard is followed by a backup into the
+// book's folder, shown in the status bar.
+func TestCloseWizardBacksUp(t *testing.T) {
+	b, path := newBook(t)
+	b.Close()
+	s := openWithConfig(t, path, "close", "zh-CN")
+	cv, ok := s.screens["close"].(*closeScreen)
+	if !ok {
+		t.Fatal("close screen not open")
+	}
+	m := cv.m
+	m.Next() // the checks
+	if !m.CanNext() {
+		t.Fatalf("checks: %+v", m.findings)
+	}
+	m.Next()
+	pre, err := m.Preview(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.preview = &pre
+	m.Next()
+	cv.show()
+	cv.run() // off the UI goroutine; the test driver runs its fyne.Do where it is called
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		cv.mu.Lock()
+		running := cv.running
+		cv.mu.Unlock()
+		if !running && m.step == 5 && s.bk.last != nil { // closed, then backed up
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the close did not finish")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "backups", "*.shopbooks-backup"))
+	if len(files) != 1 {
+		t.Fatalf("%d backups after the close", len(files))
+	}
+	info, err := ledger.ReadBackupInfo(context.Background(), files[0], "")
+	if err != nil || info.LastClosed != "2025-01" {
+		t.Errorf("the backup after the close: %+v %v", info, err)
+	}
+	if txt, bad := s.backupStatus(); !strings.Contains(txt, "已校验") || bad {
+		t.Errorf("status %q", txt)
 	}
 }

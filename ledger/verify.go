@@ -116,7 +116,12 @@ func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
 }
 
 func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
-	for _, e := range imaged {
+	return verifyRowsOf(ctx, tx, imaged)
+}
+
+// verifyRowsOf compares the rows of the entities ents with their last audit images.
+func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, error) {
+	for _, e := range ents {
 		current, err := allImages(ctx, tx, e)
 		if err != nil {
 			return nil, err
@@ -289,22 +294,28 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 // summarise, every voucher balances with two lines at least, and at the end of every
 // closed period the stock subledger equals 1405.
 func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
+	return verifyLedgerFrom(ctx, tx, "")
+}
+
+// verifyLedgerFrom checks the summaries and the vouchers of the periods from `from` on
+// ("" for all), then the trial balance of every period and 1405 at every closed one.
+func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
 	var account, period string
 	// Summaries and voucher lines netted in one grouping: any key whose sums do not
 	// cancel is a summary that differs from its lines (or lines without a summary).
 	err := tx.QueryRowContext(ctx, `SELECT account, period FROM (
 			SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
 				pl_credit AS pcr
-			FROM account_periods
+			FROM account_periods WHERE period >= ?1
 			UNION ALL
 			SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
 				-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
 				-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
 				-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-			FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id)
+			FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1)
 		GROUP BY account, pid, iid, period
 		HAVING sum(dr) <> 0 OR sum(cr) <> 0 OR sum(pdr) <> 0 OR sum(pcr) <> 0
-		ORDER BY period, account LIMIT 1`).Scan(&account, &period)
+		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
 	if err == nil {
 		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
 	}
@@ -312,10 +323,10 @@ func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return nil, err
 	}
 	var number string
-	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE
+	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND (
 		(SELECT count(*) FROM voucher_lines l WHERE l.voucher_id = v.id) < 2 OR
-		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0
-		ORDER BY v.period, v.no LIMIT 1`).Scan(&number)
+		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0)
+		ORDER BY v.period, v.no LIMIT 1`, from).Scan(&number)
 	if err == nil {
 		return refuse(CodeVerifyVoucher, "number", number), nil
 	}
@@ -357,24 +368,33 @@ func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return nil, err
 	}
 	for _, p := range periods {
-		var after string
-		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND entity = 'period'
-			AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
-		if err == sql.ErrNoRows {
-			return refuse(CodeVerifySeal, "period", p), nil
+		if f, err := verifySealOf(ctx, tx, p); f != nil || err != nil {
+			return f, err
 		}
-		if err != nil {
-			return nil, err
-		}
-		var rec struct{ Seal string }
-		json.Unmarshal([]byte(after), &rec)
-		seal, _, err := periodSeal(ctx, tx, Period(p))
-		if err != nil {
-			return nil, err
-		}
-		if seal != rec.Seal {
-			return refuse(CodeVerifySeal, "period", p), nil
-		}
+	}
+	return nil, nil
+}
+
+// verifySealOf recomputes one closed period's seal and compares it with the one its
+// latest close recorded.
+func verifySealOf(ctx context.Context, tx *store.Tx, p string) (*Error, error) {
+	var after string
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND entity = 'period'
+		AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
+	if err == sql.ErrNoRows {
+		return refuse(CodeVerifySeal, "period", p), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rec struct{ Seal string }
+	json.Unmarshal([]byte(after), &rec)
+	seal, _, err := periodSeal(ctx, tx, Period(p))
+	if err != nil {
+		return nil, err
+	}
+	if seal != rec.Seal {
+		return refuse(CodeVerifySeal, "period", p), nil
 	}
 	return nil, nil
 }

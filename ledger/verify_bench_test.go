@@ -7,20 +7,25 @@ import (
 	"shopbooks/ledger"
 )
 
-// Issue 7's speed targets on the generated book: verify's fast path (what the window
-// runs on open) under 300 ms and its full check under 10 s; a verified backup under 2 s
+// Issue 7's speed targets on the generated book: verify's fast path (VerifyQuick, what
+// the window runs on open) under 300 ms and its full check under 10 s (the `verify`
+// command's default, everything but SQLite's page check, is shown without a target); a verified backup under 2 s
 // (3 s encrypted); a restore with its verification under 10 s.
 
 func BenchmarkBookVerify(b *testing.B) {
 	book, _ := openBench(b, false)
 	for _, c := range []struct {
 		name   string
-		full   bool
+		run    func() (ledger.VerifyReport, error)
 		target float64
-	}{{"fast", false, 300}, {"full", true, 10_000}} {
+	}{
+		{"on-open", func() (ledger.VerifyReport, error) { return book.VerifyQuick(b.Context()) }, 300},
+		{"command", func() (ledger.VerifyReport, error) { return book.Verify(b.Context(), false) }, 0},
+		{"full", func() (ledger.VerifyReport, error) { return book.Verify(b.Context(), true) }, 10_000},
+	} {
 		b.Run(c.name, func(b *testing.B) {
 			timed(b, c.target, func() {
-				rep, err := book.Verify(b.Context(), c.full)
+				rep, err := c.run()
 				if err != nil || !rep.OK() {
 					b.Fatalf("verify: %v %v", err, rep.Failure)
 				}
@@ -69,5 +74,4 @@ func BenchmarkBookRestore(b *testing.B) {
 	}
 	b.Cleanup(func() { book.Close() })
 	report(b, times, 10_000)
-	_ = ledger.Restored{}
 }

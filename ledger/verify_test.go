@@ -205,38 +205,43 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			"DELETE FROM audit_log WHERE seq = 10",
 		}, CodeVerifyChain, "", "", ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := copyLegitBook(t)
-			db := rawDB(t, b.Path())
-			rawExec(t, db, tc.sql...)
-			before := dumpBook(t, b)
-			rep, err := b.Verify(t.Context(), false)
-			if err != nil {
-				t.Fatalf("Verify: %v", err)
-			}
-			if rep.Failure == nil {
-				t.Fatalf("tampering not found; checks passed: %v", rep.Checks)
-			}
-			f := rep.Failure
-			if f.Code != tc.code {
-				t.Errorf("failure %v, want code %s", f, tc.code)
-			}
-			if tc.what != "" && f.Args["what"] != tc.what {
-				t.Errorf("failure %v names %v, want %s", f, f.Args["what"], tc.what)
-			}
-			if tc.id != "" && fmt.Sprint(f.Args["id"]) != tc.id {
-				t.Errorf("failure %v names id %v, want %s", f, f.Args["id"], tc.id)
-			}
-			if tc.field != "" && f.Args["field"] != tc.field {
-				t.Errorf("failure %v names field %v, want %s", f, f.Args["field"], tc.field)
-			}
-			if tc.code == CodeVerifyChain && f.Args["seq"] == nil {
-				t.Errorf("chain failure %v does not name the record", f)
-			}
-			if dumpBook(t, b) != before {
-				t.Error("Verify changed the book")
-			}
-		})
+		for _, quick := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/quick=%v", tc.name, quick), func(t *testing.T) {
+				b := copyLegitBook(t)
+				db := rawDB(t, b.Path())
+				rawExec(t, db, tc.sql...)
+				before := dumpBook(t, b)
+				rep, err := b.Verify(t.Context(), false)
+				if quick {
+					rep, err = b.VerifyQuick(t.Context())
+				}
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				if rep.Failure == nil {
+					t.Fatalf("tampering not found; checks passed: %v", rep.Checks)
+				}
+				f := rep.Failure
+				if f.Code != tc.code {
+					t.Errorf("failure %v, want code %s", f, tc.code)
+				}
+				if tc.what != "" && f.Args["what"] != tc.what {
+					t.Errorf("failure %v names %v, want %s", f, f.Args["what"], tc.what)
+				}
+				if tc.id != "" && fmt.Sprint(f.Args["id"]) != tc.id {
+					t.Errorf("failure %v names id %v, want %s", f, f.Args["id"], tc.id)
+				}
+				if tc.field != "" && f.Args["field"] != tc.field {
+					t.Errorf("failure %v names field %v, want %s", f, f.Args["field"], tc.field)
+				}
+				if tc.code == CodeVerifyChain && f.Args["seq"] == nil {
+					t.Errorf("chain failure %v does not name the record", f)
+				}
+				if dumpBook(t, b) != before {
+					t.Error("Verify changed the book")
+				}
+			})
+		}
 	}
 }
 
@@ -387,13 +392,35 @@ func TestVerifyDetectsSummaryTampering(t *testing.T) {
 				t.Fatalf("before: %v %v", err, rep.Failure)
 			}
 			rawExec(t, rawDB(t, b.Path()), tc.sql)
-			rep, err := b.Verify(t.Context(), false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f := rep.Failure; f == nil || f.Code != CodeVerifySummaries || f.Args["period"] != "2025-01" {
-				t.Errorf("after %s (voucher %s): %v", tc.name, v.Ref(), rep.Failure)
+			for _, quick := range []bool{false, true} {
+				rep, err := b.Verify(t.Context(), false)
+				if quick {
+					rep, err = b.VerifyQuick(t.Context())
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f := rep.Failure; f == nil || f.Code != CodeVerifySummaries || f.Args["period"] != "2025-01" {
+					t.Errorf("after %s (voucher %s), quick %v: %v", tc.name, v.Ref(), quick, rep.Failure)
+				}
 			}
 		})
+	}
+}
+
+// The quick check passes on a closed month and names what a tool did to the schema or to
+// the latest close's vouchers.
+func TestVerifyQuickOnAClosedMonth(t *testing.T) {
+	b, _, _ := closedMonth(t)
+	rep, err := b.VerifyQuick(t.Context())
+	if err != nil || !rep.OK() {
+		t.Fatalf("closed month: %v %v", err, rep.Failure)
+	}
+	db := rawDB(t, b.Path())
+	rawExec(t, db, "DROP TRIGGER vouchers_closed_upd",
+		"UPDATE vouchers SET summary = summary || '（改）' WHERE id = (SELECT min(id) FROM vouchers)")
+	rep, err = b.VerifyQuick(t.Context())
+	if err != nil || rep.Failure == nil || (rep.Failure.Code != CodeVerifySeal && rep.Failure.Code != CodeVerifySchema) {
+		t.Errorf("a closed voucher edited: %v %v", err, rep.Failure)
 	}
 }

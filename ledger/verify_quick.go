@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"shopbooks/store"
+)
+
+// quickChainTail is how many of the latest audit records VerifyQuick re-hashes.
+const quickChainTail = 2000
+
+// VerifyQuick is the check the window runs each time it opens a book (issue 7's fast
+// path): what can be checked in a moment on a book of years, so that a book edited or
+// damaged since it was last used is noticed at once, while Verify (the `verify` command,
+// and the full check in the settings) goes through everything. It checks:
+//   - chain: the latest records of the trail (quickChainTail) hash, link and number on;
+//   - rows: every master-data row (book, periods, users, units, categories, warehouses,
+//     items, partners, accounts, openings) equals its last audit image — documents and
+//     manual vouchers are left to Verify;
+//   - accounts, opening and periods as Verify does;
+//   - ledger: the summaries and vouchers of the open periods (closed ones are guarded by
+//     their triggers and seals), the trial balance of every period, 1405 at every close;
+//   - seal: the latest closed period's vouchers are those its close sealed;
+//   - schema: every table, index and trigger is the migrations' own.
+//
+// SQLite's page-level integrity check reads the whole file and is Verify's.
+func (b *Book) VerifyQuick(ctx context.Context) (VerifyReport, error) {
+	var rep VerifyReport
+	var master []entity
+	for _, e := range imaged {
+		if e != entDoc && e != entVoucher {
+			master = append(master, e)
+		}
+	}
+	checks := []struct {
+		name string
+		fn   func(context.Context, *store.Tx) (*Error, error)
+	}{
+		{"chain", verifyChainTail},
+		{"rows", func(ctx context.Context, tx *store.Tx) (*Error, error) { return verifyRowsOf(ctx, tx, master) }},
+		{"accounts", verifyAccounts},
+		{"opening", verifyOpening},
+		{"periods", verifyPeriods},
+		{"ledger", func(ctx context.Context, tx *store.Tx) (*Error, error) {
+			var open sql.NullString
+			if err := tx.QueryRowContext(ctx, "SELECT min(period) FROM periods WHERE closed = 0").Scan(&open); err != nil {
+				return nil, err
+			}
+			from := Period("9999-12") // every period closed: the open ones are none
+			if open.Valid {
+				from = Period(open.String)
+			}
+			return verifyLedgerFrom(ctx, tx, from)
+		}},
+		{"seals", verifyLatestSeal},
+	}
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		for _, c := range checks {
+			f, err := c.fn(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("verify %s: %w", c.name, err)
+			}
+			if f != nil {
+				rep.Failure = f
+				return nil
+			}
+			rep.Checks = append(rep.Checks, "verify.check."+c.name)
+		}
+		return nil
+	})
+	if err != nil || rep.Failure != nil {
+		return rep, fromStore(err)
+	}
+	kind, name, how, err := b.db.SchemaDiff(ctx)
+	if err != nil {
+		return rep, fromStore(err)
+	}
+	if kind != "" {
+		rep.Failure = refuse(CodeVerifySchema, "kind", kind, "name", name, "how", "verify.how."+how)
+		return rep, nil
+	}
+	rep.Checks = append(rep.Checks, "verify.check.schema")
+	return rep, nil
+}
+
+// verifyChainTail: the latest quickChainTail records hash to their hashes, link to
+// their predecessors and number on without a gap (the whole chain is Verify's).
+func verifyChainTail(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var last int64
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(seq), 0) FROM audit_log").Scan(&last); err != nil {
+		return nil, err
+	}
+	first := max(1, last-quickChainTail+1)
+	prev := ""
+	if first > 1 {
+		if err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = ?", first-1).Scan(&prev); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
+		ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	want := first
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return refuse(CodeVerifyChain, "seq", want), nil
+		}
+		if r.Seq != want || r.PrevHash != prev || r.computeHash() != r.Hash {
+			return refuse(CodeVerifyChain, "seq", want), nil
+		}
+		prev, want = r.Hash, want+1
+	}
+	return nil, rows.Err()
+}
+
+// verifyLatestSeal is verifySeals for the latest closed period only.
+func verifyLatestSeal(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var p sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1").Scan(&p); err != nil {
+		return nil, err
+	}
+	if !p.Valid {
+		return nil, nil
+	}
+	return verifySealOf(ctx, tx, p.String)
+}

@@ -197,3 +197,25 @@ func (x CostExplanation) formula() (Money, bool) {
 	}
 	return 0, false
 }
+
+// ExplainItemCost is ExplainCost of the first line of document doc that moves item (a
+// stock ledger's row names the document and the item, not the line). Needs PermViewCost.
+func (b *Book) ExplainItemCost(ctx context.Context, by *User, doc, item string) (CostExplanation, error) {
+	if !by.Can(PermViewCost) {
+		return CostExplanation{}, forbidden(string(PermViewCost))
+	}
+	var line int
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT l.line_no FROM docs d JOIN doc_lines l ON l.doc_id = d.id JOIN items i ON i.id = l.item_id
+			JOIN stock_moves m ON m.line_id = l.id AND m.kind <> 0
+			WHERE d.number = ? AND i.code = ? ORDER BY l.line_no LIMIT 1`, doc, item).Scan(&line)
+		if errors.Is(err, sql.ErrNoRows) {
+			return refuse(CodeUnknownDoc, "value", doc+" "+item)
+		}
+		return err
+	})
+	if err != nil {
+		return CostExplanation{}, fromStore(err)
+	}
+	return b.ExplainCost(ctx, by, doc, line)
+}

@@ -27,7 +27,7 @@ var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
 	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
-	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true,
 }
@@ -214,6 +214,10 @@ func laterPermCases() []permCase {
 		})},
 		{"ExplainCost", costRoles, audited, func(ctx context.Context, b *Book, by *User, tag string) error {
 			_, err := b.ExplainCost(ctx, by, docs[tag], 1)
+			return err
+		}},
+		{"ExplainItemCost", costRoles, audited, func(ctx context.Context, b *Book, by *User, tag string) error {
+			_, err := b.ExplainItemCost(ctx, by, docs[tag], "A")
 			return err
 		}},
 		{"CostAdjustments", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {

@@ -933,8 +933,8 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 	expl, led := v.explPane()
 	split := container.NewHSplit(v.table, expl)
 	split.Offset = 0.55
-	if m.kind == report.KindGross { // seven columns; the explanation is two lines of arithmetic
-		split.Offset = 0.7
+	if m.kind == report.KindGross { // seven columns; the explanation is a few lines of arithmetic
+		split.Offset = 0.78
 	}
 	outer := container.NewVSplit(split, led)
 	outer.Offset = 0.64
@@ -1057,8 +1057,12 @@ func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	v.ledTable = reportTable(s, m.LedgerCols, m.LedgerLen, m.LedgerCell)
 	v.ledTable.OnSelected = func(id widget.TableCellID) {
 		m.ledSel = id.Row
-		if m.salesOn { // a sales line: its cost's and its VAT's arithmetic
+		switch {
+		case m.salesOn: // a sales line: its cost's and its VAT's arithmetic
 			m.ExplainSale(id.Row)
+			v.showCostNote()
+		case m.item != "": // a stock ledger row: its cost's arithmetic
+			m.ExplainStockRow(id.Row)
 			v.showCostNote()
 		}
 		v.refreshButtons()
@@ -1506,13 +1510,33 @@ func costArithmetic(s *session, x ledger.CostExplanation) string {
 	return strings.Join(lines, "\n")
 }
 
-// showCostNote shows the selected sales line's arithmetic under the line's own.
+// ExplainStockRow explains the cost of a row of the stock ledger shown (the stock
+// summary's drill-down); nothing for the opening and transfers.
+func (m *stmtVM) ExplainStockRow(r int) {
+	m.costX = ""
+	if r < 0 || r >= len(m.stockLed) || m.stockLed[r].Number == "" || m.stockLed[r].Type == ledger.DocTransfer ||
+		!m.s.user.Can(ledger.PermViewCost) {
+		return
+	}
+	x, err := m.s.book.ExplainItemCost(m.s.ctx, m.s.user, m.stockLed[r].Number, m.item)
+	if err != nil {
+		m.costX = m.s.errText(err)
+		return
+	}
+	m.costX = costArithmetic(m.s, x)
+}
+
+// showCostNote shows the selected sales line's (or stock ledger row's) arithmetic under
+// the line's own.
 func (v *stmtScreen) showCostNote() {
 	l, ok := v.m.Line()
 	if !ok || v.explFormula == nil {
 		return
 	}
-	f := v.m.grossArithmetic(l)
+	f := ""
+	if v.m.kind == report.KindGross {
+		f = v.m.grossArithmetic(l)
+	}
 	if v.m.costX != "" {
 		f += "\n\n" + v.m.costX
 	}

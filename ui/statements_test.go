@@ -420,6 +420,22 @@ func TestGrossProfitScreen(t *testing.T) {
 	if f := v.explFormula.Text; !strings.Contains(f, "round2(3,090.00 × 10 / 150) = 206.00") || !strings.Contains(f, "XS-202501-0001/1") {
 		t.Errorf("the return's cost explained as %q", f)
 	}
+	// The stock summary's drill-down: a stock ledger row's cost.
+	s.open("stock_summary")
+	sv := stmtOf(t, s, "stock_summary")
+	if err := sv.m.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sv.m.selectFirst()
+	sv.refresh()
+	for r := range sv.m.LedgerLen() {
+		if sv.m.stockLed[r].Number == "XS-202501-0003" {
+			sv.ledTable.Select(widget.TableCellID{Row: r, Col: 0})
+		}
+	}
+	if f := sv.explFormula.Text; !strings.Contains(f, "round2(6,780.00 × 100 / 330) = 2,054.55") {
+		t.Errorf("stock ledger row's cost explained as %q", f)
+	}
 	m.SetBy(report.GrossByCustomer)
 	if err := m.Load(ctx); err != nil {
 		t.Fatal(err)

@@ -1079,7 +1079,10 @@ func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	})
 	ledHead := container.NewBorder(nil, nil, nil, container.NewHBox(v.voucherB, v.docB), v.ledTitle)
 	lower := container.NewBorder(ledHead, nil, nil, nil, v.ledTable)
-	upper := container.NewBorder(container.NewVBox(v.explTitle, v.explFormula), nil, nil, nil, v.explTable)
+	var upper fyne.CanvasObject = container.NewBorder(container.NewVBox(v.explTitle, v.explFormula), nil, nil, nil, v.explTable)
+	if m.kind == report.KindGross { // arithmetic only, a line's and a sale's: it may run long
+		upper = container.NewVScroll(container.NewVBox(v.explTitle, v.explFormula))
+	}
 	return upper, lower
 }
 
@@ -1441,7 +1444,7 @@ func (m *stmtVM) grossArithmetic(l report.Line) string {
 		f += "\n" + m.s.t("ui.stmt.gross_margin", map[string]any{"profit": profit.Format(), "revenue": rev.Format(),
 			"margin": report.FormatPct(m.st.Col(l, "margin"))})
 	}
-	if m.st.Provisional {
+	if m.st.Provisional && m.costX == "" { // a sale's arithmetic says it itself
 		f += "\n" + m.s.t("ui.stmt.gross_provisional")
 	}
 	return f

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,10 @@ type session struct {
 	login   *loginVM
 	bk      *backupState // the open book's backups in this session (backup_job.go)
 	idle    *idleLock    // the session's idle lock (idle.go)
+	// verify is the last check of the open book (verify_open.go); verifyWG counts the
+	// checks running.
+	verify   verifyState
+	verifyWG sync.WaitGroup
 	// quitting: the window is closing for good (after the exit's backup)
 	quitting bool
 	exit     func() // closes the window for good; nil: win.Close (tests set it)
@@ -202,6 +207,7 @@ func (s *session) openBook(path string) error {
 		return err
 	}
 	s.setBook(b)
+	s.checkBook(false)
 	return nil
 }
 
@@ -214,6 +220,7 @@ func (s *session) setBook(b *ledger.Book) {
 		s.bk.cancel()
 	}
 	s.bk = &backupState{}
+	s.verify = verifyState{}
 	s.screens = map[string]screen{}
 	s.shell = nil
 	s.remember()

@@ -158,6 +158,8 @@ func (v *settingsVM) build() fyne.CanvasObject {
 		tools.Add(iconButton(s.t("ui.btn.save"), theme.DocumentSaveIcon(), save))
 		tools.Add(iconButton(s.t("ui.btn.revert"), theme.ContentUndoIcon(), cancel))
 	}
+	// 完整校验: everything verify checks, SQLite's page check included, in the background.
+	tools.Add(iconButton(s.t("ui.btn.verify_full"), theme.SearchIcon(), func() { s.checkBook(true) }))
 	var top fyne.CanvasObject = tools
 	if v.err != nil {
 		e := errorLabel()

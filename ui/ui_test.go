@@ -50,6 +50,7 @@ func newWindow(t *testing.T, path, user, pw, screen, lang string) *session {
 	w.Resize(fyne.NewSize(1280, 800))
 	s := start(a, w, Options{BookPath: path, Lang: lang, Screen: screen, User: user, Password: pw, Log: quiet})
 	t.Cleanup(func() {
+		s.verifyWG.Wait()
 		if s.book != nil {
 			s.book.Close()
 		}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/shopspring/decimal"
 
 	"shopbooks/ledger"
 	"shopbooks/report"
@@ -288,10 +289,11 @@ func loadDash(ctx context.Context, b *ledger.Book, u *ledger.User, p ledger.Peri
 		if costOK {
 			g := cur.sales - cur.cost
 			note := ""
-			if cur.sales != 0 {
-				note = fmt.Sprintf("%.1f%%", float64(g)*100/float64(cur.sales))
+			if cur.sales != 0 { // the margin to 0.1%, half away from zero, in decimal
+				pm := decimal.NewFromInt(int64(g)*1000).DivRound(decimal.NewFromInt(int64(cur.sales)), 0)
+				note = pm.Shift(-1).StringFixed(1) + "%"
 			}
-			d.cards = append(d.cards, dashCard{key: "ui.home.card.gross", value: g, note: note, screen: "profit"})
+			d.cards = append(d.cards, dashCard{key: "ui.home.card.gross", value: g, note: note, screen: "gross_margin"})
 		}
 	}
 	if costOK {

@@ -339,6 +339,9 @@ func TestHomeDashboard(t *testing.T) {
 		if _, ok := s.screens["profit"]; !ok {
 			t.Errorf("%s: the profit card did not open the profit statement", lang)
 		}
+		if c, _ := m.Card("ui.home.card.gross"); c.screen != "gross_margin" {
+			t.Errorf("%s: the gross profit card opens %q", lang, c.screen)
+		}
 	}
 }
 

@@ -1397,7 +1397,7 @@ func (v *stmtScreen) export() {
 // salesCols are the columns of the sales lines behind a gross profit line.
 var salesCols = []docCol{{"date", "ui.doc.field.date", 64, false, false}, {"number", "ui.doc.field.number", 150, false, false},
 	{"who", "ui.stmt.sales_who", 170, false, false}, {"qty", "report.col.qty", 80, false, true},
-	{"revenue", "report.col.revenue", 130, false, true}, {"cost", "report.col.cost", 110, false, true},
+	{"revenue", "report.col.revenue", 160, false, true}, {"cost", "report.col.cost", 110, false, true},
 	{"profit", "report.col.profit", 110, false, true}}
 
 // salesCell is a cell of the sales lines: the item (the customer when the breakdown is

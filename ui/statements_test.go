@@ -455,7 +455,7 @@ func TestGrossProfitScreen(t *testing.T) {
 	}
 	ov.m.selectFirst()
 	ov.refresh()
-	if ov.m.State() != "not closed: costs provisional, the close may change them" || len(ov.m.st.Checks) != 0 || ov.hint.Visible() {
+	if ov.m.State() != "not closed: costs provisional" || len(ov.m.st.Checks) != 0 || ov.hint.Visible() {
 		t.Errorf("open month: %q, checks %+v", ov.m.State(), ov.m.st.Checks)
 	}
 	if !strings.Contains(ov.explFormula.Text, "provisional until the close") {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"log/slog"
+	"path/filepath"
 	"testing"
 
 	"shopbooks/ledger"
@@ -51,5 +53,128 @@ func TestExplainCost(t *testing.T) {
 	}
 	if _, err := b.ExplainCost(ctx, u, "XS-202501-0009", 1); ledger.CodeOf(err) != ledger.CodeUnknownDoc {
 		t.Errorf("unknown document: %v", err)
+	}
+}
+
+// juneBook is DOMAIN.md §3.6's item X, June 2025, in a book of the costing method:
+// opening 100 / 1,000.00, P1 200 × 10.55 = 2,110.00 on 06-02, D1 140 on 06-05, P2 150 ×
+// 11.33 on 06-08, D2 170 on 06-14 (the purchase return, transfer, sales return and count
+// of §3.6 left out), every document audited, closed when close.
+func juneBook(t *testing.T, method ledger.Costing, close bool) (*ledger.Book, *ledger.User) {
+	t.Helper()
+	ctx := t.Context()
+	b, err := ledger.Create(ctx, filepath.Join(t.TempDir(), "june.book"), ledger.NewBook{Settings: ledger.Settings{Name: "六月",
+		Start: "2025-06", Costing: method, Taxpayer: ledger.TaxpayerGeneral}}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	u, err := b.Login(ctx, "admin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = b.AddItem(ctx, u, ledger.Item{Code: "X", Name: "商品X", Unit: "瓶", VAT: 1300})
+	must(err)
+	_, err = b.AddWarehouse(ctx, u, ledger.Warehouse{Code: "WH1", Name: "一号仓"})
+	must(err)
+	_, err = b.AddPartner(ctx, u, ledger.Partner{Code: "S", Name: "供应商", Supplier: true})
+	must(err)
+	_, err = b.AddPartner(ctx, u, ledger.Partner{Code: "C", Name: "客户", Customer: true})
+	must(err)
+	must(b.SetOpeningStock(ctx, u, "X", "WH1", ledger.Units(100), 100000))
+	must(b.SetOpening(ctx, u, "3001", "", 100000, 0, 0))
+	for _, d := range []ledger.Doc{
+		{Type: ledger.DocReceipt, Date: "2025-06-02", Partner: "S", Warehouse: "WH1", Deductible: true,
+			Lines: []ledger.DocLine{{Item: "X", Qty: ledger.Units(200), Price: 10_550_000, UseItemVAT: true}}},
+		{Type: ledger.DocDelivery, Date: "2025-06-05", Partner: "C", Warehouse: "WH1",
+			Lines: []ledger.DocLine{{Item: "X", Qty: ledger.Units(140), Price: 20_000_000, UseItemVAT: true}}},
+		{Type: ledger.DocReceipt, Date: "2025-06-08", Partner: "S", Warehouse: "WH1", Deductible: true,
+			Lines: []ledger.DocLine{{Item: "X", Qty: ledger.Units(150), Price: 11_330_000, UseItemVAT: true}}},
+		{Type: ledger.DocDelivery, Date: "2025-06-14", Partner: "C", Warehouse: "WH1",
+			Lines: []ledger.DocLine{{Item: "X", Qty: ledger.Units(170), Price: 20_000_000, UseItemVAT: true}}},
+	} {
+		_, err := b.SaveAndAuditDoc(ctx, u, d)
+		must(err)
+	}
+	if close {
+		_, err := b.ClosePeriod(ctx, u, "2025-06", ledger.CloseOptions{})
+		must(err)
+	}
+	return b, u
+}
+
+// TestExplainCostMethods: §3.6's deliveries under each method, explained from what the
+// close stored. Moving average: D1 round2(3,110.00 × 140 / 300) = 1,451.33 from the state
+// before it; D2 round2(3,358.17 × 170 / 310) = 1,841.58. Monthly average: Qa = 100 + 350,
+// Aa = 1,000.00 + 3,809.50 = 4,809.50; D1 round2(4,809.50 × 140 / 450) = 1,496.29. FIFO:
+// D1 takes the opening layer and 40 of P1: 1,000.00 + 422.00; the explanation carries the
+// state before (300 / 3,110.00) and the month's opening layer. The gross profit's costs
+// are those stored: Σ = the deliveries' costs.
+func TestExplainCostMethods(t *testing.T) {
+	ctx := t.Context()
+	for _, c := range []struct {
+		method  ledger.Costing
+		d1, d2  ledger.Money
+		holdsD2 bool
+		beforeQ int64
+		beforeA ledger.Money
+	}{
+		{ledger.CostingMoving, 145133, 184158, true, 300, 311000},
+		{ledger.CostingMonthly, 149629, 0, false, 0, 0},
+		{ledger.CostingFIFO, 142200, 0, false, 300, 311000},
+	} {
+		b, u := juneBook(t, c.method, true)
+		x, err := b.ExplainCost(ctx, u, "XS-202506-0001", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Method != c.method || x.Cost != c.d1 || x.Provisional || x.Qty != ledger.Units(140) {
+			t.Errorf("%s D1: %+v", c.method, x)
+		}
+		switch c.method {
+		case ledger.CostingMoving:
+			if !x.Holds || x.Want != c.d1 || x.BeforeQty != ledger.Units(c.beforeQ) || x.BeforeAmount != c.beforeA {
+				t.Errorf("moving D1: %+v", x)
+			}
+			d2, err := b.ExplainCost(ctx, u, "XS-202506-0002", 1)
+			if err != nil || !d2.Holds || d2.Cost != c.d2 || d2.BeforeQty != ledger.Units(310) || d2.BeforeAmount != 335817 {
+				t.Errorf("moving D2: %+v %v", d2, err)
+			}
+		case ledger.CostingMonthly:
+			if !x.Holds || x.OpenQty != ledger.Units(100) || x.OpenAmount != 100000 || x.FixedQty != ledger.Units(350) || x.FixedAmount != 380950 {
+				t.Errorf("monthly D1: %+v", x)
+			}
+		case ledger.CostingFIFO:
+			if x.Holds || x.BeforeQty != ledger.Units(c.beforeQ) || x.BeforeAmount != c.beforeA || len(x.OpenLayers) != 1 ||
+				x.OpenLayers[0].Amount != 100000 {
+				t.Errorf("fifo D1: %+v", x)
+			}
+		}
+		st, err := GrossProfit(ctx, b, u, "2025-06", "2025-06", GrossByItem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := b.SalesLines(ctx, u, ledger.SalesFilter{From: "2025-06", To: "2025-06"})
+		if err != nil || len(lines) != 2 {
+			t.Fatalf("%s: sales lines %v %v", c.method, lines, err)
+		}
+		if l := st.Lines[0]; st.Col(l, "cost") != lines[0].Cost+lines[1].Cost || st.Provisional {
+			t.Errorf("%s: gross profit cost %s", c.method, st.Col(l, "cost"))
+		}
+		checkOK(t, st)
+	}
+	// Open, the monthly average's costs are provisional: so is the gross profit.
+	b, u := juneBook(t, ledger.CostingMonthly, false)
+	if st, err := GrossProfit(ctx, b, u, "2025-06", "2025-06", GrossByItem); err != nil || !st.Provisional || len(st.Checks) != 0 {
+		t.Errorf("open month, monthly average: %v %+v", err, st)
+	}
+	if x, err := b.ExplainCost(ctx, u, "XS-202506-0001", 1); err != nil || !x.Provisional {
+		t.Errorf("open month's D1: %+v %v", x, err)
 	}
 }

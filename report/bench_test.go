@@ -81,3 +81,24 @@ func BenchmarkBookProfitStatement(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBookGrossProfit: the sales gross profit by item of the last (closed) month
+// (no target in the issue; the screen opens on it).
+func BenchmarkBookGrossProfit(b *testing.B) {
+	book, u, p := openBench(b)
+	timed(b, 100, func() {
+		if _, err := report.GrossProfit(b.Context(), book, u, p, p, report.GrossByItem); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkBookStockSummary: the stock summary of the last (closed) month.
+func BenchmarkBookStockSummary(b *testing.B) {
+	book, u, p := openBench(b)
+	timed(b, 100, func() {
+		if _, err := report.StockSummary(b.Context(), book, u, p); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -344,14 +344,45 @@ func (b *Book) verifyBackup(ctx context.Context, path, password string) (int64, 
 		return 0, unverified(path, err)
 	}
 	defer c.Close()
-	if err := c.checkCandidate(ctx, path); err != nil {
+	if err := c.checkCopy(ctx, path); err != nil {
 		return 0, err
 	}
-	head, _, err := c.ChainHead(ctx)
+	head, hash, err := c.ChainHead(ctx)
 	if err != nil {
 		return 0, unverified(path, err)
 	}
+	// The copy's trail ends on a record of this book's own trail: the same record, the
+	// same hash — with the copy's chain checked, the copy holds this book's history.
+	var mine string
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = ?", head).Scan(&mine)
+	})
+	if err != nil || mine != hash {
+		return 0, unverified(path, refuse(CodeVerifyChain, "seq", head))
+	}
 	return head, nil
+}
+
+// checkCopy checks a backup just made from this book: SQLite's integrity check of every
+// page, then VerifyQuick. The snapshot is a page copy of a book that was verified as it
+// was opened and written only by the services since; the full verify of a book of years
+// is the settings' full check, and a restore runs it on what it restores.
+func (b *Book) checkCopy(ctx context.Context, path string) error {
+	detail, err := b.db.IntegrityCheck(ctx, true)
+	if err != nil {
+		return unverified(path, fromStore(err))
+	}
+	if detail != "" {
+		return unverified(path, refuse(CodeVerifyIntegrity, "detail", detail))
+	}
+	rep, err := b.VerifyQuick(ctx)
+	if err != nil {
+		return unverified(path, err)
+	}
+	if rep.Failure != nil {
+		return unverified(path, rep.Failure)
+	}
+	return nil
 }
 
 // backupHeadMark precedes, in the reason of a "book.backup" record, the sequence number

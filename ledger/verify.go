@@ -297,8 +297,9 @@ func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
 	return verifyLedgerFrom(ctx, tx, "")
 }
 
-// verifyLedgerFrom checks the summaries and the vouchers of the periods from `from` on
-// ("" for all), then the trial balance of every period and 1405 at every closed one.
+// verifyLedgerFrom checks the periods from `from` on ("" for all): their summaries equal
+// their voucher lines, their vouchers balance, their trial balances balance, and 1405
+// equals the stock at the end of the closed ones.
 func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
 	var account, period string
 	// Summaries and voucher lines netted in one grouping: any key whose sums do not
@@ -334,8 +335,8 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 		return nil, err
 	}
 	var dr, cr Money
-	err = tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods GROUP BY period
-		HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`).Scan(&period, &dr, &cr)
+	err = tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods WHERE period >= ?
+		GROUP BY period HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`, from).Scan(&period, &dr, &cr)
 	if err == nil {
 		return refuse(CodeVerifyTrial, "period", period, "debit", dr.Format(), "credit", cr.Format()), nil
 	}
@@ -346,11 +347,11 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	err = tx.QueryRowContext(ctx, `SELECT c.period, c.s,
 			(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
 			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
-		FROM (SELECT period, sum(amount) AS s FROM item_period_costs GROUP BY period) c
+		FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ? GROUP BY period) c
 		JOIN periods p ON p.period = c.period AND p.closed = 1
 		WHERE c.s <> (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
 			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
-		ORDER BY c.period LIMIT 1`).Scan(&period, &stock, &gl)
+		ORDER BY c.period LIMIT 1`, from).Scan(&period, &stock, &gl)
 	if err == nil {
 		return refuse(CodeVerifyStock1405, "period", period, "stock", stock.Format(), "account", gl.Format()), nil
 	}

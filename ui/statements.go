@@ -1080,7 +1080,7 @@ func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	ledHead := container.NewBorder(nil, nil, nil, container.NewHBox(v.voucherB, v.docB), v.ledTitle)
 	lower := container.NewBorder(ledHead, nil, nil, nil, v.ledTable)
 	var upper fyne.CanvasObject = container.NewBorder(container.NewVBox(v.explTitle, v.explFormula), nil, nil, nil, v.explTable)
-	if m.kind == report.KindGross { // arithmetic only, a line's and a sale's: it may run long
+	if m.kind == report.KindGross || m.kind == report.KindStock { // arithmetic only, a line's and a movement's: it may run long
 		upper = container.NewVScroll(container.NewVBox(v.explTitle, v.explFormula))
 	}
 	return upper, lower
@@ -1246,10 +1246,16 @@ func (v *stmtScreen) refreshExpl() {
 		}
 		v.explTitle.SetText(head)
 		f := ""
-		if m.kind == report.KindGross {
+		switch {
+		case m.kind == report.KindGross:
 			f = m.grossArithmetic(l)
 			if m.costX != "" {
 				f += "\n\n" + m.costX
+			}
+		case m.kind == report.KindStock && m.item != "" && s.user.Can(ledger.PermViewCost):
+			f = s.t("ui.stmt.pick_stock_row")
+			if m.costX != "" {
+				f = m.costX
 			}
 		}
 		if l.Formula != "" {
@@ -1260,7 +1266,7 @@ func (v *stmtScreen) refreshExpl() {
 		}
 		v.explFormula.SetText(f)
 	}
-	if m.kind == report.KindGross { // the arithmetic says it all; the lines are below
+	if m.kind == report.KindGross || m.kind == report.KindStock { // the arithmetic says it all; the rows are below
 		v.explTable.Hide()
 	}
 	setWidths(v.explTable, m.ExplCols())
@@ -1499,9 +1505,11 @@ func costArithmetic(s *session, x ledger.CostExplanation) string {
 		lines = append(lines, t("ui.cost.stored", map[string]any{"cost": x.Cost.Format()}))
 	}
 	vat := map[string]any{"net": x.Net.Format(), "gross": x.Gross.Format(), "rate": x.Rate.String(), "want": x.VATWant.Format(), "vat": x.VAT.Format()}
-	if x.Inclusive {
+	switch {
+	case x.Net == 0 && x.VAT == 0: // a count, a transfer: no VAT
+	case x.Inclusive:
 		lines = append(lines, t("ui.vat.inclusive", vat))
-	} else {
+	default:
 		lines = append(lines, t("ui.vat.exclusive", vat))
 	}
 	if x.Override {
@@ -1540,8 +1548,14 @@ func (v *stmtScreen) showCostNote() {
 	if v.m.kind == report.KindGross {
 		f = v.m.grossArithmetic(l)
 	}
-	if v.m.costX != "" {
+	if f == "" && v.m.costX == "" && v.m.kind == report.KindStock {
+		f = v.s.t("ui.stmt.pick_stock_row")
+	}
+	switch {
+	case v.m.costX != "" && f != "":
 		f += "\n\n" + v.m.costX
+	case v.m.costX != "":
+		f = v.m.costX
 	}
 	v.explFormula.SetText(f)
 }

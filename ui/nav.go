@@ -74,7 +74,7 @@ var areas = map[string]*area{
 	"trial_balance": {id: "trial_balance", perm: []ledger.Perm{ledger.PermViewLedger}, built: true},
 	"stock_summary": {id: "stock_summary", perm: pView, built: true},
 	"aging":         {id: "aging", perm: []ledger.Perm{ledger.PermViewCost}, built: true},
-	"gross_margin":  {id: "gross_margin", perm: []ledger.Perm{ledger.PermViewCost}},
+	"gross_margin":  {id: "gross_margin", perm: []ledger.Perm{ledger.PermViewCost}, built: true},
 
 	"setup":     {id: "setup", children: []string{"settings", "users", "backup", "audit_log"}},
 	"settings":  {id: "settings", perm: []ledger.Perm{ledger.PermSettings}, built: true},

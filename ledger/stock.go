@@ -359,7 +359,7 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 				return nil, nil, err
 			}
 			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-				WHERE link = ? AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+				WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -206,7 +206,7 @@ func linkSources(ctx context.Context, tx *store.Tx, doc DocID, moves []Move) err
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-			WHERE link = ? AND kind = ? AND doc_id <> ?`, m.Link, int(MoveSalesReturn), doc).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+			WHERE link = ? AND link <> '' AND kind = ? AND doc_id <> ?`, m.Link, int(MoveSalesReturn), doc).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
 			return err
 		}
 	}

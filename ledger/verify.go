@@ -52,10 +52,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		return rep, nil
 	}
 	rep.Checks = append(rep.Checks, "verify.check.integrity")
-	checks := []struct {
-		name string
-		fn   func(context.Context, *store.Tx) (*Error, error)
-	}{
+	return b.runChecks(ctx, rep, []verifyCheck{
 		{"chain", verifyChain},
 		{"rows", verifyRows},
 		{"accounts", verifyAccounts},
@@ -64,8 +61,19 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"stock", verifyStock},
 		{"ledger", verifyLedger},
 		{"seals", verifySeals},
-	}
-	err = b.db.Read(ctx, func(tx *store.Tx) error {
+	})
+}
+
+// verifyCheck is one named check of a verify, run inside its read transaction.
+type verifyCheck struct {
+	name string
+	fn   func(context.Context, *store.Tx) (*Error, error)
+}
+
+// runChecks runs the checks in one read snapshot, stopping at the first failure, then
+// compares the schema with the migrations'; each check passed is named in rep.Checks.
+func (b *Book) runChecks(ctx context.Context, rep VerifyReport, checks []verifyCheck) (VerifyReport, error) {
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		for _, c := range checks {
 			f, err := c.fn(ctx, tx)
 			if err != nil {

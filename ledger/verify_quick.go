@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"shopbooks/store"
 )
@@ -28,17 +27,13 @@ const quickChainTail = 500
 //
 // SQLite's page-level integrity check reads the whole file and is Verify's.
 func (b *Book) VerifyQuick(ctx context.Context) (VerifyReport, error) {
-	var rep VerifyReport
 	var master []entity
 	for _, e := range imaged {
 		if e != entDoc && e != entVoucher {
 			master = append(master, e)
 		}
 	}
-	checks := []struct {
-		name string
-		fn   func(context.Context, *store.Tx) (*Error, error)
-	}{
+	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
 		{"chain", verifyChainTail},
 		{"rows", func(ctx context.Context, tx *store.Tx) (*Error, error) { return verifyRowsOf(ctx, tx, master) }},
 		{"accounts", verifyAccounts},
@@ -53,34 +48,7 @@ func (b *Book) VerifyQuick(ctx context.Context) (VerifyReport, error) {
 			return verifyLedgerFrom(ctx, tx, Period(last.String))
 		}},
 		{"seals", verifyLatestSeal},
-	}
-	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		for _, c := range checks {
-			f, err := c.fn(ctx, tx)
-			if err != nil {
-				return fmt.Errorf("verify %s: %w", c.name, err)
-			}
-			if f != nil {
-				rep.Failure = f
-				return nil
-			}
-			rep.Checks = append(rep.Checks, "verify.check."+c.name)
-		}
-		return nil
 	})
-	if err != nil || rep.Failure != nil {
-		return rep, fromStore(err)
-	}
-	kind, name, how, err := b.db.SchemaDiff(ctx)
-	if err != nil {
-		return rep, fromStore(err)
-	}
-	if kind != "" {
-		rep.Failure = refuse(CodeVerifySchema, "kind", kind, "name", name, "how", "verify.how."+how)
-		return rep, nil
-	}
-	rep.Checks = append(rep.Checks, "verify.check.schema")
-	return rep, nil
 }
 
 // verifyChainTail: the latest quickChainTail records hash to their hashes, link to

@@ -38,6 +38,13 @@ table=$(awk '
 			if ($(i+1) == "B/op") mb = sprintf("%.1f", $i / 1048576)
 			if ($(i+1) == "rss-MB") rss = $i
 			if ($(i+1) == "target-MB") tmb = $i
+			if ($(i+1) == "ours-ms") ours = $i
+			if ($(i+1) == "x-ours") xo = $i
+		}
+		if (ours != "") { # another engine time beside ours (hledger): reported only when the totals agreed
+			printf "| %s | %s | — | %s ms (median); ours %s ms; ×%.0f ours; totals agree | %s MB/op | — |\n", pkg, name, med, ours, xo, mb
+			ours = ""; xo = ""
+			next
 		}
 		if (rss != "") { # a memory figure: resident MB against its target
 			res = (tmb != "" && rss + 0 <= tmb + 0) ? "pass" : "missed"

@@ -388,7 +388,7 @@ func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
 // latest close recorded.
 func verifySealOf(ctx context.Context, tx *store.Tx, p string) (*Error, error) {
 	var after string
-	err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND entity = 'period'
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0 AND entity = 'period'
 		AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
 	if err == sql.ErrNoRows {
 		return refuse(CodeVerifySeal, "period", p), nil

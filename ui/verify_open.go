@@ -60,7 +60,7 @@ func (s *session) checkText() (string, bool) {
 		return "", false
 	case v.err != nil:
 		return s.t("ui.verify.failed", map[string]any{"message": s.errText(v.err)}), true
-	case v.rep.Failure != nil:
+	case v.rep.Failure != nil: // a *ledger.Error: never passed on as a nil error
 		return s.t("ui.verify.failed", map[string]any{"message": s.errText(v.rep.Failure)}), true
 	case v.full:
 		return s.t("ui.verify.ok_full"), false
@@ -69,17 +69,16 @@ func (s *session) checkText() (string, bool) {
 }
 
 func (s *session) showCheck() {
-	txt, bad := s.checkText()
+	txt, _ := s.checkText()
 	if txt != "" {
 		s.setStatus(txt)
 	}
-	if !bad || s.win == nil {
+	// A check that could not run (the book closed under it, a read error) is told in the
+	// status bar and the log; what the check found is told in a dialog too.
+	if s.verify.rep.Failure == nil || s.win == nil {
 		return
 	}
 	msg := widget.NewLabel(s.errText(s.verify.rep.Failure))
-	if s.verify.err != nil {
-		msg.SetText(s.errText(s.verify.err))
-	}
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	advice := widget.NewLabel(s.t("ui.verify.advice"))

@@ -53,3 +53,21 @@ func TestCheckOnOpen(t *testing.T) {
 		t.Errorf("status %q (%q, bad %v)", s2.status, txt, bad)
 	}
 }
+
+// A check that cannot run — the book closed under it — says so in the status bar and
+// shows no dialog (it used to dereference the report's nil failure).
+func TestCheckOfAClosedBook(t *testing.T) {
+	_, path := newBook(t)
+	s := newWindow(t, path, "", "", "items", "en")
+	s.verifyWG.Wait()
+	s.book.Close()
+	s.checkBook(false)
+	s.verifyWG.Wait()
+	if s.verify.err == nil {
+		t.Fatalf("a closed book checked: %+v", s.verify)
+	}
+	if txt, bad := s.checkText(); !bad || s.status != txt {
+		t.Errorf("status %q (%q, bad %v)", s.status, txt, bad)
+	}
+	s.book = nil
+}

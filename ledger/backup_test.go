@@ -478,8 +478,9 @@ func TestBackupCodesHaveMessages(t *testing.T) {
 	}
 }
 
-// BenchmarkBackup: a verified backup of the generated book (issue 7: under 2 s, under
-// 3 s encrypted), plain and encrypted.
+// BenchmarkBackup: a verified backup of a book of master data only (10,000 items, 2,000
+// partners), plain and encrypted. Issue 7's targets are for the generated book of years:
+// BenchmarkBookBackup (verify_bench_test.go); this one has none.
 func BenchmarkBackup(b *testing.B) {
 	path := copyBigBook(b)
 	book, err := Open(b.Context(), path, discardLog)
@@ -504,11 +505,7 @@ func BenchmarkBackup(b *testing.B) {
 				}
 				times = append(times, time.Since(start))
 			}
-			target := 2000.0
-			if pw != "" {
-				target = 3000
-			}
-			reportTimes(b, times, target)
+			reportTimes(b, times, 0)
 		})
 	}
 }

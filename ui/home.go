@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"slices"
 	"sync"
 	"time"
 
@@ -171,20 +170,6 @@ func newDashVM(s *session) *dashVM {
 	return m
 }
 
-// Step moves the period by one month among the book's periods.
-func (m *dashVM) Step(d int) bool {
-	for i, p := range m.periods {
-		if p.Period == m.period {
-			if j := i + d; j >= 0 && j < len(m.periods) {
-				m.period = m.periods[j].Period
-				return true
-			}
-			return false
-		}
-	}
-	return false
-}
-
 // Load computes the dashboard (synchronously; the screen runs loadDash in a goroutine).
 func (m *dashVM) Load(ctx context.Context) error {
 	d, err := loadDash(ctx, m.s.book, m.s.user, m.period, m.periods)
@@ -333,30 +318,10 @@ func (h *homeVM) build() fyne.CanvasObject {
 	s, m := h.s, h.dash
 	v := &homeView{}
 	h.view = v
-	var opts []string
-	for _, p := range m.periods {
-		opts = append(opts, string(p.Period))
-	}
-	if !slices.Contains(opts, string(m.period)) {
-		opts = append(opts, string(m.period))
-	}
-	v.period = widget.NewSelect(opts, nil)
-	v.period.SetSelected(string(m.period))
-	v.period.OnChanged = func(p string) {
-		if ledger.Period(p) != m.period {
-			m.period = ledger.Period(p)
-			h.reload()
-		}
-	}
-	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() {
-		if m.Step(-1) {
-			v.period.SetSelected(string(m.period))
-		}
-	})
-	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
-		if m.Step(1) {
-			v.period.SetSelected(string(m.period))
-		}
+	var prev, next *widget.Button
+	v.period, prev, next = periodBar(m.periods, m.period, func(p ledger.Period) {
+		m.period = p
+		h.reload()
 	})
 	v.state = widget.NewLabel("")
 	v.hint = widget.NewLabel("")

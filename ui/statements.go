@@ -453,20 +453,6 @@ func (m *stmtVM) SetBy(by string) { m.by = by }
 // SetPeriod chooses the period (the caller loads).
 func (m *stmtVM) SetPeriod(p ledger.Period) { m.period = p }
 
-// Step moves the period by one month among the book's periods; false at either end.
-func (m *stmtVM) Step(d int) bool {
-	for i, p := range m.periods {
-		if p.Period == m.period {
-			if j := i + d; j >= 0 && j < len(m.periods) {
-				m.period = m.periods[j].Period
-				return true
-			}
-			return false
-		}
-	}
-	return false
-}
-
 // name is a line's name in the window's language.
 func (m *stmtVM) name(l report.Line) string {
 	if m.s.lang == i18n.EN && l.NameEN != "" {
@@ -862,30 +848,10 @@ func (v *stmtScreen) title() string { return v.m.Title() }
 func (v *stmtScreen) build() fyne.CanvasObject {
 	s, m := v.s, v.m
 	title := widget.NewLabelWithStyle(m.Title(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	var opts []string
-	for _, p := range m.periods {
-		opts = append(opts, string(p.Period))
-	}
-	if !slices.Contains(opts, string(m.period)) {
-		opts = append(opts, string(m.period))
-	}
-	v.periodSel = widget.NewSelect(opts, nil)
-	v.periodSel.SetSelected(string(m.period))
-	v.periodSel.OnChanged = func(p string) {
-		if ledger.Period(p) != m.period {
-			m.SetPeriod(ledger.Period(p))
-			v.reload()
-		}
-	}
-	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() {
-		if m.Step(-1) {
-			v.periodSel.SetSelected(string(m.period))
-		}
-	})
-	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
-		if m.Step(1) {
-			v.periodSel.SetSelected(string(m.period))
-		}
+	var prev, next *widget.Button
+	v.periodSel, prev, next = periodBar(m.periods, m.period, func(p ledger.Period) {
+		m.SetPeriod(p)
+		v.reload()
 	})
 	v.state = widget.NewLabel("")
 	v.hint = widget.NewLabel("")

@@ -301,28 +301,9 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 			moves[i] = all[start+i].move
 			inRun[moves[i].ID] = true
 		}
-		// Linked sales returns whose delivery is not in this period's run: what costing
-		// needs of it, as stored (earlier periods are costed and stored by now).
-		for i := range moves {
-			m := &moves[i]
-			if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
-				continue
-			}
-			// What is stored: the results not written yet go first.
-			if err := upd.flush(ctx, tx); err != nil {
-				return nil, nil, false, err
-			}
-			var srcLine int64
-			fmt.Sscanf(m.Link, "L%d", &srcLine)
-			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
-				Scan(&m.SrcQty, &m.SrcCost); err != nil {
-				return nil, nil, false, err
-			}
-			// link <> '' lets SQLite use the partial index stock_moves_link (m.Link is set).
-			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-				WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-				return nil, nil, false, err
-			}
+		// What is stored: the results not written yet go first.
+		if err := linkedReturnSources(ctx, tx, moves, inRun, all[start].period, func() error { return upd.flush(ctx, tx) }); err != nil {
+			return nil, nil, false, err
 		}
 		run := Cost(method, state, moves)
 		if all[start].period == first {

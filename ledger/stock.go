@@ -345,23 +345,8 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 			moves[i] = all[start+i].move
 			inRun[moves[i].ID] = true
 		}
-		// Linked sales returns whose delivery is not in this period's run: what costing
-		// needs of it, as stored (earlier periods are costed and stored by now).
-		for i := range moves {
-			m := &moves[i]
-			if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
-				continue
-			}
-			var srcLine int64
-			fmt.Sscanf(m.Link, "L%d", &srcLine)
-			if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
-				Scan(&m.SrcQty, &m.SrcCost); err != nil {
-				return nil, nil, err
-			}
-			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-				WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), all[start].period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
-				return nil, nil, err
-			}
+		if err := linkedReturnSources(ctx, tx, moves, inRun, all[start].period, nil); err != nil {
+			return nil, nil, err
 		}
 		run := Cost(method, state, moves)
 		if all[start].period == first {
@@ -444,6 +429,38 @@ func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, dat
 		}
 		return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", (st.final + st.out).String(),
 			"requested", st.out.String(), "shortfall", (-st.final).String())
+	}
+	return nil
+}
+
+// linkedReturnSources fills in, for each linked sales return among moves whose delivery
+// is not in the run (inRun), what costing needs of that delivery line as stored — its
+// quantity and cost, and what returns of it in periods before `period` took back
+// (earlier periods are costed and stored by then). before, when set, runs ahead of the
+// first look-up (the close writes its pending results first).
+func linkedReturnSources(ctx context.Context, tx *store.Tx, moves []Move, inRun map[string]bool, period Period, before func() error) error {
+	for i := range moves {
+		m := &moves[i]
+		if m.Kind != MoveSalesReturn || m.Link == "" || inRun[m.Link] {
+			continue
+		}
+		if before != nil {
+			if err := before(); err != nil {
+				return err
+			}
+			before = nil
+		}
+		var srcLine int64
+		fmt.Sscanf(m.Link, "L%d", &srcLine)
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(-sum(qty), 0), ifnull(-sum(amount), 0) FROM stock_moves WHERE line_id = ?`, srcLine).
+			Scan(&m.SrcQty, &m.SrcCost); err != nil {
+			return err
+		}
+		// link <> '' lets SQLite use the partial index stock_moves_link (m.Link is set).
+		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
+			WHERE link = ? AND link <> '' AND kind = ? AND period < ?`, m.Link, int(MoveSalesReturn), period).Scan(&m.SrcReturnedQty, &m.SrcReturnedCost); err != nil {
+			return err
+		}
 	}
 	return nil
 }

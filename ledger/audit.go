@@ -15,10 +15,12 @@ import (
 )
 
 // The audit trail (DOMAIN.md §9) is append-only and hash-chained. Each record's hash is
-// SHA-256 over the previous record's hash, a newline, and the JSON array
-// [seq, at, user, action, entity, entity_id, image, before, after, reason]
-// (before/after as their JSON text or null). The triggers in store/schema refuse UPDATE
-// and DELETE and any insert out of sequence.
+// SHA-256 over the previous record's hash, a newline, and a JSON array: for a record of
+// fmt 0, [seq, at, user, action, entity, entity_id, image, before, after, reason]
+// (before/after as their JSON text or null); for fmt 1 (an image change stored
+// compactly, audit_codec.go), ["img", seq, at, user, action, entity, entity_id, image,
+// before, after, reason] with before/after the hex SHA-256 of the stored blobs, or null.
+// The triggers in store/schema refuse UPDATE and DELETE and any insert out of sequence.
 
 // entity names a kind of audited row: its table and key column.
 type entity struct {
@@ -60,6 +62,11 @@ type AuditRecord struct {
 	Reason   string
 	PrevHash string
 	Hash     string
+
+	// How the record is stored: fmt 0 holds Before and After as they are; fmt 1 holds
+	// them in the blobs (audit_codec.go), which images rebuilds.
+	Fmt                 int
+	ImgBefore, ImgAfter []byte
 }
 
 func (r *AuditRecord) computeHash() string {
@@ -69,8 +76,15 @@ func (r *AuditRecord) computeHash() string {
 		}
 		return json.RawMessage(s)
 	}
-	body, err := json.Marshal([]any{r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
-		r.Image, nullable(r.Before), nullable(r.After), r.Reason})
+	var fields []any
+	if r.Fmt == 1 {
+		fields = []any{"img", r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
+			r.Image, blobHash(r.ImgBefore), blobHash(r.ImgAfter), r.Reason}
+	} else {
+		fields = []any{r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
+			r.Image, nullable(r.Before), nullable(r.After), r.Reason}
+	}
+	body, err := json.Marshal(fields)
 	if err != nil {
 		panic(err) // only strings, numbers and valid JSON go in
 	}
@@ -92,11 +106,19 @@ func appendAudit(ctx context.Context, tx *store.Tx, r AuditRecord) error {
 	r.Seq = last.Int64 + 1
 	r.At = tx.Now
 	r.PrevHash = prev.String
+	before, after := nullStr(r.Before), nullStr(r.After)
+	if r.Image && compactImages {
+		r.Fmt = 1
+		if r.ImgBefore, r.ImgAfter, err = encodeImages(ctx, tx, r.Entity, r.EntityID, r.Before, r.After); err != nil {
+			return fmt.Errorf("audit images %s %s/%s: %w", r.Action, r.Entity, r.EntityID, err)
+		}
+		before, after = nil, nil
+	}
 	r.Hash = r.computeHash()
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log(seq, at, user_name, action, entity, entity_id, image, before, after, reason, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log(seq, at, user_name, action, entity, entity_id, image, before, after, reason, prev_hash, hash,
+		fmt, img_before, img_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID, r.Image,
-		nullStr(r.Before), nullStr(r.After), r.Reason, r.PrevHash, r.Hash)
+		before, after, r.Reason, r.PrevHash, r.Hash, r.Fmt, r.ImgBefore, r.ImgAfter)
 	if err != nil {
 		return fmt.Errorf("append audit %s %s/%s: %w", r.Action, r.Entity, r.EntityID, err)
 	}
@@ -356,29 +378,53 @@ func (b *Book) AuditTrail(ctx context.Context, by *User, from int64, limit int) 
 	}
 	var out []AuditRecord
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
-			ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		var err error
+		out, err = readAudit(ctx, tx, "WHERE seq >= ? ORDER BY seq LIMIT ?", from, limit)
+		return err
 	})
 	return out, fromStore(err)
 }
 
+// readAudit reads the records that the clause after FROM audit_log selects, their
+// images rebuilt.
+func readAudit(ctx context.Context, tx *store.Tx, clause string, args ...any) ([]AuditRecord, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+auditCols+" FROM audit_log "+clause, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditRecord
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	m := newImages(ctx, tx)
+	for i := range out {
+		if err := m.fill(&out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// auditCols are the columns scanAudit reads, in its order.
+const auditCols = `seq, at, user_name, action, entity, entity_id, image, ifnull(before, ''), ifnull(after, ''),
+	reason, prev_hash, hash, fmt, img_before, img_after`
+
+// scanAudit reads a record as stored (auditCols): the images of a fmt 1 record are left
+// to images.fill.
 func scanAudit(rows *sql.Rows) (AuditRecord, error) {
 	var r AuditRecord
 	var at string
 	if err := rows.Scan(&r.Seq, &at, &r.User, &r.Action, &r.Entity, &r.EntityID, &r.Image, &r.Before, &r.After,
-		&r.Reason, &r.PrevHash, &r.Hash); err != nil {
+		&r.Reason, &r.PrevHash, &r.Hash, &r.Fmt, &r.ImgBefore, &r.ImgAfter); err != nil {
 		return r, err
 	}
 	t, err := time.Parse(time.RFC3339, at)

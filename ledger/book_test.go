@@ -165,20 +165,9 @@ func allAudit(t testing.TB, b *Book) []AuditRecord {
 	ctx := context.Background()
 	var out []AuditRecord
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
-			ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log ORDER BY seq`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		var err error
+		out, err = readAudit(ctx, tx, "ORDER BY seq")
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -103,8 +103,7 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, checks []verifyC
 }
 
 func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
-		ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log ORDER BY seq`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return nil, err
 	}
@@ -134,20 +133,44 @@ func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, err
 		if err != nil {
 			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT a.entity_id, a.seq, ifnull(a.after, '') FROM audit_log a
-			WHERE a.image = 1 AND a.entity = ?1 AND a.seq = (SELECT max(seq) FROM audit_log b
+		rows, err := tx.QueryContext(ctx, `SELECT a.entity_id, a.seq, a.fmt, '', ifnull(a.after, ''), a.img_before, a.img_after
+			FROM audit_log a WHERE a.image = 1 AND a.entity = ?1 AND a.seq = (SELECT max(seq) FROM audit_log b
 			WHERE b.image = 1 AND b.entity = ?1 AND b.entity_id = a.entity_id) ORDER BY a.seq`, e.name)
 		if err != nil {
 			return nil, err
 		}
-		audited := map[string]bool{}
-		var failure *Error
-		for rows.Next() && failure == nil {
-			var id, after string
-			var seq int64
-			if err := rows.Scan(&id, &seq, &after); err != nil {
+		// The latest records are read first, their images rebuilt after (rebuilding reads
+		// the records a before image refers to).
+		type latest struct {
+			id  string
+			row auditRow
+		}
+		var recs []latest
+		for rows.Next() {
+			var l latest
+			r := &l.row
+			if err := rows.Scan(&l.id, &r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter); err != nil {
 				rows.Close()
 				return nil, err
+			}
+			recs = append(recs, l)
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rows.Close()
+		audited := make(map[string]bool, len(recs))
+		var failure *Error
+		imgs := newImages(ctx, tx)
+		for _, l := range recs {
+			if failure != nil {
+				break
+			}
+			id, seq := l.id, l.row.seq
+			after, _, err := imgs.rowAfter(l.row, 0)
+			if err != nil {
+				return refuse(CodeVerifyChain, "seq", seq), nil
 			}
 			audited[id] = true
 			cur, exists := current[id]
@@ -163,11 +186,6 @@ func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, err
 				}
 			}
 		}
-		if err := rows.Err(); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rows.Close()
 		if failure != nil {
 			return failure, nil
 		}

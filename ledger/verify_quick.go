@@ -65,8 +65,7 @@ func verifyChainTail(ctx context.Context, tx *store.Tx) (*Error, error) {
 			return nil, err
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT seq, at, user_name, action, entity, entity_id, image,
-		ifnull(before, ''), ifnull(after, ''), reason, prev_hash, hash FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,14 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -185,12 +188,17 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		{"period closed by SQL", []string{"UPDATE periods SET closed = 1 WHERE period = '2025-01'"}, CodeVerifyChanged, "period", "2025-01", "closed"},
 		{"audit image rewritten", []string{
 			"DROP TRIGGER audit_log_no_update",
-			"UPDATE audit_log SET after = replace(after, '洗衣液', '假货') WHERE seq = (SELECT max(seq) FROM audit_log WHERE entity = 'item' AND entity_id = '1')",
+			"rewrite images of item 1 from the latest: 洗衣液 → 假货",
 		}, CodeVerifyChain, "", "", ""},
 		{"row and its image rewritten together", []string{
 			"DROP TRIGGER audit_log_no_update",
 			"UPDATE items SET name = '假货' WHERE code = 'A001'",
-			"UPDATE audit_log SET after = replace(after, '洗衣液', '假货') WHERE entity = 'item' AND entity_id = '1'",
+			"rewrite images of item 1: 洗衣液 → 假货",
+		}, CodeVerifyChain, "", "", ""},
+		{"audit image replaced by another's", []string{
+			"DROP TRIGGER audit_log_no_update",
+			`UPDATE audit_log SET img_after = (SELECT img_after FROM audit_log WHERE entity = 'item' AND entity_id = '2' AND img_after IS NOT NULL
+				ORDER BY seq DESC LIMIT 1) WHERE seq = (SELECT max(seq) FROM audit_log WHERE entity = 'item' AND entity_id = '1')`,
 		}, CodeVerifyChain, "", "", ""},
 		{"audit user rewritten", []string{
 			"DROP TRIGGER audit_log_no_update",
@@ -209,7 +217,13 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/quick=%v", tc.name, quick), func(t *testing.T) {
 				b := copyLegitBook(t)
 				db := rawDB(t, b.Path())
-				rawExec(t, db, tc.sql...)
+				for _, q := range tc.sql {
+					if strings.HasPrefix(q, "rewrite images") {
+						rewriteImages(t, db, q)
+					} else {
+						rawExec(t, db, q)
+					}
+				}
 				before := dumpBook(t, b)
 				rep, err := b.Verify(t.Context(), false)
 				if quick {
@@ -422,5 +436,71 @@ func TestVerifyQuickOnAClosedMonth(t *testing.T) {
 	rep, err = b.VerifyQuick(t.Context())
 	if err != nil || rep.Failure == nil || (rep.Failure.Code != CodeVerifySeal && rep.Failure.Code != CodeVerifySchema) {
 		t.Errorf("a closed voucher edited: %v %v", err, rep.Failure)
+	}
+}
+
+// rewriteImages does what a forger with the sqlite3 shell and this program's source
+// would: it rewrites stored images, whatever their form, so that they rebuild to the
+// forged text. how is "rewrite images of <entity> <id>[ from the latest]: <old> → <new>".
+func rewriteImages(t *testing.T, db *sql.DB, how string) {
+	t.Helper()
+	var ent, id, old, new string
+	head, subst, _ := strings.Cut(strings.TrimPrefix(how, "rewrite images of "), ": ")
+	f := strings.Fields(head)
+	ent, id = f[0], f[1]
+	old, new, _ = strings.Cut(subst, " → ")
+	q := "SELECT seq, img_before, img_after FROM audit_log WHERE fmt = 1 AND entity = ? AND entity_id = ? ORDER BY seq"
+	if strings.HasSuffix(head, "from the latest") {
+		q += " DESC LIMIT 1"
+	}
+	rows, err := db.Query(q, ent, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rec struct {
+		seq           int64
+		before, after []byte
+	}
+	var recs []rec
+	for rows.Next() {
+		var r rec
+		if err := rows.Scan(&r.seq, &r.before, &r.after); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	rows.Close()
+	forge := func(b []byte) []byte {
+		if b == nil {
+			return nil
+		}
+		switch b[0] {
+		case 'J', 'Z':
+			img, err := decodeFull(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return encodeFull(strings.ReplaceAll(img, old, new))
+		case 'D':
+			return []byte(strings.ReplaceAll(string(b), old, new))
+		case 'E':
+			d, err := inflateImage(b[1:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return append([]byte{'D'}, strings.ReplaceAll(d, old, new)...)
+		}
+		return b
+	}
+	changed := false
+	for _, r := range recs {
+		fb, fa := forge(r.before), forge(r.after)
+		changed = changed || !bytes.Equal(fb, r.before) || !bytes.Equal(fa, r.after)
+		if _, err := db.Exec("UPDATE audit_log SET img_before = ?, img_after = ? WHERE seq = ?", fb, fa, r.seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !changed {
+		t.Fatalf("%s: no stored image holds %q", how, old)
 	}
 }

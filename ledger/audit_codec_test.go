@@ -1,0 +1,215 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"shopbooks/store"
+)
+
+// randomImage is a canonical image (json.Marshal of a map) with nested lines, strings
+// that need escaping and integers beyond float64's exact range.
+func randomImage(r *rand.Rand) string {
+	m := map[string]any{}
+	keys := []string{"id", "code", "name", "memo", "status", "version", "amount", "price", "lines", "null", "note"}
+	for _, k := range keys {
+		if r.IntN(6) == 0 {
+			continue
+		}
+		switch r.IntN(5) {
+		case 0:
+			m[k] = r.Int64() // beyond 2⁵³
+		case 1:
+			m[k] = []string{"洗衣液", "<b>&", "“引号”\\", "", "a\"b"}[r.IntN(5)]
+		case 2:
+			m[k] = nil
+		case 3:
+			var lines []map[string]any
+			for i := range r.IntN(4) {
+				lines = append(lines, map[string]any{"line_no": i + 1, "qty": r.Int64N(1e9), "memo": "行" + fmt.Sprint(i)})
+			}
+			m[k] = lines
+		default:
+			m[k] = r.IntN(3)
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// Every after image stored against every before image rebuilds to the same bytes, in
+// whatever form the encoder picked; full images round-trip too.
+func TestImageEncodingRebuildsExactly(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	forms := map[byte]int{}
+	for i := range 5000 {
+		before, after := randomImage(r), randomImage(r)
+		if i%3 == 0 { // a small change, as an audit makes
+			var m map[string]any
+			d := json.NewDecoder(strings.NewReader(before))
+			d.UseNumber()
+			d.Decode(&m)
+			m["status"] = "audited"
+			b, _ := json.Marshal(m)
+			after = string(b)
+		}
+		full := encodeFull(before)
+		if img, err := decodeFull(full); err != nil || img != before {
+			t.Fatalf("full form %c of %s rebuilt %s (%v)", full[0], before, img, err)
+		}
+		enc := encodeAfter(before, after, 0)
+		forms[enc[0]]++
+		row := auditRow{seq: 2, fmt: 1, imgBefore: full, imgAfter: enc}
+		got, _, err := newImages(t.Context(), nil).rowAfter(row, 0)
+		if err != nil || got != after {
+			t.Fatalf("after form %c\nbefore %s\nafter  %s\nrebuilt %s (%v)", enc[0], before, after, got, err)
+		}
+	}
+	if forms['Z'] == 0 || forms['D']+forms['E'] == 0 {
+		t.Errorf("forms picked: %v", forms)
+	}
+	// A plain delta ('D', picked when deflating does not shorten it) rebuilds too.
+	before := `{"a":1,"b":"x","c":null}`
+	delta, _ := imageDelta(before, `{"a":2,"c":null,"d":[1]}`)
+	row := auditRow{seq: 2, fmt: 1, imgBefore: encodeFull(before), imgAfter: append([]byte{'D'}, delta...)}
+	if got, _, err := newImages(t.Context(), nil).rowAfter(row, 0); err != nil || got != `{"a":2,"c":null,"d":[1]}` {
+		t.Errorf("plain delta %s rebuilt %s (%v)", delta, got, err)
+	}
+}
+
+// A document's save and audit keep both images exactly, at a fraction of their text:
+// the audit's before image refers to the save's after image, its after image is a delta.
+func TestAuditImagesCompact(t *testing.T) {
+	b, u := openTestBook(t)
+	ctx := t.Context()
+	b.AddWarehouse(ctx, u, Warehouse{Code: "W1", Name: "主仓"})
+	b.AddPartner(ctx, u, Partner{Code: "C1", Name: "客", Customer: true})
+	var lines []DocLine
+	for i := range 5 {
+		code := fmt.Sprintf("A%d", i)
+		if _, err := b.AddItem(ctx, u, Item{Code: code, Name: "品" + code, Unit: "个", VAT: 1300}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.SetOpeningStock(ctx, u, code, "W1", Units(50), 5000); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, DocLine{Item: code, Qty: Units(2), Price: 12_500_000, UseItemVAT: true})
+	}
+	d, err := b.SaveDoc(ctx, u, Doc{Type: DocDelivery, Date: "2025-01-05", Partner: "C1", Warehouse: "W1", Lines: lines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AuditDoc(ctx, u, d.Number); err != nil {
+		t.Fatal(err)
+	}
+	var text, stored int
+	var forms string
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE entity = 'doc' ORDER BY seq`)
+		if err != nil {
+			return err
+		}
+		var recs []AuditRecord
+		for rows.Next() {
+			r, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		rows.Close()
+		m := newImages(ctx, tx)
+		for i := range recs {
+			r := &recs[i]
+			stored += len(r.ImgBefore) + len(r.ImgAfter)
+			if err := m.fill(r); err != nil {
+				return err
+			}
+			text += len(r.Before) + len(r.After)
+			forms += fmt.Sprintf("%s:%s/%s ", r.Action, form(r.ImgBefore), form(r.ImgAfter))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forms != "doc.create:-/Z doc.audit:R/E " && forms != "doc.create:-/Z doc.audit:R/D " {
+		t.Errorf("forms %s", forms)
+	}
+	if stored*5 > text {
+		t.Errorf("the document's images take %d bytes stored for %d of text", stored, text)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Failure)
+	}
+}
+
+func form(b []byte) string {
+	if b == nil {
+		return "-"
+	}
+	return string(b[:1])
+}
+
+// An item edited many times: the chain of deltas stays within maxImageDepth (a whole
+// image is stored again when it would not), every record's images rebuild, and a book
+// written partly before schema 6 (fmt 0 records) verifies with new records referring to
+// old ones.
+func TestAuditImagesLongHistoryAndOldRecords(t *testing.T) {
+	b, u := openTestBook(t)
+	ctx := t.Context()
+	compactImages = false
+	it, err := b.AddItem(ctx, u, Item{Code: "A1", Name: "旧", Unit: "个", VAT: 1300})
+	compactImages = true
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * maxImageDepth {
+		it.Spec = fmt.Sprintf("规格%d", i)
+		if it, err = b.UpdateItem(ctx, u, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs := allAudit(t, b)
+	var prevAfter string
+	depthSeen := 0
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		m := newImages(ctx, tx)
+		for _, r := range recs {
+			if r.Entity != "item" {
+				continue
+			}
+			if r.Fmt == 1 && prevAfter != "" && r.Before != prevAfter {
+				t.Errorf("record %d: before image differs from the previous after image", r.Seq)
+			}
+			_, d, err := m.afterOf(r.Seq)
+			if err != nil {
+				return err
+			}
+			depthSeen = max(depthSeen, d)
+			if d > maxImageDepth {
+				t.Errorf("record %d: %d deltas deep", r.Seq, d)
+			}
+			prevAfter = r.After
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if depthSeen != maxImageDepth {
+		t.Errorf("deepest chain %d deltas, want %d", depthSeen, maxImageDepth)
+	}
+	if !strings.Contains(prevAfter, fmt.Sprintf("规格%d", 3*maxImageDepth-1)) {
+		t.Errorf("last image %s", prevAfter)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Failure)
+	}
+}

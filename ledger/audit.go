@@ -84,7 +84,7 @@ func (r *AuditRecord) computeHash() string {
 		fields = []any{r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
 			r.Image, nullable(r.Before), nullable(r.After), r.Reason}
 	}
-	body, err := json.Marshal(fields)
+	body, err := canonJSON(fields)
 	if err != nil {
 		panic(err) // only strings, numbers and valid JSON go in
 	}
@@ -205,7 +205,7 @@ func docImages(ctx context.Context, tx *store.Tx, where string, args ...any) (ma
 	}
 	out := make(map[string]string, len(heads))
 	for k, h := range heads {
-		b, err := json.Marshal(h)
+		b, err := canonJSON(h)
 		if err != nil {
 			return nil, err
 		}
@@ -333,7 +333,7 @@ func scanImages(rows *sql.Rows, e entity) (map[string]string, error) {
 			}
 			delete(m, "password_hash")
 		}
-		b, err := json.Marshal(m)
+		b, err := canonJSON(m)
 		if err != nil {
 			return nil, err
 		}

@@ -155,7 +155,7 @@ func applyDelta(before, delta string) (string, error) {
 	for _, k := range d.Del {
 		delete(b, k)
 	}
-	out, err := json.Marshal(b)
+	out, err := canonJSON(b)
 	return string(out), err
 }
 

@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -62,7 +61,7 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 			return err
 		}
 	}
-	before, err := json.Marshal(image)
+	before, err := canonJSON(image)
 	if err != nil {
 		return err
 	}
@@ -121,7 +120,7 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 		return fmt.Errorf("doc %s: version %T", d.Number, image["version"])
 	}
 	image["status"], image["auditor"], image["audited_at"], image["audit_seq"], image["version"] = "audited", by.Name, auditedAt, seq, version+1
-	after, err := json.Marshal(image)
+	after, err := canonJSON(image)
 	if err != nil {
 		return err
 	}

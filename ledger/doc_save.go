@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -151,7 +150,7 @@ func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 	if err != nil {
 		return fail(err)
 	}
-	after, err := json.Marshal(image)
+	after, err := canonJSON(image)
 	if err != nil {
 		return fail(err)
 	}

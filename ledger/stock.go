@@ -178,11 +178,22 @@ func openingQty(ctx context.Context, tx *store.Tx, itemID, whID int64) (Qty, err
 func checkNegative(ctx context.Context, tx *store.Tx, itemID, whID int64, from Date) error {
 	var date Date
 	var qty, run Qty
-	err := tx.QueryRowContext(ctx, `SELECT date, qty, run FROM (
-		SELECT date, qty, (SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1 AND warehouse_id = ?2) +
-			sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
-		FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2) WHERE run < 0 AND date >= ?3 LIMIT 1`,
-		itemID, whID, from).Scan(&date, &qty, &run)
+	// The running quantity before `from`: the opening stock, the kept sums of the
+	// periods before from's, and from's period's movements before it; then only the
+	// movements from `from` on are run through.
+	var base Qty
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1 AND warehouse_id = ?2) +
+		(SELECT ifnull(sum(qty), 0) FROM stock_period_qty WHERE item_id = ?1 AND warehouse_id = ?2 AND period < ?3) +
+		(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2 AND date >= ?4 AND date < ?5)`,
+		itemID, whID, from.Period(), from.Period().FirstDay(), from).Scan(&base)
+	if err != nil {
+		return err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT date, qty, run FROM (
+		SELECT date, qty, ?4 + sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
+		FROM stock_moves WHERE item_id = ?1 AND warehouse_id = ?2 AND date >= ?3) WHERE run < 0 LIMIT 1`,
+		itemID, whID, from, base).Scan(&date, &qty, &run)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

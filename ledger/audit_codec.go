@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"shopbooks/store"
@@ -136,27 +137,170 @@ func imageDelta(before, after string) (string, bool) {
 	return string(out), true
 }
 
-// applyDelta rebuilds an image from the image it was made against and its delta.
+// applyDelta rebuilds an image from the image it was made against and its delta. Both
+// are compact JSON objects with sorted keys, so it merges their top-level members
+// without decoding the values (json.Marshal of the merged map writes the same bytes).
 func applyDelta(before, delta string) (string, error) {
-	var b map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(before), &b); err != nil {
-		return "", fmt.Errorf("delta base: %w", err)
+	base, ok := splitObject(before, true)
+	if !ok {
+		return "", errors.New("delta base: not a compact JSON object")
 	}
-	var d struct {
-		Set map[string]json.RawMessage `json:"set"`
-		Del []string                   `json:"del"`
+	top, ok := splitObject(delta, false) // {"set":…,"del":…}
+	if !ok {
+		return "", errors.New("delta: not a compact JSON object")
 	}
-	if err := json.Unmarshal([]byte(delta), &d); err != nil {
-		return "", fmt.Errorf("delta: %w", err)
+	var set []member
+	var del map[string]bool
+	for _, m := range top {
+		switch m.key {
+		case `"set"`:
+			if set, ok = splitObject(m.val, true); !ok {
+				return "", errors.New("delta: set is not an object")
+			}
+		case `"del"`:
+			var keys []string
+			if err := json.Unmarshal([]byte(m.val), &keys); err != nil {
+				return "", fmt.Errorf("delta: del: %w", err)
+			}
+			del = map[string]bool{}
+			for _, k := range keys {
+				del[string(appendCanonString(nil, k))] = true
+			}
+		default:
+			return "", fmt.Errorf("delta: unknown member %s", m.key)
+		}
 	}
-	for k, v := range d.Set {
-		b[k] = v
+	var out strings.Builder
+	out.Grow(len(before) + len(delta))
+	out.WriteByte('{')
+	first := true
+	put := func(m member) {
+		if del[m.key] {
+			return
+		}
+		if !first {
+			out.WriteByte(',')
+		}
+		first = false
+		out.WriteString(m.key)
+		out.WriteByte(':')
+		out.WriteString(m.val)
 	}
-	for _, k := range d.Del {
-		delete(b, k)
+	i, j := 0, 0
+	for i < len(base) || j < len(set) {
+		switch {
+		case j == len(set) || (i < len(base) && base[i].name < set[j].name):
+			put(base[i])
+			i++
+		case i == len(base) || set[j].name < base[i].name:
+			put(set[j])
+			j++
+		default: // the same key: the delta's value
+			put(set[j])
+			i++
+			j++
+		}
 	}
-	out, err := canonJSON(b)
-	return string(out), err
+	out.WriteByte('}')
+	return out.String(), nil
+}
+
+// member is one member of a JSON object: its key as written (quoted) and as a name,
+// and its value as written.
+type member struct {
+	key, name, val string
+}
+
+// splitObject cuts a compact JSON object into its members, in order, or ok false when
+// s is not one, its keys need unescaping, or, when sorted, they are not in order.
+func splitObject(s string, sorted bool) (ms []member, ok bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	i := 1
+	if s[i] == '}' {
+		return nil, i == len(s)-1
+	}
+	ms = make([]member, 0, 48)
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(s[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		key := s[i : i+end+2]
+		if strings.IndexByte(key, '\\') >= 0 {
+			return nil, false
+		}
+		i += end + 2
+		if i >= len(s) || s[i] != ':' {
+			return nil, false
+		}
+		i++
+		n := skipValue(s, i)
+		if n <= i {
+			return nil, false
+		}
+		name := key[1 : len(key)-1]
+		if sorted && len(ms) > 0 && ms[len(ms)-1].name >= name {
+			return nil, false
+		}
+		ms = append(ms, member{key: key, name: name, val: s[i:n]})
+		i = n
+		if i >= len(s) {
+			return nil, false
+		}
+		switch s[i] {
+		case ',':
+			i++
+		case '}':
+			return ms, i == len(s)-1
+		default:
+			return nil, false
+		}
+	}
+}
+
+// skipValue returns where the compact JSON value starting at s[i] ends, or i when it
+// does not end well.
+func skipValue(s string, i int) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; c {
+		case '"':
+			for j++; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			if j >= len(s) {
+				return i
+			}
+			if depth == 0 {
+				return j + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return j // the end of the enclosing object
+			}
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		case ',':
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	if depth == 0 {
+		return len(s)
+	}
+	return i
 }
 
 // encodeAfter stores an after image against the record's before image: as a delta when

@@ -213,3 +213,18 @@ func TestAuditImagesLongHistoryAndOldRecords(t *testing.T) {
 		t.Fatalf("verify: %v %v", err, rep.Failure)
 	}
 }
+
+// Stored images are input like any other: a damaged or forged one is refused, never a
+// panic, and what is rebuilt from valid JSON is valid JSON.
+func FuzzApplyDelta(f *testing.F) {
+	f.Add(`{"a":1,"b":"x"}`, `{"set":{"a":2},"del":["b"]}`)
+	f.Add(`{"a":[1,{"b":"}"}],"c":null}`, `{"set":{"c":"\"q\\"}}`)
+	f.Add(`{}`, `{"set":{}}`)
+	f.Add(`{"a":1`, `{"set":{"a":]}}`)
+	f.Fuzz(func(t *testing.T, before, delta string) {
+		got, err := applyDelta(before, delta)
+		if err == nil && json.Valid([]byte(before)) && json.Valid([]byte(delta)) && !json.Valid([]byte(got)) {
+			t.Errorf("applyDelta(%q, %q) = %q, not JSON", before, delta, got)
+		}
+	})
+}

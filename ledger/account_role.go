@@ -29,9 +29,9 @@ import (
 //   - The counter-accounts of other-in and other-out are only the defaults a document may
 //     change (§5.3): any profit and loss leaf on the default's normal side (an income for
 //     other-in, an expense for other-out) that needs no partner.
-//   - No two roles share an account, except the counter-accounts: two VAT roles on one
-//     account would mix the input, output and paid VAT the carry-forward tells apart, and a
-//     count loss on the cost of sales would hide it in the gross profit.
+//   - No two roles share an account, except the counter-accounts. The roots keep the other
+//     roles apart but under 222101, where two VAT roles on one account would mix the
+//     input, output and paid VAT that the carry-forward tells apart.
 //   - The inventory role stays on 1405: 1405 takes no sub-accounts (it is controlled), and
 //     the opening stock and the per-item summaries are its own.
 //

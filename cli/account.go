@@ -1,6 +1,9 @@
 package cli
 
-import "shopbooks/ledger"
+import (
+	"shopbooks/assets/i18n"
+	"shopbooks/ledger"
+)
 
 func accountCommands() []command {
 	return append([]command{
@@ -16,6 +19,7 @@ func accountCommands() []command {
 			book: true, run: accountAdd},
 		{name: "edit", usage: "account edit CODE [--name N] [--en N]", flags: "name= en=", minArgs: 1, maxArgs: 1, book: true,
 			run: accountEdit},
+		{name: "role", usage: accountRoleUsage, minArgs: 1, maxArgs: 3, book: true, run: accountRole},
 		{name: "delete", usage: "account delete CODE", minArgs: 1, maxArgs: 1, book: true, run: func(c *call) error {
 			if err := c.book.DeleteAccount(c.ctx, c.user, c.args[0]); err != nil {
 				return err
@@ -82,4 +86,48 @@ func accountEdit(c *call) error {
 	}
 	c.done("saved", "account", a.Code)
 	return nil
+}
+
+const accountRoleUsage = "account role list | account role set ROLE ACCOUNT"
+
+var accountRoleCols = []col{{key: "role"}, {key: "name"}, {key: "account"}, {key: "account_name"},
+	{key: "default_account"}, {key: "root", wide: true}, {key: "fixed_since", wide: true}}
+
+// accountRole is `account role list` (the account of each role, DOMAIN.md §1.4) and
+// `account role set ROLE ACCOUNT` (an admin, before the first close).
+func accountRole(c *call) error {
+	switch sub, n := c.args[0], len(c.args); {
+	case sub == "list" && n == 1:
+		rs, err := c.book.AccountRoles(c.ctx, c.user)
+		if err != nil {
+			return err
+		}
+		rows := make([][]any, len(rs))
+		for i, r := range rs {
+			name := r.Name
+			if c.lang == i18n.EN && r.NameEN != "" {
+				name = r.NameEN
+			}
+			var fixed any = null{}
+			if r.FixedSince != "" {
+				fixed = string(r.FixedSince)
+			}
+			rows[i] = []any{string(r.Role), c.t("account_role." + string(r.Role)), r.Account, name, r.Default, r.Root, fixed}
+		}
+		return c.list(accountRoleCols, rows)
+	case sub == "set" && n == 3:
+		role, acct := c.args[1], ledger.Normalize(c.args[2])
+		if err := c.book.SetAccountRole(c.ctx, c.user, ledger.AccountRole(role), acct); err != nil {
+			return err
+		}
+		c.done("saved", "account_role", role+" → "+acct)
+		return nil
+	case sub == "list":
+		return &usageError{key: "cli.usage.extra_args", args: map[string]any{"arg": c.args[1]}, usage: accountRoleUsage}
+	case sub == "set" && n > 3:
+		return &usageError{key: "cli.usage.extra_args", args: map[string]any{"arg": c.args[3]}, usage: accountRoleUsage}
+	case sub == "set":
+		return &usageError{key: "cli.usage.missing_args", usage: accountRoleUsage}
+	}
+	return &usageError{key: "cli.usage.unknown_command", args: map[string]any{"command": "account role " + c.args[0]}, usage: accountRoleUsage}
 }

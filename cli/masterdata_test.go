@@ -174,3 +174,43 @@ func TestSettings(t *testing.T) {
 		t.Errorf("settings table: %s", out)
 	}
 }
+
+// `account role list|set` (DOMAIN.md §1.4): every role with its account in table, JSON
+// and CSV; an admin moves one before the first close; refusals exit 1 translated, a
+// malformed command 2.
+func TestAccountRolesThroughTheCLI(t *testing.T) {
+	t.Parallel()
+	s := initShop(t)
+	rows := s.jsonList("account", "role", "list")
+	if len(rows) != 23 || rows[1]["role"] != "receivable" || rows[1]["account"] != "1122" || rows[1]["default_account"] != "1122" ||
+		rows[1]["root"] != "1122" || rows[1]["fixed_since"] != nil {
+		t.Fatalf("roles: %d %v", len(rows), rows[1])
+	}
+	if recs := s.csvRows("account", "role", "list"); len(recs) != 24 || strings.Join(recs[0], ",") !=
+		"role,name,account,account_name,default_account,root,fixed_since" {
+		t.Errorf("csv: %v", recs[0])
+	}
+	if out := s.ok("account", "role", "list", "--lang", "zh-CN"); !strings.Contains(out, "应收账款") || !strings.Contains(out, "默认科目") {
+		t.Errorf("table:\n%s", out)
+	}
+	s.ok("account", "add", "112201", "应收账款—门店")
+	s.ok("account", "add", "112202", "应收账款—批发")
+	s.ok("account", "role", "set", "receivable", "112202")
+	for _, r := range s.jsonList("account", "role", "list") {
+		if r["role"] == "receivable" && (r["account"] != "112202" || r["account_name"] != "应收账款—批发") {
+			t.Errorf("after set: %v", r)
+		}
+	}
+	if errs := s.fails(1, "account", "role", "set", "receivable", "1221", "--lang", "zh-CN"); !strings.Contains(errs, "须为 1122 或其下级科目") {
+		t.Errorf("refusal: %q", errs)
+	}
+	if errs := s.fails(1, "account", "role", "set", "cash", "1001"); !strings.Contains(errs, "receivable") {
+		t.Errorf("an unknown role should name the roles: %q", errs)
+	}
+	for _, args := range [][]string{{"account", "role"}, {"account", "role", "set", "receivable"}, {"account", "role", "list", "x"},
+		{"account", "role", "frob"}, {"account", "role", "set", "a", "b", "c"}} {
+		if errs := s.fails(2, args...); !strings.Contains(errs, "account role list") {
+			t.Errorf("%v: %q", args, errs)
+		}
+	}
+}

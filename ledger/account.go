@@ -137,7 +137,8 @@ func (b *Book) Account(ctx context.Context, code string) (Account, error) {
 // AddAccount adds a sub-account: its code is the parent's code plus two digits (4-2-2,
 // at most three levels); it inherits the parent's category, side and auxiliary. A parent
 // that has an opening balance or postings, or is controlled (1405), takes no
-// sub-accounts. Needs PermChart.
+// sub-accounts. A role mapped to the parent moves to its first sub-account, which is
+// refused once a period is closed (CodeRoleFixed). Needs PermChart.
 func (b *Book) AddAccount(ctx context.Context, by *User, code, name, nameEN string) (Account, error) {
 	c := Normalize(code)
 	n, err := cleanText("name", name, true, maxNameLen)
@@ -184,6 +185,13 @@ func (b *Book) AddAccount(ctx context.Context, by *User, code, name, nameEN stri
 		if err := logChange(ctx, tx, by.Name, "account.add", entAccount, c, ""); err != nil {
 			return err
 		}
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := followSubAccount(ctx, tx, by.Name, s.Taxpayer, parent.Code, c); err != nil {
+			return err
+		}
 		a, err = loadAccountUsed(ctx, tx, c)
 		return err
 	})
@@ -221,8 +229,9 @@ func (b *Book) RenameAccount(ctx context.Context, by *User, code, name, nameEN s
 	})
 }
 
-// SetAccountActive deactivates an unused account (with its sub-accounts) or activates
-// one (with its parents). Needs PermChart.
+// SetAccountActive deactivates an unused account (with its sub-accounts) that holds no
+// account role (CodeAccountHasRole), or activates one (with its parents). Needs
+// PermChart.
 func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, active bool) error {
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
 		a, err := loadAccountUsed(ctx, tx, code)
@@ -231,6 +240,11 @@ func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, acti
 		}
 		if !active && a.Used {
 			return refuse(CodeAccountUsed, "account", a.Code)
+		}
+		if !active {
+			if err := refuseRoleAccount(ctx, tx, a.Code); err != nil {
+				return err
+			}
 		}
 		q := "SELECT code FROM accounts WHERE code GLOB ? || '*' AND active <> ? ORDER BY code"
 		arg := a.Code
@@ -254,8 +268,8 @@ func (b *Book) SetAccountActive(ctx context.Context, by *User, code string, acti
 	})
 }
 
-// DeleteAccount deletes an account the user added, that has no sub-accounts and was
-// never used. Seeded accounts are only deactivated. Needs PermChart.
+// DeleteAccount deletes an account the user added, that has no sub-accounts, was never
+// used and holds no account role. Seeded accounts are only deactivated. Needs PermChart.
 func (b *Book) DeleteAccount(ctx context.Context, by *User, code string) error {
 	return b.write(ctx, by, PermChart, func(tx *store.Tx) error {
 		a, err := loadAccountUsed(ctx, tx, code)
@@ -270,6 +284,19 @@ func (b *Book) DeleteAccount(ctx context.Context, by *User, code string) error {
 		case !a.Leaf:
 			return refuse(CodeAccountNotLeaf, "account", a.Code)
 		}
+		if err := refuseRoleAccount(ctx, tx, a.Code); err != nil {
+			return err
+		}
 		return deleteRow(ctx, tx, by, "account.delete", entAccount, a.Code)
 	})
+}
+
+// refuseRoleAccount refuses to deactivate or delete an account that holds an account role,
+// or whose sub-account does (CodeAccountHasRole): move the role first.
+func refuseRoleAccount(ctx context.Context, tx *store.Tx, code string) error {
+	r, err := roleUnder(ctx, tx, code)
+	if err != nil || r == "" {
+		return err
+	}
+	return refuse(CodeAccountHasRole, "account", code, "role", roleKey(r))
 }

@@ -34,6 +34,7 @@ var (
 	entWarehouse = entity{"warehouse", "warehouses", "id"}
 	entPartner   = entity{"partner", "partners", "id"}
 	entAccount   = entity{"account", "accounts", "code"}
+	entRole      = entity{"account_role", "account_roles", "role"}
 	entBook      = entity{"book", "book", "id"}
 	entUser      = entity{"user", "users", "id"}
 	entPeriod    = entity{"period", "periods", "period"}
@@ -46,7 +47,8 @@ var (
 )
 
 // imaged lists every table whose rows verify compares with their last audit image.
-var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entOpening, entOpenStock, entDoc, entVoucher}
+var imaged = []entity{entBook, entPeriod, entUser, entUnit, entCategory, entWarehouse, entItem, entPartner, entAccount, entRole,
+	entOpening, entOpenStock, entDoc, entVoucher}
 
 // AuditRecord is one record of the trail, as verify and the audit log screen read it.
 type AuditRecord struct {

@@ -125,8 +125,8 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Book, error) {
 }
 
 // Create makes a new book at path: settings, the first period, the chart of accounts of
-// DOMAIN.md §1.3 for the taxpayer type, the common units, and an admin user; everything
-// recorded in the audit trail. It refuses an existing file.
+// DOMAIN.md §1.3 for the taxpayer type with its account roles (§1.4), the common units,
+// and an admin user; everything recorded in the audit trail. It refuses an existing file.
 func Create(ctx context.Context, path string, nb NewBook, log *slog.Logger) (*Book, error) {
 	s := nb.Settings
 	s.Name = strings.TrimSpace(s.Name)
@@ -196,7 +196,10 @@ func Create(ctx context.Context, path string, nb NewBook, log *slog.Logger) (*Bo
 		if err := seedUnits(ctx, tx, admin); err != nil {
 			return err
 		}
-		return seedChart(ctx, tx, admin, s.Taxpayer)
+		if err := seedChart(ctx, tx, admin, s.Taxpayer); err != nil {
+			return err
+		}
+		return seedRoles(ctx, tx, admin, s.Taxpayer)
 	})
 	if err != nil {
 		db.Close()

@@ -124,6 +124,10 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if err != nil {
 		return res, err
 	}
+	roles, err := loadRoles(ctx, tx, s.Taxpayer)
+	if err != nil {
+		return res, err
+	}
 	first, err := firstOpenPeriod(ctx, tx, s)
 	if err != nil {
 		return res, err
@@ -166,7 +170,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 		warns = append(warns, fmt.Sprintf("W2 (%d)", len(warned)))
 	}
 	// 3. Document vouchers, then the month-end ones.
-	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, period: period}
+	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, roles: roles, period: period}
 	// Each step's vouchers are written before the next step reads the balances.
 	step := func(f func() error) error {
 		if err := f(); err != nil {
@@ -208,7 +212,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	}
 	// 6. Post-checks.
 	progress("post-check", 0, 1)
-	if err := postChecks(ctx, tx, s, period); err != nil {
+	if err := postChecks(ctx, tx, s, roles, period); err != nil {
 		return res, err
 	}
 	// 7. Lock.
@@ -267,6 +271,7 @@ type generator struct {
 	tx           *store.Tx
 	by           string
 	s            Settings
+	roles        RoleMap // the accounts the templates and the month-end steps post to
 	period       Period
 	ids          []int64
 	periodBefore string
@@ -275,9 +280,9 @@ type generator struct {
 	nextNo       int              // the next voucher number; 0 before the first post
 	nextID       int64
 	written      []Voucher // the generated vouchers as stored, by number
-	// the 1901 amounts of this period's count vouchers, for the disposal
+	// the pending-disposal (1901) amounts of this period's count vouchers, for the disposal
 	countGains, countLosses Money
-	vatBase                 Money // the credit to 222102 of the VAT carry-forward: the surcharges' base
+	vatBase                 Money // the credit to unpaid VAT (222102) of the VAT carry-forward: the surcharges' base
 }
 
 func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) error {
@@ -372,13 +377,13 @@ func (g *generator) documents(progress func(string, int, int)) error {
 		for _, l := range d.Lines {
 			td.Cost = append(td.Cost, l.Cost)
 		}
-		lines := DocVoucherLines(g.s, td)
+		lines := DocVoucherLines(g.s, g.roles, td)
 		if d.Type == DocCount {
 			for _, l := range lines {
-				if l.Account == "1901" && l.Side == "C" {
+				if l.Account == g.roles[PendingDisposalRole] && l.Side == "C" {
 					g.countGains += l.Amount
 				}
-				if l.Account == "1901" && l.Side == "D" {
+				if l.Account == g.roles[PendingDisposalRole] && l.Side == "D" {
 					g.countLosses += l.Amount
 				}
 			}
@@ -414,7 +419,8 @@ func (g *generator) documents(progress func(string, int, int)) error {
 }
 
 // cogs is 结转销售成本 (§5.4 step 1): per item, deliveries' costs less sales returns'
-// costs plus the adjustments.
+// costs plus the adjustments, from inventory to the cost of sales (main or other
+// business).
 func (g *generator) cogs(costs map[int64]CostState) error {
 	rows, err := g.tx.QueryContext(g.ctx, `SELECT i.code, i.other_business,
 		ifnull(sum(CASE WHEN d.type = 'XS' THEN -m.amount WHEN d.type = 'XT' THEN -m.amount ELSE 0 END), 0) + ifnull(sum(m.adj), 0)
@@ -441,7 +447,7 @@ func (g *generator) cogs(costs map[int64]CostState) error {
 		} else {
 			main += x
 		}
-		credits = append(credits, VoucherLine{Account: "1405", Item: code, Side: "C", Amount: x})
+		credits = append(credits, VoucherLine{Account: g.roles[InventoryRole], Item: code, Side: "C", Amount: x})
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -450,28 +456,30 @@ func (g *generator) cogs(costs map[int64]CostState) error {
 	summary := "结转销售成本 " + string(g.period)
 	var lines []VoucherLine
 	if main != 0 {
-		lines = append(lines, VoucherLine{Account: "5401", Side: "D", Amount: main})
+		lines = append(lines, VoucherLine{Account: g.roles[CostMainRole], Side: "D", Amount: main})
 	}
 	if other != 0 {
-		lines = append(lines, VoucherLine{Account: "5402", Side: "D", Amount: other})
+		lines = append(lines, VoucherLine{Account: g.roles[CostOtherRole], Side: "D", Amount: other})
 	}
 	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceCOGS, Summary: summary}, append(lines, credits...), sql.NullInt64{})
 }
 
-// disposal is 盘点损溢处理 (§5.4 step 2): this period's count differences out of 1901.
+// disposal is 盘点损溢处理 (§5.4 step 2): this period's count differences out of pending
+// disposal (1901) to the count gains and losses.
 func (g *generator) disposal() error {
 	var lines []VoucherLine
+	pending := g.roles[PendingDisposalRole]
 	if g.countGains != 0 {
-		lines = append(lines, VoucherLine{Account: "1901", Side: "D", Amount: g.countGains})
+		lines = append(lines, VoucherLine{Account: pending, Side: "D", Amount: g.countGains})
 	}
 	if g.countLosses != 0 {
-		lines = append(lines, VoucherLine{Account: "571101", Side: "D", Amount: g.countLosses})
+		lines = append(lines, VoucherLine{Account: g.roles[CountLossRole], Side: "D", Amount: g.countLosses})
 	}
 	if g.countGains != 0 {
-		lines = append(lines, VoucherLine{Account: "530104", Side: "C", Amount: g.countGains})
+		lines = append(lines, VoucherLine{Account: g.roles[CountGainRole], Side: "C", Amount: g.countGains})
 	}
 	if g.countLosses != 0 {
-		lines = append(lines, VoucherLine{Account: "1901", Side: "C", Amount: g.countLosses})
+		lines = append(lines, VoucherLine{Account: pending, Side: "C", Amount: g.countLosses})
 	}
 	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceDisposal, Summary: "盘点损溢处理 " + string(g.period)}, lines, sql.NullInt64{})
 }
@@ -483,7 +491,7 @@ func balance(ctx context.Context, tx *store.Tx, account string, period Period) (
 	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_balances WHERE account BETWEEN ?1 AND ?1 || ':'`, account).Scan(&open); err != nil {
 		return 0, err
 	}
-	if strings.HasPrefix("1405", account) || strings.HasPrefix(account, "1405") {
+	if strings.HasPrefix(inventoryAccount, account) || strings.HasPrefix(account, inventoryAccount) {
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM opening_stock`).Scan(&stock); err != nil {
 			return 0, err
 		}
@@ -507,25 +515,27 @@ func movement(ctx context.Context, tx *store.Tx, account, side string, period Pe
 	return m, err
 }
 
-// vatCarry is 结转未交增值税 (§5.4 step 3, general taxpayers).
+// vatCarry is 结转未交增值税 (§5.4 step 3, general taxpayers): V = C(222101), the VAT
+// roles' root, to unpaid VAT; an overpayment back out of it up to the VAT paid this month.
 func (g *generator) vatCarry() error {
-	b222101, err := balance(g.ctx, g.tx, "222101", g.period)
+	b222101, err := balance(g.ctx, g.tx, vatRoot, g.period)
 	if err != nil {
 		return err
 	}
 	v := -b222101 // C(222101)
+	r := g.roles
 	var lines []VoucherLine
 	switch {
 	case v > 0:
-		lines = []VoucherLine{{Account: "22210103", Side: "D", Amount: v}, {Account: "222102", Side: "C", Amount: v}}
+		lines = []VoucherLine{{Account: r[UnpaidVATOutRole], Side: "D", Amount: v}, {Account: r[UnpaidVATRole], Side: "C", Amount: v}}
 	case v < 0:
-		m, err := movement(g.ctx, g.tx, "22210102", "D", g.period)
+		m, err := movement(g.ctx, g.tx, r[VATPaidRole], "D", g.period)
 		if err != nil {
 			return err
 		}
 		if m > 0 {
 			x := min(m, -v)
-			lines = []VoucherLine{{Account: "222102", Side: "D", Amount: x}, {Account: "22210109", Side: "C", Amount: x}}
+			lines = []VoucherLine{{Account: r[UnpaidVATRole], Side: "D", Amount: x}, {Account: r[OverpaidVATOutRole], Side: "C", Amount: x}}
 		}
 	}
 	g.vatBase = max(v, 0)
@@ -544,16 +554,17 @@ func (g *generator) surcharges() error {
 	if base <= 0 {
 		return nil
 	}
-	sales, err := movement(g.ctx, g.tx, "5001", "C", g.period)
+	// NC(5001) + NC(5051): the revenue roles' roots, as the profit statement's line 1.
+	sales, err := movement(g.ctx, g.tx, RoleRoot(RevenueMainRole), "C", g.period)
 	if err != nil {
 		return err
 	}
-	other, err := movement(g.ctx, g.tx, "5051", "C", g.period)
+	other, err := movement(g.ctx, g.tx, RoleRoot(RevenueOtherRole), "C", g.period)
 	if err != nil {
 		return err
 	}
-	dr1, _ := movement(g.ctx, g.tx, "5001", "D", g.period)
-	dr2, _ := movement(g.ctx, g.tx, "5051", "D", g.period)
+	dr1, _ := movement(g.ctx, g.tx, RoleRoot(RevenueMainRole), "D", g.period)
+	dr2, _ := movement(g.ctx, g.tx, RoleRoot(RevenueOtherRole), "D", g.period)
 	exemptEdu := sales+other-dr1-dr2 <= 100_000_00
 	accrue := func(rate Rate) Money {
 		f := RoundHalfAway(base.Decimal().Mul(rate.Decimal()))
@@ -583,7 +594,8 @@ func (g *generator) surcharges() error {
 	return g.post(Voucher{Date: g.period.LastDay(), Source: SourceSurcharge, Summary: "计提附加税费 " + string(g.period)}, nz, sql.NullInt64{})
 }
 
-// plCarry is 结转损益 (§5.4 step 5): every P&L leaf to 3103. It returns the profit.
+// plCarry is 结转损益 (§5.4 step 5): every P&L leaf to the profit for the year (3103). It
+// returns the profit.
 func (g *generator) plCarry() (Money, error) {
 	rows, err := g.tx.QueryContext(g.ctx, `SELECT a.code, ifnull((SELECT sum(debit - credit) FROM account_periods p
 		WHERE p.account = a.code AND p.period <= ?), 0) + ifnull((SELECT sum(amount) FROM opening_balances o WHERE o.account = a.code), 0)
@@ -615,32 +627,33 @@ func (g *generator) plCarry() (Money, error) {
 	}
 	lines := debits
 	if sumDr != 0 {
-		lines = append(lines, VoucherLine{Account: "3103", Side: "C", Amount: sumDr})
+		lines = append(lines, VoucherLine{Account: g.roles[ProfitYearRole], Side: "C", Amount: sumDr})
 	}
 	if sumCr != 0 {
-		lines = append(lines, VoucherLine{Account: "3103", Side: "D", Amount: sumCr})
+		lines = append(lines, VoucherLine{Account: g.roles[ProfitYearRole], Side: "D", Amount: sumCr})
 	}
 	lines = append(lines, credits...)
 	err = g.post(Voucher{Date: g.period.LastDay(), Source: SourcePL, PLClose: true, Summary: "结转损益 " + string(g.period)}, lines, sql.NullInt64{})
 	return sumDr - sumCr, err
 }
 
-// yearEnd is 年度结转 (§5.4 step 6): 本年利润 and the other 3104 sub-accounts into
-// 利润分配—未分配利润.
+// yearEnd is 年度结转 (§5.4 step 6): 本年利润 and the other leaves of 3104 利润分配 into
+// 未分配利润 (the profit for the year and undistributed profit roles).
 func (g *generator) yearEnd() error {
-	b3103, err := balance(g.ctx, g.tx, "3103", g.period)
+	profit, undist := g.roles[ProfitYearRole], g.roles[UndistributedProfitRole]
+	b3103, err := balance(g.ctx, g.tx, profit, g.period)
 	if err != nil {
 		return err
 	}
 	var lines []VoucherLine
 	switch c := -b3103; {
 	case c > 0:
-		lines = append(lines, VoucherLine{Account: "3103", Side: "D", Amount: c}, VoucherLine{Account: "310415", Side: "C", Amount: c})
+		lines = append(lines, VoucherLine{Account: profit, Side: "D", Amount: c}, VoucherLine{Account: undist, Side: "C", Amount: c})
 	case c < 0:
-		lines = append(lines, VoucherLine{Account: "310415", Side: "D", Amount: -c}, VoucherLine{Account: "3103", Side: "C", Amount: -c})
+		lines = append(lines, VoucherLine{Account: undist, Side: "D", Amount: -c}, VoucherLine{Account: profit, Side: "C", Amount: -c})
 	}
-	subs, err := column[string](g.ctx, g.tx, `SELECT code FROM accounts WHERE code GLOB '3104*' AND code <> '310415' AND code <> '3104'
-		AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = accounts.code) ORDER BY code`)
+	subs, err := column[string](g.ctx, g.tx, `SELECT code FROM accounts WHERE code GLOB '3104*' AND code <> ? AND code <> '3104'
+		AND NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = accounts.code) ORDER BY code`, undist)
 	if err != nil {
 		return err
 	}
@@ -651,9 +664,9 @@ func (g *generator) yearEnd() error {
 		}
 		switch {
 		case b > 0:
-			lines = append(lines, VoucherLine{Account: "310415", Side: "D", Amount: b}, VoucherLine{Account: c, Side: "C", Amount: b})
+			lines = append(lines, VoucherLine{Account: undist, Side: "D", Amount: b}, VoucherLine{Account: c, Side: "C", Amount: b})
 		case b < 0:
-			lines = append(lines, VoucherLine{Account: c, Side: "D", Amount: -b}, VoucherLine{Account: "310415", Side: "C", Amount: -b})
+			lines = append(lines, VoucherLine{Account: c, Side: "D", Amount: -b}, VoucherLine{Account: undist, Side: "C", Amount: -b})
 		}
 	}
 	var dr, cr []VoucherLine

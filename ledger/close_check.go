@@ -91,9 +91,10 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 		return nil, err
 	}
 	add("B7", true, refs)
-	// B8: December: 1901 is not zero after the count disposal.
+	// B8: December: 1901 (the pending disposal role's root, as the balance sheet reads it)
+	// is not zero after the count disposal.
 	if period.Month() == 12 {
-		b, err := balance(ctx, tx, "1901", period)
+		b, err := balance(ctx, tx, RoleRoot(PendingDisposalRole), period)
 		if err != nil {
 			return nil, err
 		}
@@ -162,8 +163,10 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	return out, nil
 }
 
-// postChecks are DOMAIN.md §6.3 step 6: what must hold once the vouchers are in.
-func postChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) error {
+// postChecks are DOMAIN.md §6.3 step 6: what must hold once the vouchers are in. The stock
+// is checked against the inventory role's account; the VAT and the profit for the year
+// against their roles' roots, the accounts the statements read.
+func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, period Period) error {
 	fail := func(check, detail string) error {
 		return refuse(CodePostCheck, "check", check, "detail", detail)
 	}
@@ -196,21 +199,22 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) er
 		return fail("pl_zero", code)
 	}
 	// The stock subledger equals 1405, per item and in total.
+	inv := roles[InventoryRole]
 	var item string
 	err = tx.QueryRowContext(ctx, `WITH gl AS (
 			SELECT item_id, sum(a) AS a FROM (
 				SELECT item_id, amount AS a FROM opening_stock
-				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE account = '1405' AND period <= ?1)
+				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE account = ?2 AND period <= ?1)
 			GROUP BY item_id)
 		SELECT ifnull(min(i.code), '') FROM item_period_costs c JOIN items i ON i.id = c.item_id
-		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1 AND c.amount <> ifnull(gl.a, 0)`, period).Scan(&item)
+		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1 AND c.amount <> ifnull(gl.a, 0)`, period, inv).Scan(&item)
 	if err != nil {
 		return err
 	}
 	if item != "" {
 		return fail("stock_1405", item)
 	}
-	b1405, err := balance(ctx, tx, "1405", period)
+	b1405, err := balance(ctx, tx, inv, period)
 	if err != nil {
 		return err
 	}
@@ -223,7 +227,7 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) er
 	}
 	// VAT: no credit left in 222101 (zero or input carried forward).
 	if s.Taxpayer == TaxpayerGeneral {
-		b, err := balance(ctx, tx, "222101", period)
+		b, err := balance(ctx, tx, vatRoot, period)
 		if err != nil {
 			return err
 		}
@@ -232,7 +236,7 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) er
 		}
 	}
 	if period.Month() == 12 {
-		b, err := balance(ctx, tx, "3103", period)
+		b, err := balance(ctx, tx, RoleRoot(ProfitYearRole), period)
 		if err != nil {
 			return err
 		}

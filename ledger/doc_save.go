@@ -273,11 +273,16 @@ func prepareDoc(ctx context.Context, tx *store.Tx, s Settings, d *Doc) (prepared
 		}
 		p.toWarehouseID = sql.NullInt64{Int64: id, Valid: true}
 	}
-	// The account: settlement K, or the counter-account of other-in/out.
+	// The account: settlement K, or the counter-account of other-in/out (by default its
+	// role's, DOMAIN.md §1.4).
 	switch t {
 	case DocOtherIn, DocOtherOut:
 		if d.Account == "" {
-			d.Account = map[DocType]string{DocOtherIn: "530199", DocOtherOut: "560199"}[t]
+			roles, err := loadRoles(ctx, tx, s.Taxpayer)
+			if err != nil {
+				return p, err
+			}
+			d.Account = roles[map[DocType]AccountRole{DocOtherIn: OtherInCounterRole, DocOtherOut: OtherOutCounterRole}[t]]
 		}
 		a, err := postableAccount(ctx, tx, d.Account, "account")
 		if err != nil {

@@ -57,6 +57,7 @@ const (
 	CodeAccountLevels   Code = "account.too_deep"     // account
 	CodeAccountSeeded   Code = "account.seeded"       // account
 	CodeAccountInactive Code = "account.inactive"     // account
+	CodeAccountHasRole  Code = "account.has_role"     // account, role: a role's account is neither deactivated nor deleted
 	CodeAuxRequired     Code = "opening.aux_required" // account, aux
 	CodeAuxNotAllowed   Code = "opening.aux_not_allowed"
 	CodeAuxWrongKind    Code = "opening.aux_wrong_kind" // account, partner, aux
@@ -69,6 +70,12 @@ const (
 	CodeSettingFixed    Code = "book.setting_fixed"    // field
 	CodeDiscountTooBig  Code = "line.discount_too_big" // field, value, base
 	CodeVATOverride     Code = "line.vat_override"     // field, value, computed: more than 0.06 from the computed VAT
+	// account roles (DOMAIN.md §1.4); role is a catalog key (account_role.<name>)
+	CodeRoleFixed      Code = "account_role.fixed"       // role, account, period: roles are fixed after the first close
+	CodeRoleOutside    Code = "account_role.outside"     // role, account, root: the account must be root or under it
+	CodeRoleNotIncome  Code = "account_role.not_income"  // role, account: a P&L leaf on the credit side is needed
+	CodeRoleNotExpense Code = "account_role.not_expense" // role, account: a P&L leaf on the debit side is needed
+	CodeRoleTaken      Code = "account_role.taken"       // role, account, other: the account is another role's
 	// documents and stock
 	CodeUnknownDoc      Code = "doc.unknown"            // value
 	CodeDocNotDraft     Code = "doc.not_draft"          // number, status: only drafts are edited, audited, voided or deleted
@@ -125,6 +132,7 @@ const (
 	CodeVerifyTrial      Code = "verify.trial_balance"  // period, debit, credit
 	CodeVerifyStock1405  Code = "verify.stock_1405"     // period, stock, account
 	CodeVerifySeal       Code = "verify.seal"           // period: its vouchers differ from what its close sealed
+	CodeVerifyRole       Code = "verify.account_role"   // role, account, default: a role moved without a record
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

@@ -29,7 +29,7 @@ var readMethods = map[string]bool{
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
 	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
-	"PreviewClose": true,
+	"PreviewClose": true, "AccountRoles": true, "AccountRoleChoices": true,
 }
 
 // permFixture is what the later cases need besides the book of TestPermissions: an item,

@@ -5,10 +5,11 @@ import (
 )
 
 // Voucher templates (DOMAIN.md §5.3): the lines a document's voucher posts, as a pure
-// function of the document, its line costs and the book's settings. Zero lines are
-// omitted; 1405 lines are per (side, item), others aggregated per (side, account,
-// partner); debit lines come first, then credit lines, each in the order of the table,
-// 1405 lines by item code.
+// function of the document, its line costs, the book's settings and its account roles
+// (§1.4: the table's 1405, 1122, 22210101, ... are the accounts of those roles). Zero
+// lines are omitted; inventory lines are per (side, item), others aggregated per (side,
+// account, partner); debit lines come first, then credit lines, each in the order of the
+// table, inventory lines by item code.
 
 // docTypeZH are the names vouchers give documents in their summaries.
 var docTypeZH = map[DocType]string{
@@ -26,7 +27,8 @@ type TemplateDoc struct {
 	Doc
 	// Cost is each line's system cost (its movements' amount): other-out, count lines.
 	Cost []Money
-	// OtherBusiness tells, per item code, that its revenue goes to 5051 (其他业务).
+	// OtherBusiness tells, per item code, that its revenue goes to 5051 (其他业务: the
+	// revenue_other role).
 	OtherBusiness map[string]bool
 	// ItemVAT is each item's default VAT rate, for the input VAT an abnormal loss
 	// transfers out (§5.3).
@@ -52,15 +54,13 @@ type tline struct {
 	amount  Money
 }
 
-// DocVoucherLines applies the template of the document's type (DOMAIN.md §5.3). Orders
-// and transfers post nothing.
-func DocVoucherLines(s Settings, td TemplateDoc) []VoucherLine {
+// DocVoucherLines applies the template of the document's type (DOMAIN.md §5.3), posting
+// to the accounts of the book's roles r (a small-scale taxpayer's output VAT role is
+// 222101's). Orders and transfers post nothing.
+func DocVoucherLines(s Settings, r RoleMap, td TemplateDoc) []VoucherLine {
 	d := td.Doc
 	gt := s.Taxpayer == TaxpayerGeneral
-	outVAT := "22210105"
-	if !gt {
-		outVAT = "222101"
-	}
+	inv := r[InventoryRole]
 	var ls []tline
 	add := func(row int, side, account, partner, item string, amount Money) {
 		if amount != 0 {
@@ -79,21 +79,21 @@ func DocVoucherLines(s Settings, td TemplateDoc) []VoucherLine {
 			P = 0
 		}
 		for _, l := range d.Lines {
-			add(1, "D", "1405", "", l.Item, sign*l.InvAmount)
+			add(1, "D", inv, "", l.Item, sign*l.InvAmount)
 		}
 		if gt && d.Deductible {
-			add(2, "D", "22210101", "", "", sign*T)
+			add(2, "D", r[InputVATRole], "", "", sign*T)
 		}
-		add(3, "C", "1123", d.Partner, "", P)
+		add(3, "C", r[PrepaymentRole], d.Partner, "", P)
 		add(4, "C", d.Account, "", "", sign*S)
-		add(5, "C", "2202", d.Partner, "", sign*(G-P-S))
+		add(5, "C", r[PayableRole], d.Partner, "", sign*(G-P-S))
 	case DocDelivery, DocSReturn:
 		if d.Type == DocSReturn {
 			P = 0
 		}
-		add(1, "D", "2203", d.Partner, "", P)
+		add(1, "D", r[AdvanceReceivedRole], d.Partner, "", P)
 		add(2, "D", d.Account, "", "", sign*S)
-		add(3, "D", "1122", d.Partner, "", sign*(G-P-S))
+		add(3, "D", r[ReceivableRole], d.Partner, "", sign*(G-P-S))
 		var main, other Money
 		for _, l := range d.Lines {
 			if td.OtherBusiness[l.Item] {
@@ -102,44 +102,44 @@ func DocVoucherLines(s Settings, td TemplateDoc) []VoucherLine {
 				main += l.Net
 			}
 		}
-		add(4, "C", "5001", "", "", sign*main)
-		add(4, "C", "5051", "", "", sign*other)
-		add(5, "C", outVAT, "", "", sign*T)
+		add(4, "C", r[RevenueMainRole], "", "", sign*main)
+		add(4, "C", r[RevenueOtherRole], "", "", sign*other)
+		add(5, "C", r[OutputVATRole], "", "", sign*T)
 	case DocCount:
 		for i, l := range d.Lines {
 			c := td.cost(i)
 			diff := l.Qty - l.BookQty
 			switch {
 			case diff > 0:
-				add(1, "D", "1405", "", l.Item, c)
-				add(1, "C", "1901", "", "", c)
+				add(1, "D", inv, "", l.Item, c)
+				add(1, "C", r[PendingDisposalRole], "", "", c)
 			case diff < 0 && l.Abnormal && gt:
 				v := RoundHalfAway(c.Decimal().Mul(td.ItemVAT[l.Item].Decimal()))
-				add(2, "D", "1901", "", "", c+v)
-				add(2, "C", "1405", "", l.Item, c)
-				add(3, "C", "22210107", "", "", v)
+				add(2, "D", r[PendingDisposalRole], "", "", c+v)
+				add(2, "C", inv, "", l.Item, c)
+				add(3, "C", r[InputVATOutRole], "", "", v)
 			case diff < 0:
-				add(2, "D", "1901", "", "", c)
-				add(2, "C", "1405", "", l.Item, c)
+				add(2, "D", r[PendingDisposalRole], "", "", c)
+				add(2, "C", inv, "", l.Item, c)
 			}
 		}
 	case DocOtherIn:
 		for _, l := range d.Lines {
-			add(1, "D", "1405", "", l.Item, l.InvAmount)
+			add(1, "D", inv, "", l.Item, l.InvAmount)
 			add(2, "C", d.Account, "", "", l.InvAmount)
 		}
 	case DocOtherOut:
 		for i, l := range d.Lines {
 			add(1, "D", d.Account, "", "", td.cost(i))
-			add(2, "C", "1405", "", l.Item, td.cost(i))
+			add(2, "C", inv, "", l.Item, td.cost(i))
 		}
 	case DocCollect:
 		add(1, "D", d.Account, "", "", d.Amount)
-		add(2, "C", "1122", d.Partner, "", d.Applied)
-		add(3, "C", "2203", d.Partner, "", d.Advance)
+		add(2, "C", r[ReceivableRole], d.Partner, "", d.Applied)
+		add(3, "C", r[AdvanceReceivedRole], d.Partner, "", d.Advance)
 	case DocPay:
-		add(1, "D", "2202", d.Partner, "", d.Applied)
-		add(2, "D", "1123", d.Partner, "", d.Advance)
+		add(1, "D", r[PayableRole], d.Partner, "", d.Applied)
+		add(2, "D", r[PrepaymentRole], d.Partner, "", d.Advance)
 		add(3, "C", d.Account, "", "", d.Amount)
 	case DocExpense:
 		deductible := gt && d.Deductible
@@ -151,10 +151,10 @@ func DocVoucherLines(s Settings, td TemplateDoc) []VoucherLine {
 			add(1, "D", l.Account, "", "", amt)
 		}
 		if deductible {
-			add(2, "D", "22210101", "", "", T)
+			add(2, "D", r[InputVATRole], "", "", T)
 		}
 		add(3, "C", d.Account, "", "", S)
-		add(4, "C", "2202", d.Partner, "", G-S)
+		add(4, "C", r[PayableRole], d.Partner, "", G-S)
 	}
 	return aggregate(ls, VoucherSummary(d))
 }
@@ -167,7 +167,8 @@ func (td TemplateDoc) cost(i int) Money {
 }
 
 // aggregate sums lines per (side, account, partner, item), keeps debit lines before
-// credit lines, each in template-row order (1405 lines by item code), and drops zeros.
+// credit lines, each in template-row order (inventory lines, the ones per item, by item
+// code), and drops zeros.
 func aggregate(ls []tline, summary string) []VoucherLine {
 	type key struct{ side, account, partner, item string }
 	sums := map[key]*tline{}
@@ -190,7 +191,7 @@ func aggregate(ls []tline, summary string) []VoucherLine {
 		if a.row != b.row {
 			return a.row < b.row
 		}
-		if a.account == "1405" && b.account == "1405" {
+		if a.item != "" && b.item != "" {
 			return a.item < b.item
 		}
 		return false

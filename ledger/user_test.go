@@ -415,6 +415,17 @@ func permCases() []permCase {
 			s.Name = "小店 " + tag
 			return b.UpdateSettings(ctx, by, s)
 		}},
+		{"SetAccountRole", settingsRoles, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
+			return b.SetAccountRole(ctx, by, OtherOutCounterRole, "560299")
+		}},
+		{"AccountRoles", everyone, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
+			_, err := b.AccountRoles(ctx, by)
+			return err
+		}},
+		{"AccountRoleChoices", everyone, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
+			_, err := b.AccountRoleChoices(ctx, by, ReceivableRole)
+			return err
+		}},
 		{"AddUser", settingsRoles, nil, func(ctx context.Context, b *Book, by *User, tag string) error {
 			_, err := b.AddUser(ctx, by, "new-"+tag, RoleViewer, "")
 			return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"shopbooks/store"
 )
@@ -189,8 +190,18 @@ func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, err
 		if failure != nil {
 			return failure, nil
 		}
+		var baseline map[string]string
+		if e == entRole {
+			// The rows the migration seeded carry no record: each must be its default.
+			if baseline, err = roleBaseline(ctx, tx); err != nil {
+				return nil, err
+			}
+			if f := verifyRoleBaseline(baseline, audited, current); f != nil {
+				return f, nil
+			}
+		}
 		for id, cur := range current {
-			if !audited[id] {
+			if _, seeded := baseline[id]; !audited[id] && !seeded {
 				return refuse(CodeVerifyUnrecorded, "what", e.name, "id", label(cur, id)), nil
 			}
 		}
@@ -198,11 +209,33 @@ func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, err
 	return nil, nil
 }
 
+// verifyRoleBaseline compares the account roles the trail has no record of with their
+// defaults (roleBaseline): each of the book's roles has a row, and an unrecorded one maps
+// its default account.
+func verifyRoleBaseline(baseline map[string]string, audited map[string]bool, current map[string]string) *Error {
+	ids := make([]string, 0, len(baseline))
+	for id := range baseline {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		cur := current[id]
+		if audited[id] || cur == baseline[id] {
+			continue
+		}
+		var was, now struct{ Account string }
+		json.Unmarshal([]byte(baseline[id]), &was)
+		json.Unmarshal([]byte(cur), &now)
+		return refuse(CodeVerifyRole, "role", roleKey(AccountRole(id)), "account", now.Account, "default", was.Account)
+	}
+	return nil
+}
+
 // label names a row for a person: its code or name where it has one, else its key.
 func label(image, id string) string {
 	var m map[string]any
 	if json.Unmarshal([]byte(image), &m) == nil {
-		for _, k := range []string{"code", "name", "account", "period"} {
+		for _, k := range []string{"code", "name", "role", "account", "period"} {
 			if v, ok := m[k]; ok && v != nil {
 				return fmt.Sprint(v)
 			}
@@ -369,15 +402,24 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	if err != sql.ErrNoRows {
 		return nil, err
 	}
+	// The stock against the inventory role's account.
+	s, err := loadSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := loadRoles(ctx, tx, s.Taxpayer)
+	if err != nil {
+		return nil, err
+	}
 	var stock, gl Money
 	err = tx.QueryRowContext(ctx, `SELECT c.period, c.s,
 			(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
-		FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ? GROUP BY period) c
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
+		FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ?1 GROUP BY period) c
 		JOIN periods p ON p.period = c.period AND p.closed = 1
 		WHERE c.s <> (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= c.period)
-		ORDER BY c.period LIMIT 1`, from).Scan(&period, &stock, &gl)
+			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
+		ORDER BY c.period LIMIT 1`, from, roles[InventoryRole]).Scan(&period, &stock, &gl)
 	if err == nil {
 		return refuse(CodeVerifyStock1405, "period", period, "stock", stock.Format(), "account", gl.Format()), nil
 	}

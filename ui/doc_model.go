@@ -229,10 +229,15 @@ func (v *docVM) New() {
 			v.head["to_warehouse"] = whs[1].Code
 		}
 	}
-	if v.typ == ledger.DocOtherIn {
-		v.head["counter"] = "530199"
-	} else if v.typ == ledger.DocOtherOut {
-		v.head["counter"] = "560199"
+	// The counter-account of other-in/out: its role's account (DOMAIN.md §1.4).
+	if role, ok := map[ledger.DocType]ledger.AccountRole{ledger.DocOtherIn: ledger.OtherInCounterRole,
+		ledger.DocOtherOut: ledger.OtherOutCounterRole}[v.typ]; ok {
+		roles, _ := v.s.book.AccountRoles(v.s.ctx, v.s.user)
+		for _, r := range roles {
+			if r.Role == role {
+				v.head["counter"] = r.Account
+			}
+		}
 	}
 	v.lines = nil
 	v.clearErrs()

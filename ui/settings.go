@@ -13,14 +13,16 @@ import (
 	"shopbooks/ledger"
 )
 
-// settingsVM is 账套设置: the book's settings (DOMAIN.md §1.2), each with its change rule.
+// settingsVM is 账套设置: the book's settings (DOMAIN.md §1.2), each with its change rule,
+// and the account roles (§1.4).
 type settingsVM struct {
-	s    *session
-	form *formVM
-	cur  ledger.Settings
-	err  error
-	info string
-	view *formView // the widgets now shown
+	s     *session
+	form  *formVM
+	roles *rolesVM
+	cur   ledger.Settings
+	err   error
+	info  string
+	view  *formView // the widgets now shown
 }
 
 func newSettings(s *session) *settingsVM {
@@ -55,6 +57,7 @@ func newSettings(s *session) *settingsVM {
 		{key: "idle_lock", label: "field.idle_lock", hint: "ui.hint.idle_lock"},
 	})
 	v.Reload()
+	v.roles = newRolesVM(s)
 	return v
 }
 
@@ -166,7 +169,7 @@ func (v *settingsVM) build() fyne.CanvasObject {
 		setErrorLabel(e, s.errText(v.err))
 		top = container.NewVBox(tools, e)
 	}
-	body := container.NewVBox(langRow, widget.NewSeparator(), formObj)
+	body := container.NewVBox(langRow, widget.NewSeparator(), formObj, v.roles.build())
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 

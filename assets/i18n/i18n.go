@@ -165,7 +165,9 @@ func (c *Catalog) T(key string, args ...map[string]any) string {
 type Key string
 
 // Error translates a refusal: the message "err.<code>" with its args, where the args
-// "field" and "what" are themselves translated ("field.<name>", "what.<name>").
+// "field" and "what" are themselves translated ("field.<name>", "what.<name>"), as is
+// any value that is a key of fields, statuses, verify's findings or account roles
+// ("account_role.receivable").
 func (c *Catalog) Error(code string, args map[string]any) string {
 	a := make(map[string]any, len(args))
 	for k, v := range args {
@@ -175,7 +177,8 @@ func (c *Catalog) Error(code string, args map[string]any) string {
 		case !ok:
 		case (k == "field" || k == "what") && c.Has(k+"."+s):
 			a[k] = Key(k + "." + s)
-		case (strings.HasPrefix(s, "field.") || strings.HasPrefix(s, "status.") || strings.HasPrefix(s, "verify.how.")) && c.Has(s):
+		case (strings.HasPrefix(s, "field.") || strings.HasPrefix(s, "status.") || strings.HasPrefix(s, "verify.how.") ||
+			strings.HasPrefix(s, "account_role.")) && c.Has(s):
 			a[k] = Key(s)
 		}
 	}

@@ -356,6 +356,7 @@ type images struct {
 	ctx   context.Context
 	tx    *store.Tx
 	after map[int64]imageAt
+	known map[int64]auditRow // records already read, by seq
 }
 
 type imageAt struct {
@@ -369,13 +370,17 @@ func newImages(ctx context.Context, tx *store.Tx) *images {
 
 const auditRowCols = "seq, fmt, ifnull(before, ''), ifnull(after, ''), img_before, img_after"
 
-func scanAuditRow(sc interface{ Scan(...any) error }) (auditRow, error) {
+// scanAuditRow reads auditRowCols, after the columns of dest.
+func scanAuditRow(sc interface{ Scan(...any) error }, dest ...any) (auditRow, error) {
 	var r auditRow
-	err := sc.Scan(&r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter)
+	err := sc.Scan(append(dest, &r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter)...)
 	return r, err
 }
 
 func (m *images) row(seq int64) (auditRow, error) {
+	if r, ok := m.known[seq]; ok {
+		return r, nil
+	}
 	r, err := scanAuditRow(m.tx.QueryRowContext(m.ctx, "SELECT "+auditRowCols+" FROM audit_log WHERE seq = ?", seq))
 	if err == sql.ErrNoRows {
 		return r, fmt.Errorf("audit record %d: referred to but missing", seq)

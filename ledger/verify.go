@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 
 	"shopbooks/store"
 )
@@ -39,30 +40,42 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //
 // It reads one snapshot and changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
-	var rep VerifyReport
-	detail, err := b.db.IntegrityCheck(ctx, full)
-	if err != nil {
-		if c := CodeOf(fromStore(err)); c != CodeInternal {
-			rep.Failure = refuse(CodeVerifyIntegrity, "detail", err.Error())
-			return rep, nil
-		}
-		return rep, err
+	// SQLite's check reads every page on a connection of its own while the others run
+	// (two cores do both at once); its verdict comes first, as if it had run first.
+	type integrity struct {
+		detail string
+		err    error
 	}
-	if detail != "" {
-		rep.Failure = refuse(CodeVerifyIntegrity, "detail", detail)
-		return rep, nil
-	}
-	rep.Checks = append(rep.Checks, "verify.check.integrity")
-	return b.runChecks(ctx, rep, []verifyCheck{
+	ictx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan integrity, 1)
+	go func() {
+		detail, err := b.db.IntegrityCheck(ictx, full)
+		done <- integrity{detail, err}
+	}()
+	rep, checksErr := b.runChecks(ictx, VerifyReport{}, []verifyCheck{
 		{"chain", verifyChain},
 		{"rows", verifyRows},
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
+	}, []verifyCheck{
 		{"stock", verifyStock},
 		{"ledger", verifyLedger},
 		{"seals", verifySeals},
 	})
+	in := <-done
+	if in.err != nil {
+		if c := CodeOf(fromStore(in.err)); c != CodeInternal {
+			return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.err.Error())}, nil
+		}
+		return VerifyReport{}, in.err
+	}
+	if in.detail != "" {
+		return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.detail)}, nil
+	}
+	rep.Checks = append([]string{"verify.check.integrity"}, rep.Checks...)
+	return rep, checksErr
 }
 
 // verifyCheck is one named check of a verify, run inside its read transaction.
@@ -71,25 +84,48 @@ type verifyCheck struct {
 	fn   func(context.Context, *store.Tx) (*Error, error)
 }
 
-// runChecks runs the checks in one read snapshot, stopping at the first failure, then
-// compares the schema with the migrations'; each check passed is named in rep.Checks.
-func (b *Book) runChecks(ctx context.Context, rep VerifyReport, checks []verifyCheck) (VerifyReport, error) {
-	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		for _, c := range checks {
-			f, err := c.fn(ctx, tx)
-			if err != nil {
-				return fmt.Errorf("verify %s: %w", c.name, err)
-			}
-			if f != nil {
-				rep.Failure = f
+// runChecks runs groups of checks side by side, each group in one read snapshot of
+// its own, stopping a group at its first failure; then it compares the schema with the
+// migrations'. The report is the one a run of the groups one after the other would
+// give: the checks passed in order up to the first failure in that order. Each check
+// reads only its own snapshot, so groups need not share one.
+func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]verifyCheck) (VerifyReport, error) {
+	type result struct {
+		passed  []string
+		failure *Error
+		err     error
+	}
+	results := make([]result, len(groups))
+	var wg sync.WaitGroup
+	for i, checks := range groups {
+		wg.Go(func() {
+			r := &results[i]
+			r.err = b.db.Read(ctx, func(tx *store.Tx) error {
+				for _, c := range checks {
+					f, err := c.fn(ctx, tx)
+					if err != nil {
+						return fmt.Errorf("verify %s: %w", c.name, err)
+					}
+					if f != nil {
+						r.failure = f
+						return nil
+					}
+					r.passed = append(r.passed, "verify.check."+c.name)
+				}
 				return nil
-			}
-			rep.Checks = append(rep.Checks, "verify.check."+c.name)
+			})
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.err != nil {
+			return rep, fromStore(r.err)
 		}
-		return nil
-	})
-	if err != nil || rep.Failure != nil {
-		return rep, fromStore(err)
+		rep.Checks = append(rep.Checks, r.passed...)
+		if r.failure != nil {
+			rep.Failure = r.failure
+			return rep, nil
+		}
 	}
 	kind, name, how, err := b.db.SchemaDiff(ctx)
 	if err != nil {
@@ -130,48 +166,22 @@ func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 // verifyRowsOf compares the rows of the entities ents with their last audit images.
 func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, error) {
 	for _, e := range ents {
+		if e == entDoc {
+			if f, err := verifyDocRows(ctx, tx); f != nil || err != nil {
+				return f, err
+			}
+			continue
+		}
 		current, err := allImages(ctx, tx, e)
 		if err != nil {
 			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT a.entity_id, a.seq, a.fmt, '', ifnull(a.after, ''), a.img_before, a.img_after
-			FROM audit_log a WHERE a.image = 1 AND a.entity = ?1 AND a.seq = (SELECT max(seq) FROM audit_log b
-			WHERE b.image = 1 AND b.entity = ?1 AND b.entity_id = a.entity_id) ORDER BY a.seq`, e.name)
-		if err != nil {
-			return nil, err
-		}
-		// The latest records are read first, their images rebuilt after (rebuilding reads
-		// the records a before image refers to).
-		type latest struct {
-			id  string
-			row auditRow
-		}
-		var recs []latest
-		for rows.Next() {
-			var l latest
-			r := &l.row
-			if err := rows.Scan(&l.id, &r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			recs = append(recs, l)
-		}
-		if err := rows.Err(); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rows.Close()
-		audited := make(map[string]bool, len(recs))
+		audited := map[string]bool{}
 		var failure *Error
-		imgs := newImages(ctx, tx)
-		for _, l := range recs {
-			if failure != nil {
-				break
-			}
-			id, seq := l.id, l.row.seq
-			after, _, err := imgs.rowAfter(l.row, 0)
-			if err != nil {
-				return refuse(CodeVerifyChain, "seq", seq), nil
+		err = latestImages(ctx, tx, e, func(id string, seq int64, after string, bad bool) bool {
+			if bad {
+				failure = refuse(CodeVerifyChain, "seq", seq)
+				return false
 			}
 			audited[id] = true
 			cur, exists := current[id]
@@ -186,6 +196,10 @@ func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, err
 						"was", was, "now", now, "seq", seq)
 				}
 			}
+			return failure == nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		if failure != nil {
 			return failure, nil

@@ -39,6 +39,7 @@ func (b *Book) VerifyQuick(ctx context.Context) (VerifyReport, error) {
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
+	}, []verifyCheck{
 		{"ledger", func(ctx context.Context, tx *store.Tx) (*Error, error) {
 			// From the latest closed period (its 1405 against the stock) on.
 			var last sql.NullString

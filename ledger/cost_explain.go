@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"shopbooks/store"
@@ -43,8 +44,13 @@ type CostExplanation struct {
 	OpenAmount  Money
 	FixedQty    Qty
 	FixedAmount Money
-	// FIFO: the layers the month opened with (the previous close's), oldest first.
+	// FIFO: the layers the month opened with (the previous close's), oldest first, and
+	// those an outflow took (its cost is their sum; a layer "-" is what no layer held,
+	// at the last known cost), found by running the month's movements up to this one
+	// through the costing function again.
 	OpenLayers []Layer
+	Taken      []Layer
+	TakenFrom  []string // each taken layer's inflow as "CG-202506-0001/1" ("" for the opening and "-")
 
 	// Holds tells whether the stored cost is what the formula of its method gives from
 	// the stored figures: round2(A × q / Q) with the state before (moving average; the
@@ -107,11 +113,10 @@ func (b *Book) ExplainCost(ctx context.Context, by *User, doc string, line int) 
 		var qty Qty
 		var amount Money
 		var link string
-		var seq, lineNo, sub int64
-		var date string
-		err = tx.QueryRowContext(ctx, `SELECT kind, qty, amount, adj, fixed, link, qty_after, amount_after, date, audit_seq, line_no, sub
-			FROM stock_moves WHERE line_id = ? AND kind <> 0 ORDER BY id LIMIT 1`, lineID).Scan(&kind, &qty, &amount, &x.Adj, &x.Fixed, &link,
-			&x.AfterQty, &x.AfterAmount, &date, &seq, &lineNo, &sub)
+		var moveID int64
+		err = tx.QueryRowContext(ctx, `SELECT id, kind, qty, amount, adj, fixed, link, qty_after, amount_after
+			FROM stock_moves WHERE line_id = ? AND kind <> 0 ORDER BY id LIMIT 1`, lineID).Scan(&moveID, &kind, &qty, &amount, &x.Adj, &x.Fixed, &link,
+			&x.AfterQty, &x.AfterAmount)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // no stock: the VAT only
 		}
@@ -164,9 +169,61 @@ func (b *Book) ExplainCost(ctx context.Context, by *User, doc string, line int) 
 			return err
 		}
 		x.Want, x.Holds = x.formula()
+		if x.Method == CostingFIFO && !x.Fixed {
+			return x.replayFIFO(ctx, tx, s, itemID, Period(period), moveID)
+		}
 		return nil
 	})
 	return x, fromStore(err)
+}
+
+// replayFIFO runs the item's movements of the month, from the month's opening state up
+// to the movement moveID, through CostFIFO and keeps what that movement took.
+func (x *CostExplanation) replayFIFO(ctx context.Context, tx *store.Tx, s Settings, itemID int64, p Period, moveID int64) error {
+	rows, err := itemMovedRows(ctx, tx, "item_id = ? AND period = ?", itemID, p)
+	if err != nil {
+		return err
+	}
+	at := slices.IndexFunc(rows, func(r movedRow) bool { return r.id == moveID })
+	if at < 0 {
+		return nil
+	}
+	moves := make([]Move, at+1)
+	inRun := map[string]bool{}
+	for i := range moves {
+		moves[i] = rows[i].move
+		inRun[moves[i].ID] = true
+	}
+	if err := linkedReturnSources(ctx, tx, moves, inRun, p, nil); err != nil {
+		return err
+	}
+	open, err := costOpening(ctx, tx, itemID, p)
+	if err != nil {
+		return err
+	}
+	if p == s.Start { // the book's opening stock, whatever was closed since
+		open.Layers = nil
+		if len(x.OpenLayers) > 0 {
+			open.Layers = append(open.Layers, x.OpenLayers...)
+		}
+		open.Qty, open.Amount = x.OpenQty, x.OpenAmount
+	}
+	c := CostFIFO(open, moves).Rows[at]
+	x.Taken = c.Taken
+	x.TakenFrom = make([]string, len(c.Taken))
+	for i, l := range c.Taken {
+		var line int64
+		if _, err := fmt.Sscanf(l.ID, "L%d", &line); err != nil {
+			continue
+		}
+		err := tx.QueryRowContext(ctx, `SELECT d.number || '/' || l.line_no FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+			WHERE l.id = ?`, line).Scan(&x.TakenFrom[i])
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	x.Want, x.Holds = c.Cost, c.Cost == x.Cost
+	return nil
 }
 
 // formula is what the method's formula gives for the stored figures, and whether it is

@@ -291,27 +291,16 @@ type movedRow struct {
 	stored [4]int64 // amount, adj, qty_after, amount_after as stored
 }
 
-// recostItem costs an item's movements of the open periods from `first` on, stores the
-// results on them, and returns the closing state of each period it ran (a period without
-// movements closes as it opened: the caller carries the state over) and the costing
-// warnings of the first period (the close's W2).
-func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, error) {
-	closing, _, err := recostItemWarn(ctx, tx, method, first, itemID)
-	return closing, err
-}
-
-func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, []CostWarning, error) {
-	var warnings []CostWarning
-	closing := map[Period]CostState{}
-	state, err := costOpening(ctx, tx, itemID, first)
-	if err != nil {
-		return nil, nil, err
-	}
+// itemMovedRows are the costed movements (kind <> 0) that the condition on stock_moves
+// selects, in costing order, as costing takes them: quantities and fixed amounts
+// positive, the others' amounts left for costing.
+func itemMovedRows(ctx context.Context, tx *store.Tx, where string, args ...any) ([]movedRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE item_id = ? AND date >= ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, itemID, first.FirstDay())
+		FROM stock_moves WHERE `+where+` AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	defer rows.Close()
 	var all []movedRow
 	for rows.Next() {
 		var r movedRow
@@ -322,8 +311,7 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 		var qtyAfter Qty
 		var fixed bool
 		if err := rows.Scan(&r.id, &lineID, &r.period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		r.move.ID = moveID(lineID)
 		r.move.Kind = MoveKind(kind)
@@ -340,8 +328,27 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 		r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
 		all = append(all, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return all, rows.Err()
+}
+
+// recostItem costs an item's movements of the open periods from `first` on, stores the
+// results on them, and returns the closing state of each period it ran (a period without
+// movements closes as it opened: the caller carries the state over) and the costing
+// warnings of the first period (the close's W2).
+func recostItem(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, error) {
+	closing, _, err := recostItemWarn(ctx, tx, method, first, itemID)
+	return closing, err
+}
+
+func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Period, itemID int64) (map[Period]CostState, []CostWarning, error) {
+	var warnings []CostWarning
+	closing := map[Period]CostState{}
+	state, err := costOpening(ctx, tx, itemID, first)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := itemMovedRows(ctx, tx, "item_id = ? AND date >= ?", itemID, first.FirstDay())
+	if err != nil {
 		return nil, nil, err
 	}
 	// One run per period, each opening with the previous one's closing state.

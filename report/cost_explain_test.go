@@ -151,9 +151,19 @@ func TestExplainCostMethods(t *testing.T) {
 				t.Errorf("monthly D1: %+v", x)
 			}
 		case ledger.CostingFIFO:
-			if x.Holds || x.BeforeQty != ledger.Units(c.beforeQ) || x.BeforeAmount != c.beforeA || len(x.OpenLayers) != 1 ||
+			if !x.Holds || x.Want != c.d1 || x.BeforeQty != ledger.Units(c.beforeQ) || x.BeforeAmount != c.beforeA || len(x.OpenLayers) != 1 ||
 				x.OpenLayers[0].Amount != 100000 {
 				t.Errorf("fifo D1: %+v", x)
+			}
+			// The layers it took: all of the opening, 40 of P1's 200 (round2(2,110.00 × 40/200)).
+			if len(x.Taken) != 2 || x.Taken[0] != (ledger.Layer{ID: "opening", Qty: ledger.Units(100), Amount: 100000}) ||
+				x.Taken[1].Qty != ledger.Units(40) || x.Taken[1].Amount != 42200 {
+				t.Errorf("fifo D1 took %+v", x.Taken)
+			}
+			// D2: the rest of P1 and 10 of P2 (after the purchase return took 30 of it).
+			d2, err := b.ExplainCost(ctx, u, "XS-202506-0002", 1)
+			if err != nil || !d2.Holds || d2.Cost != 180130 || len(d2.Taken) != 2 || d2.Taken[0].Amount != 168800 || d2.Taken[1].Amount != 11330 {
+				t.Errorf("fifo D2: %+v %v", d2, err)
 			}
 		}
 		st, err := GrossProfit(ctx, b, u, "2025-06", "2025-06", GrossByItem)

@@ -1439,6 +1439,20 @@ func (m *stmtVM) ExplainSale(r int) {
 	m.costX = costArithmetic(m.s, x)
 }
 
+// layerName names a FIFO layer for a person: the opening, the shortfall at the last
+// cost, or the document line of its inflow.
+func layerName(s *session, id, from string) string {
+	switch {
+	case id == "opening":
+		return s.t("ui.cost.layer_opening", nil)
+	case id == "-":
+		return s.t("ui.cost.layer_short", nil)
+	case from != "":
+		return from
+	}
+	return id
+}
+
 // costArithmetic writes an explanation as the window shows it.
 func costArithmetic(s *session, x ledger.CostExplanation) string {
 	t := func(key string, args map[string]any) string { return s.t(key, args) }
@@ -1461,6 +1475,13 @@ func costArithmetic(s *session, x ledger.CostExplanation) string {
 		}
 		lines = append(lines, t("ui.cost.fifo", map[string]any{"before_qty": fmtQty(x.BeforeQty), "before_amount": x.BeforeAmount.Format(),
 			"after_qty": fmtQty(x.AfterQty), "after_amount": x.AfterAmount.Format(), "layers": strings.Join(ls, "; ")}))
+		if len(x.Taken) > 0 {
+			var ts []string
+			for i, l := range x.Taken {
+				ts = append(ts, layerName(s, l.ID, x.TakenFrom[i])+" "+fmtQty(l.Qty)+" / "+l.Amount.Format())
+			}
+			lines = append(lines, t("ui.cost.fifo_taken", map[string]any{"taken": strings.Join(ts, " + "), "want": x.Want.Format()}))
+		}
 	case x.Qty == x.BeforeQty:
 		lines = append(lines, t("ui.cost.moving_all", map[string]any{"qty": fmtQty(x.Qty), "amount": x.BeforeAmount.Format()}))
 	default:

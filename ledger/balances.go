@@ -26,7 +26,7 @@ func (b *Book) Balances(ctx context.Context, by *User, period Period) ([]Account
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	return b.readBalances(ctx, period, false, true) // statement_sums.go: few rows read, whatever the book's age
+	return b.readBalancesAt(ctx, BalanceAt{Period: period}, true) // statement_sums.go: few rows read, whatever the book's age
 }
 
 // YearStartBalances are the balances at the start of the year of `period` (年初余额):
@@ -36,7 +36,7 @@ func (b *Book) YearStartBalances(ctx context.Context, by *User, period Period) (
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	return b.readBalances(ctx, period, true, true) // statement_sums.go
+	return b.readBalancesAt(ctx, BalanceAt{Period: period, YearStart: true}, true) // statement_sums.go
 }
 
 // AccountMovement is a leaf account's movements over a range of periods.

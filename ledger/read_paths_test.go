@@ -48,6 +48,7 @@ func TestReadPaths(t *testing.T) {
 		}
 		checkMovements(t, b, u, raw, "2025-02", "2025-03")
 		checkPartners(t, b, u)
+		checkBalancesAt(t, b, u, append([]ledger.Period{"2024-12"}, periods...))
 	}
 	t.Run("closed", check)
 	if err := b.UnclosePeriod(ctx, u, "2025-03", "test"); err != nil {
@@ -242,5 +243,34 @@ func checkPartners(t *testing.T, b *ledger.Book, u *ledger.User) {
 	}
 	if len(some) != nonzero || nonzero == 0 {
 		t.Errorf("partner balances: %d with a balance, %d of %d have one", len(some), nonzero, len(all))
+	}
+}
+
+// checkBalancesAt: balances at several points read together equal each read alone (the
+// same end twice included: a year's start in January is the end of December).
+func checkBalancesAt(t *testing.T, b *ledger.Book, u *ledger.User, periods []ledger.Period) {
+	t.Helper()
+	var at []ledger.BalanceAt
+	for _, p := range periods {
+		at = append(at, ledger.BalanceAt{Period: p}, ledger.BalanceAt{Period: p, YearStart: true})
+	}
+	at = append(at, ledger.BalanceAt{Period: "2026-02", YearStart: true}, ledger.BalanceAt{Period: "2025-12"})
+	for _, codes := range [][]string{nil, {"1122", "1405", "6"}} {
+		got, err := b.BalancesByPartnerAt(t.Context(), u, at, codes...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range at {
+			one, err := b.BalancesByPartner(t.Context(), u, a.Period, codes...)
+			if a.YearStart {
+				one, err = b.YearStartByPartner(t.Context(), u, a.Period, codes...)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got[i]) != fmt.Sprint(one) || len(one) == 0 {
+				t.Errorf("balances at %+v under %v, read together: %v; alone: %v", a, codes, got[i], one)
+			}
+		}
 	}
 }

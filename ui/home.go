@@ -39,21 +39,16 @@ type step struct {
 // Steps counts what the book has so far.
 func (h *homeVM) Steps() []step {
 	s := h.s
-	ctx := s.ctx
-	items, _ := s.book.Items(ctx, ledger.ItemFilter{})
-	whs, _ := s.book.Warehouses(ctx, false)
-	ps, _ := s.book.Partners(ctx, ledger.PartnerFilter{})
-	bal, st, _ := s.book.Openings(ctx)
-	chk, _ := s.book.CheckOpening(ctx)
-	users, _ := s.book.Users(ctx)
+	c, _ := s.book.SetupCounts(s.ctx)
+	opening := c.OpeningBalances + c.OpeningStock
 	out := []step{
 		{key: "ui.home.step_settings", screen: "settings", count: -1, done: true},
-		{key: "ui.home.step_warehouses", screen: "warehouses", count: len(whs)},
-		{key: "ui.home.step_items", screen: "items", count: len(items)},
-		{key: "ui.home.step_partners", screen: "partners", count: len(ps)},
+		{key: "ui.home.step_warehouses", screen: "warehouses", count: c.Warehouses},
+		{key: "ui.home.step_items", screen: "items", count: c.Items},
+		{key: "ui.home.step_partners", screen: "partners", count: c.Partners},
 		{key: "ui.home.step_accounts", screen: "accounts", count: -1, done: true},
-		{key: "ui.home.step_opening", screen: "opening", count: len(bal) + len(st), done: (len(bal)+len(st)) > 0 && chk.Balanced && chk.StockMatches},
-		{key: "ui.home.step_users", screen: "users", count: len(users)},
+		{key: "ui.home.step_opening", screen: "opening", count: opening, done: opening > 0 && c.Opening.Balanced && c.Opening.StockMatches},
+		{key: "ui.home.step_users", screen: "users", count: c.Users},
 	}
 	for i := range out {
 		if out[i].count > 0 && out[i].key != "ui.home.step_opening" {

@@ -339,8 +339,12 @@ func storedStock(ctx context.Context, tx *store.Tx, lasts []Period) (map[Period]
 		}
 	}
 	for _, r := range runs {
-		rows, err := tx.QueryContext(ctx, `SELECT c.period, sum(c.amount) FROM items i CROSS JOIN item_period_costs c
-			ON c.item_id = i.id AND c.period BETWEEN ?1 AND ?2 GROUP BY c.period`, r.lo, r.hi)
+		q := `SELECT c.period, sum(c.amount) FROM items i CROSS JOIN item_period_costs c
+			ON c.item_id = i.id AND c.period BETWEEN ?1 AND ?2 GROUP BY c.period`
+		if r.lo == r.hi { // one seek per item, no sort
+			q = `SELECT ?1, ifnull(sum(c.amount), 0) FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1`
+		}
+		rows, err := tx.QueryContext(ctx, q, r.lo, r.hi)
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,16 @@ func (b *Book) YearStartBalances(ctx context.Context, by *User, period Period) (
 	return b.readBalancesAt(ctx, BalanceAt{Period: period, YearStart: true}, true) // statement_sums.go
 }
 
+// BalancesAt is Balances, or YearStartBalances for a point with YearStart, at each of the
+// points at (out[i] at at[i]), in one transaction that reads the summaries of the
+// accounts other than 1405 once (see BalancesByPartnerAt). Needs PermViewLedger.
+func (b *Book) BalancesAt(ctx context.Context, by *User, at []BalanceAt) ([][]AccountBalance, error) {
+	if !by.Can(PermViewLedger) {
+		return nil, forbidden(string(PermViewLedger))
+	}
+	return b.readBalances(ctx, at, true)
+}
+
 // AccountMovement is a leaf account's movements over a range of periods.
 type AccountMovement struct {
 	Account string

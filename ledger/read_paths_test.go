@@ -255,6 +255,23 @@ func checkBalancesAt(t *testing.T, b *ledger.Book, u *ledger.User, periods []led
 		at = append(at, ledger.BalanceAt{Period: p}, ledger.BalanceAt{Period: p, YearStart: true})
 	}
 	at = append(at, ledger.BalanceAt{Period: "2026-02", YearStart: true}, ledger.BalanceAt{Period: "2025-12"})
+	// Per item, every account.
+	perItem, err := b.BalancesAt(t.Context(), u, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range at {
+		one, err := b.Balances(t.Context(), u, a.Period)
+		if a.YearStart {
+			one, err = b.YearStartBalances(t.Context(), u, a.Period)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(perItem[i]) != fmt.Sprint(one) || len(one) == 0 {
+			t.Errorf("balances per item at %+v, read together: %v; alone: %v", a, perItem[i], one)
+		}
+	}
 	for _, codes := range [][]string{nil, {"1122", "1405", "6"}} {
 		got, err := b.BalancesByPartnerAt(t.Context(), u, at, codes...)
 		if err != nil {

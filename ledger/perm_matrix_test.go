@@ -27,7 +27,7 @@ var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
 	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
-	"BalancesByPartner": true, "YearStartByPartner": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true, "AccountRoles": true, "AccountRoleChoices": true,
 }
@@ -271,6 +271,14 @@ func laterPermCases() []permCase {
 		})},
 		{"YearStartByPartner", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.YearStartByPartner(ctx, by, "2025-03")
+			return err
+		})},
+		{"BalancesAt", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.BalancesAt(ctx, by, []BalanceAt{{Period: "2025-02"}, {Period: "2025-03", YearStart: true}})
+			return err
+		})},
+		{"BalancesByPartnerAt", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.BalancesByPartnerAt(ctx, by, []BalanceAt{{Period: "2025-02"}, {Period: "2025-03", YearStart: true}})
 			return err
 		})},
 		{"PeriodMovements", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {

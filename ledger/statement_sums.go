@@ -3,7 +3,7 @@ package ledger
 import (
 	"cmp"
 	"context"
-	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -54,26 +54,80 @@ func ranges(codes []string) []codeRange {
 	return out
 }
 
-// readBalances reads balances at the end of period (at the start of its year when
-// yearStart) of the accounts under codes (every account when none), 1405 per item when
-// perItem. The caller checks the permission.
-func (b *Book) readBalances(ctx context.Context, period Period, yearStart, perItem bool, codes ...string) ([]AccountBalance, error) {
-	var out []AccountBalance
+// BalanceAt is a point at which balances are read: the end of Period, or, with
+// YearStart, the start of its year (年初余额, see YearStartBalances).
+type BalanceAt struct {
+	Period    Period
+	YearStart bool
+}
+
+// readBalances reads balances at each of the points at (out[i] at at[i]) of the accounts
+// under codes (every account when none), 1405 per item when perItem, in one transaction.
+// A year's start is the end of the previous December but in the book's first year; the
+// ends are read together (balancesAt). The caller checks the permission.
+func (b *Book) readBalances(ctx context.Context, at []BalanceAt, perItem bool, codes ...string) ([][]AccountBalance, error) {
+	out := make([][]AccountBalance, len(at))
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if yearStart {
-			out, err = yearStartUnder(ctx, tx, period, ranges(codes), perItem)
-		} else {
-			out, err = balancesUnder(ctx, tx, period, ranges(codes), perItem)
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
 		}
-		return err
+		rs := ranges(codes)
+		var ends []Period
+		end := make([]int, len(at)) // index in ends; -1 for the start of the book's first year
+		for i, a := range at {
+			p := a.Period
+			if a.YearStart {
+				if string(s.Start)[:4] == string(p)[:4] {
+					end[i] = -1
+					continue
+				}
+				p = Period(string(p)[:4] + "-01").Prev()
+			}
+			if end[i] = slices.Index(ends, p); end[i] < 0 {
+				end[i] = len(ends)
+				ends = append(ends, p)
+			}
+		}
+		bals, err := balancesAt(ctx, tx, ends, rs, perItem)
+		if err != nil {
+			return err
+		}
+		used := make([]bool, len(ends))
+		for i := range at {
+			if end[i] < 0 {
+				if out[i], err = firstYearStart(ctx, tx, rs, perItem); err != nil {
+					return err
+				}
+				continue
+			}
+			out[i] = bals[end[i]]
+			if used[end[i]] { // two points at the same end: each its own slice
+				out[i] = slices.Clone(out[i])
+			}
+			used[end[i]] = true
+		}
+		return nil
 	})
 	return out, fromStore(err)
 }
 
-// balancesUnder reads the balances at the end of period over the code ranges rs; 1405 per
-// item when perItem, else one balance.
-func balancesUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRange, perItem bool) ([]AccountBalance, error) {
+// readBalancesAt is readBalances at one point.
+func (b *Book) readBalancesAt(ctx context.Context, at BalanceAt, perItem bool, codes ...string) ([]AccountBalance, error) {
+	out, err := b.readBalances(ctx, []BalanceAt{at}, perItem, codes...)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// balancesAt reads the balances at the end of each of periods (out[i] at periods[i]) over
+// the code ranges rs; 1405 per item when perItem, else one balance. The accounts other
+// than 1405 are read once for all the periods, a sum per period.
+func balancesAt(ctx context.Context, tx *store.Tx, periods []Period, rs []codeRange, perItem bool) ([][]AccountBalance, error) {
+	if len(periods) == 0 {
+		return nil, nil
+	}
 	partners, err := codesByID(ctx, tx, "partners")
 	if err != nil {
 		return nil, err
@@ -83,13 +137,17 @@ func balancesUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRa
 		pid     int64
 		item    string
 	}
-	sum := map[key]Money{}
+	n := len(periods)
+	sums := map[key][]Money{}
 	var order []key
-	add := func(k key, m Money) {
-		if _, ok := sum[k]; !ok {
+	at := func(k key) []Money {
+		s, ok := sums[k]
+		if !ok {
+			s = make([]Money, n)
+			sums[k] = s
 			order = append(order, k)
 		}
-		sum[k] += m
+		return s
 	}
 	inv := false
 	var others []codeRange // the ranges without 1405 itself (its sub-accounts stay)
@@ -101,14 +159,23 @@ func balancesUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRa
 		}
 		others = append(others, r)
 	}
+	// The summaries up to the last period, a column per period.
+	var cols strings.Builder
+	args := []any{"", "", slices.Max(periods)}
+	for _, p := range periods {
+		fmt.Fprintf(&cols, ", sum(CASE WHEN period <= ?%d THEN debit - credit ELSE 0 END)", len(args)+1)
+		args = append(args, p)
+	}
+	vals := make([]Money, n)
+	dst := make([]any, 2, 2+n)
+	for i := range vals {
+		dst = append(dst, &vals[i])
+	}
 	for _, r := range others {
-		// The opening balances and the summaries up to period.
-		rows, err := tx.QueryContext(ctx, `SELECT account, pid, sum(b) FROM (
-				SELECT account, ifnull(partner_id, 0) AS pid, amount AS b FROM opening_balances
-				WHERE account >= ?1 AND account < ?2
-				UNION ALL SELECT account, partner_id, debit - credit FROM account_periods
-				WHERE account >= ?1 AND account < ?2 AND +period <= ?3)
-			GROUP BY account, pid`, r.lo, r.hi, period)
+		// The opening balances, then the summaries: each read in its key order, so it
+		// groups without a sort (a UNION of the two would sort every row).
+		rows, err := tx.QueryContext(ctx, `SELECT account, ifnull(partner_id, 0), sum(amount) FROM opening_balances
+			WHERE account >= ?1 AND account < ?2 GROUP BY account, ifnull(partner_id, 0)`, r.lo, r.hi)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +186,30 @@ func balancesUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRa
 				rows.Close()
 				return nil, err
 			}
-			add(k, m)
+			for i, s := 0, at(k); i < n; i++ {
+				s[i] += m
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		args[0], args[1] = r.lo, r.hi
+		rows, err = tx.QueryContext(ctx, `SELECT account, partner_id`+cols.String()+` FROM account_periods
+			WHERE account >= ?1 AND account < ?2 AND +period <= ?3 GROUP BY account, partner_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k key
+			dst[0], dst[1] = &k.account, &k.pid
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for i, s := 0, at(k); i < n; i++ {
+				s[i] += vals[i]
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -127,52 +217,151 @@ func balancesUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRa
 		}
 	}
 	if inv {
-		// 1405 per item: the stock stored by the last close at or before period, then
+		// 1405 per item: the stock stored by the last close at or before the period, then
 		// the 1405 movements of the months after it; without a close, the opening stock
 		// and every 1405 movement.
-		var last sql.NullString
-		if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1 AND period <= ?", period).Scan(&last); err != nil {
+		lasts, err := lastClosedAt(ctx, tx, periods)
+		if err != nil {
 			return nil, err
 		}
-		// (item_period_costs is keyed by item, then period: one look-up per item.)
-		base := `SELECT i.code AS code, s.amount AS b FROM opening_stock s JOIN items i ON i.id = s.item_id`
-		if last.Valid {
-			base = `SELECT i.code AS code, c.amount AS b FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?2`
-		}
-		// 1405 is not entered as an opening balance (DOMAIN.md §6.1); were it, it would
-		// count here, without an item, as it did before any close.
-		q := base + `
-			UNION ALL SELECT '', amount FROM opening_balances WHERE account = ?3
-			UNION ALL SELECT ifnull(i.code, ''), a.debit - a.credit FROM account_periods a LEFT JOIN items i ON i.id = a.item_id
-			WHERE a.period > ?2 AND a.period <= ?1 AND +a.account = ?3`
+		var stored map[Period]Money
 		if !perItem {
-			q = `SELECT '', ifnull(sum(b), 0) FROM (` + q + `)`
+			if stored, err = storedStock(ctx, tx, lasts); err != nil {
+				return nil, err
+			}
 		}
-		rows, err := tx.QueryContext(ctx, q, period, last.String, inventoryAccount)
+		for i, period := range periods {
+			last := lasts[i]
+			// (item_period_costs is keyed by item, then period: one look-up per item.)
+			base := `SELECT i.code AS code, s.amount AS b FROM opening_stock s JOIN items i ON i.id = s.item_id`
+			if last != "" {
+				base = `SELECT i.code AS code, c.amount AS b FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?2`
+				if !perItem { // summed already
+					base = `SELECT '' AS code, ?4 AS b`
+				}
+			}
+			// 1405 is not entered as an opening balance (DOMAIN.md §6.1); were it, it would
+			// count here, without an item, as it did before any close.
+			q := base + `
+				UNION ALL SELECT '', amount FROM opening_balances WHERE account = ?3
+				UNION ALL SELECT ifnull(i.code, ''), a.debit - a.credit FROM account_periods a LEFT JOIN items i ON i.id = a.item_id
+				WHERE a.period > ?2 AND a.period <= ?1 AND +a.account = ?3`
+			if !perItem {
+				q = `SELECT '', ifnull(sum(b), 0) FROM (` + q + `)`
+			}
+			rows, err := tx.QueryContext(ctx, q, period, last, inventoryAccount, stored[last])
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				k := key{account: inventoryAccount}
+				var m Money
+				if err := rows.Scan(&k.item, &m); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				at(k)[i] += m
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out := make([][]AccountBalance, n)
+	for i := range out {
+		for _, k := range order {
+			if m := sums[k][i]; m != 0 {
+				out[i] = append(out[i], AccountBalance{Account: k.account, Partner: partners[k.pid], Item: k.item, Balance: m})
+			}
+		}
+		sortBalances(out[i])
+	}
+	return out, nil
+}
+
+// lastClosedAt is, for each of periods, the last closed period at or before it ("" for
+// none).
+func lastClosedAt(ctx context.Context, tx *store.Tx, periods []Period) ([]Period, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT period FROM periods WHERE closed = 1 AND period <= ? ORDER BY period", slices.Max(periods))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var closed []Period
+	for rows.Next() {
+		var p Period
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		closed = append(closed, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Period, len(periods))
+	for i, p := range periods {
+		// closed periods come first (they close in order), so the last at or before p
+		// is the one before the first after it
+		if j, _ := slices.BinarySearch(closed, p.Next()); j > 0 {
+			out[i] = closed[j-1]
+		}
+	}
+	return out, nil
+}
+
+// storedStock sums the stock the closes stored (item_period_costs) at each of the closed
+// periods lasts ("" left out). Periods close together (a year's months) are read in one
+// pass over the months they span, each item's rows in a run; periods far apart, one
+// look-up per item each.
+func storedStock(ctx context.Context, tx *store.Tx, lasts []Period) (map[Period]Money, error) {
+	var ps []Period
+	for _, p := range lasts {
+		if p != "" && !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	out := map[Period]Money{}
+	if len(ps) == 0 {
+		return out, nil
+	}
+	slices.Sort(ps)
+	span := 1
+	for p := ps[0]; p < ps[len(ps)-1]; p = p.Next() {
+		span++
+	}
+	type run struct{ lo, hi Period }
+	runs := []run{{ps[0], ps[len(ps)-1]}}
+	if span > 2*len(ps) {
+		runs = runs[:0]
+		for _, p := range ps {
+			runs = append(runs, run{p, p})
+		}
+	}
+	for _, r := range runs {
+		q := `SELECT c.period, sum(c.amount) FROM items i CROSS JOIN item_period_costs c
+			ON c.item_id = i.id AND c.period BETWEEN ?1 AND ?2 GROUP BY c.period`
+		if r.lo == r.hi { // one seek per item, no sort
+			q = `SELECT ?1, ifnull(sum(c.amount), 0) FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1`
+		}
+		rows, err := tx.QueryContext(ctx, q, r.lo, r.hi)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			k := key{account: inventoryAccount}
+			var p Period
 			var m Money
-			if err := rows.Scan(&k.item, &m); err != nil {
+			if err := rows.Scan(&p, &m); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			add(k, m)
+			out[p] = m
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]AccountBalance, 0, len(order))
-	for _, k := range order {
-		if m := sum[k]; m != 0 {
-			out = append(out, AccountBalance{Account: k.account, Partner: partners[k.pid], Item: k.item, Balance: m})
-		}
-	}
-	sortBalances(out)
 	return out, nil
 }
 
@@ -220,18 +409,11 @@ func compareNoCase(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-// yearStartUnder reads the balances at the start of the year of period over the code
-// ranges rs: the balances at the end of the previous December, or, in the book's first
-// year, the opening balances of the balance-sheet accounts less their year-to-date
-// movements, and the opening stock.
-func yearStartUnder(ctx context.Context, tx *store.Tx, period Period, rs []codeRange, perItem bool) ([]AccountBalance, error) {
-	s, err := loadSettings(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if string(s.Start)[:4] != string(period)[:4] {
-		return balancesUnder(ctx, tx, Period(string(period)[:4]+"-01").Prev(), rs, perItem)
-	}
+// firstYearStart reads the balances at the start of the book's first year over the code
+// ranges rs: the opening balances of the balance-sheet accounts less their year-to-date
+// movements, and the opening stock (other years start with the previous December's end,
+// readBalances).
+func firstYearStart(ctx context.Context, tx *store.Tx, rs []codeRange, perItem bool) ([]AccountBalance, error) {
 	partners, err := codesByID(ctx, tx, "partners")
 	if err != nil {
 		return nil, err
@@ -370,7 +552,7 @@ func (b *Book) BalancesByPartner(ctx context.Context, by *User, period Period, c
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	return b.readBalances(ctx, period, false, false, codes...)
+	return b.readBalancesAt(ctx, BalanceAt{Period: period}, false, codes...)
 }
 
 // YearStartByPartner is YearStartBalances of the accounts under codes (every account
@@ -379,5 +561,16 @@ func (b *Book) YearStartByPartner(ctx context.Context, by *User, period Period, 
 	if !by.Can(PermViewLedger) {
 		return nil, forbidden(string(PermViewLedger))
 	}
-	return b.readBalances(ctx, period, true, false, codes...)
+	return b.readBalancesAt(ctx, BalanceAt{Period: period, YearStart: true}, false, codes...)
+}
+
+// BalancesByPartnerAt is BalancesByPartner, or YearStartByPartner for a point with
+// YearStart, at each of the points at (out[i] at at[i]), in one transaction: the
+// summaries of the accounts other than 1405 are read once for all the points, so a
+// statement of several months reads them once. Needs PermViewLedger.
+func (b *Book) BalancesByPartnerAt(ctx context.Context, by *User, at []BalanceAt, codes ...string) ([][]AccountBalance, error) {
+	if !by.Can(PermViewLedger) {
+		return nil, forbidden(string(PermViewLedger))
+	}
+	return b.readBalances(ctx, at, false, codes...)
 }

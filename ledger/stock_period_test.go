@@ -146,6 +146,26 @@ func TestStockPeriodQty(t *testing.T) {
 				t.Errorf("%s: %d item × warehouse rows, want %d", date, n, len(want))
 			}
 		}
+		// The amounts (all warehouses), against the opening and the movements' costs.
+		got, err := b.StockOnHand(ctx, u, OnHandFilter{Date: date})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range got {
+			var a Money
+			err := b.db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRowContext(ctx, `SELECT
+					(SELECT ifnull(sum(amount), 0) FROM opening_stock WHERE item_id = i.id) +
+					(SELECT ifnull(sum(amount - adj), 0) FROM stock_moves WHERE item_id = i.id AND date <= ?2 AND kind <> 0)
+					FROM items i WHERE code = ?1`, o.Item, date).Scan(&a)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Amount != a {
+				t.Errorf("%s %s: amount %v, the movements add up to %v", date, o.Item, o.Amount, a)
+			}
+		}
 	}
 	// The stock ledger of February opens with the sum of everything before it.
 	for i := range 5 {

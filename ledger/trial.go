@@ -29,20 +29,28 @@ func (b *Book) TrialBalance(ctx context.Context, by *User, period Period) ([]Tri
 	var out []TrialRow
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		year := Period(string(period)[:4] + "-01")
-		// Sums per leaf first (an index walk), then rolled up to the parents here.
-		sums, err := tx.QueryContext(ctx, `SELECT account, sum(open), sum(dr), sum(cr), sum(ydr), sum(ycr) FROM (
-				SELECT account, amount AS open, 0 AS dr, 0 AS cr, 0 AS ydr, 0 AS ycr FROM opening_balances
-				UNION ALL SELECT '1405', ifnull(sum(amount), 0), 0, 0, 0, 0 FROM opening_stock
-				UNION ALL SELECT account, CASE WHEN period < ?1 THEN debit - credit ELSE 0 END,
-					CASE WHEN period = ?1 THEN debit ELSE 0 END, CASE WHEN period = ?1 THEN credit ELSE 0 END,
-					CASE WHEN period >= ?2 THEN debit ELSE 0 END, CASE WHEN period >= ?2 THEN credit ELSE 0 END
-				FROM account_periods WHERE period <= ?1)
-			GROUP BY account`, period, year)
+		// Sums per leaf first, then rolled up to the parents here. The summaries are read in
+		// key order (account first), so they group without a sort; the period is filtered on
+		// the rows read (`+period`): through the (period, account) index each row would cost
+		// a look-up, and most rows of the book are at or before the period. The opening
+		// balances and the opening stock are added to the leaves' openings.
+		type agg struct{ open, dr, cr, ydr, ycr Money }
+		leaves := map[string]*agg{}
+		leaf := func(code string) *agg {
+			a := leaves[code]
+			if a == nil {
+				a = &agg{}
+				leaves[code] = a
+			}
+			return a
+		}
+		sums, err := tx.QueryContext(ctx, `SELECT account, sum(CASE WHEN period < ?1 THEN debit - credit ELSE 0 END),
+				sum(CASE WHEN period = ?1 THEN debit ELSE 0 END), sum(CASE WHEN period = ?1 THEN credit ELSE 0 END),
+				sum(CASE WHEN period >= ?2 THEN debit ELSE 0 END), sum(CASE WHEN period >= ?2 THEN credit ELSE 0 END)
+			FROM account_periods WHERE +period <= ?1 GROUP BY account`, period, year)
 		if err != nil {
 			return err
 		}
-		type agg struct{ open, dr, cr, ydr, ycr Money }
-		totals := map[string]*agg{}
 		for sums.Next() {
 			var code string
 			var a agg
@@ -50,6 +58,32 @@ func (b *Book) TrialBalance(ctx context.Context, by *User, period Period) ([]Tri
 				sums.Close()
 				return err
 			}
+			*leaf(code) = a
+		}
+		sums.Close()
+		if err := sums.Err(); err != nil {
+			return err
+		}
+		opening, err := tx.QueryContext(ctx, `SELECT account, sum(amount) FROM opening_balances GROUP BY account
+			UNION ALL SELECT ?, ifnull(sum(amount), 0) FROM opening_stock`, inventoryAccount)
+		if err != nil {
+			return err
+		}
+		for opening.Next() {
+			var code string
+			var m Money
+			if err := opening.Scan(&code, &m); err != nil {
+				opening.Close()
+				return err
+			}
+			leaf(code).open += m
+		}
+		opening.Close()
+		if err := opening.Err(); err != nil {
+			return err
+		}
+		totals := map[string]*agg{}
+		for code, a := range leaves {
 			for l := 4; l <= len(code); l += 2 {
 				t := totals[code[:l]]
 				if t == nil {
@@ -58,10 +92,6 @@ func (b *Book) TrialBalance(ctx context.Context, by *User, period Period) ([]Tri
 				}
 				t.open, t.dr, t.cr, t.ydr, t.ycr = t.open+a.open, t.dr+a.dr, t.cr+a.cr, t.ydr+a.ydr, t.ycr+a.ycr
 			}
-		}
-		sums.Close()
-		if err := sums.Err(); err != nil {
-			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT a.code, a.name, a.name_en, a.level, NOT EXISTS (SELECT 1 FROM accounts c WHERE c.parent = a.code)
 			FROM accounts a ORDER BY a.code`)

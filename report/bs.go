@@ -122,24 +122,43 @@ func evalBS(b balances) []ledger.Money {
 // reclassification of 1122/2203/1123/2202, 1901 by sign, VAT in debit as an asset).
 // Checks: L30 = L53 in both columns. Needs ledger.PermViewLedger.
 func BalanceSheet(ctx context.Context, b *ledger.Book, by *ledger.User, period ledger.Period) (Statement, error) {
-	bk, err := open(ctx, b, by, period)
+	sts, err := BalanceSheets(ctx, b, by, period)
 	if err != nil {
 		return Statement{}, err
 	}
-	end, err := bk.endBalances()
+	return sts[0], nil
+}
+
+// BalanceSheets is the BalanceSheet of each of periods (out[i] of periods[i]), with the
+// balances of all of them read at once (ledger.Book.BalancesByPartnerAt): a year's
+// months, as the home screen shows them, read the summaries once and each year's start
+// once. Needs ledger.PermViewLedger.
+func BalanceSheets(ctx context.Context, b *ledger.Book, by *ledger.User, periods ...ledger.Period) ([]Statement, error) {
+	bks := make([]*book, len(periods))
+	at := make([]ledger.BalanceAt, 0, 2*len(periods))
+	for i, p := range periods {
+		bk, err := open(ctx, b, by, p)
+		if err != nil {
+			return nil, err
+		}
+		bks[i] = bk
+		at = append(at, ledger.BalanceAt{Period: p}, ledger.BalanceAt{Period: p, YearStart: true})
+	}
+	bals, err := b.BalancesByPartnerAt(ctx, by, at)
 	if err != nil {
-		return Statement{}, err
+		return nil, err
 	}
-	ys, err := b.YearStartByPartner(ctx, by, period)
-	if err != nil {
-		return Statement{}, err
+	out := make([]Statement, len(periods))
+	for i, bk := range bks {
+		end, ys := bk.withPreview(bals[2*i]), balances(bals[2*i+1])
+		st := bk.statement(KindBalanceSheet, Column{Key: "end"}, Column{Key: "year_start"})
+		e, y := evalBS(end.byPartner()), evalBS(ys)
+		for _, d := range bsLines {
+			zh, en := names(fmt.Sprintf("report.bs.line.%d", d.no))
+			st.Lines = append(st.Lines, Line{No: d.no, Name: zh, NameEN: en, Cols: []ledger.Money{e[d.no], y[d.no]}, Bold: d.bold, Formula: d.formula})
+		}
+		st.Checks = append(st.Checks, check("bs.balanced.end", e[30], e[53]), check("bs.balanced.year_start", y[30], y[53]))
+		out[i] = st
 	}
-	st := bk.statement(KindBalanceSheet, Column{Key: "end"}, Column{Key: "year_start"})
-	e, y := evalBS(end.byPartner()), evalBS(balances(ys))
-	for _, d := range bsLines {
-		zh, en := names(fmt.Sprintf("report.bs.line.%d", d.no))
-		st.Lines = append(st.Lines, Line{No: d.no, Name: zh, NameEN: en, Cols: []ledger.Money{e[d.no], y[d.no]}, Bold: d.bold, Formula: d.formula})
-	}
-	st.Checks = append(st.Checks, check("bs.balanced.end", e[30], e[53]), check("bs.balanced.year_start", y[30], y[53]))
-	return st, nil
+	return out, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"shopbooks/assets/i18n"
@@ -134,10 +133,9 @@ type book struct {
 	closed    bool
 	previewed bool
 	preview   []ledger.Voucher // an open period's vouchers from its previewed close
-	chart     []ledger.Account // by code
 }
 
-// open reads the settings and the chart and, for an open period, previews its close. A
+// open reads the settings and, for an open period, previews its close. A
 // preview that is refused (ledger.Error: blocked by drafts, not the earliest open period,
 // no close permission) leaves the posted vouchers only; other errors are returned.
 func open(ctx context.Context, b *ledger.Book, by *ledger.User, period ledger.Period) (*book, error) {
@@ -152,10 +150,6 @@ func open(ctx context.Context, b *ledger.Book, by *ledger.User, period ledger.Pe
 	if bk.closed, err = b.PeriodClosed(ctx, period); err != nil {
 		return nil, err
 	}
-	if bk.chart, err = b.Accounts(ctx, true); err != nil {
-		return nil, err
-	}
-	sort.Slice(bk.chart, func(i, j int) bool { return bk.chart[i].Code < bk.chart[j].Code })
 	if !bk.closed && period >= s.Start && by.Can(ledger.PermClose) {
 		res, err := Preview(ctx, b, by, period)
 		var le *ledger.Error
@@ -186,6 +180,11 @@ func (bk *book) endBalances(codes ...string) (balances, error) {
 	if err != nil {
 		return nil, err
 	}
+	return bk.withPreview(bs), nil
+}
+
+// withPreview adds the preview's vouchers to balances at the end of the period.
+func (bk *book) withPreview(bs []ledger.AccountBalance) balances {
 	for _, v := range bk.preview {
 		for _, l := range v.Lines {
 			amt := l.Amount
@@ -195,7 +194,7 @@ func (bk *book) endBalances(codes ...string) (balances, error) {
 			bs = append(bs, ledger.AccountBalance{Account: l.Account, Partner: l.Partner, Balance: amt})
 		}
 	}
-	return balances(bs), nil
+	return balances(bs)
 }
 
 // movements are the leaf movements from..to (inclusive), with the preview's vouchers when

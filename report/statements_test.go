@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -453,6 +454,17 @@ func TestLaterMonths(t *testing.T) {
 	}
 	if !mar.Provisional || mar.Previewed {
 		t.Errorf("March: provisional %v, previewed %v", mar.Provisional, mar.Previewed)
+	}
+	// Read together (closed, previewed with a draft, not next to close), each month is
+	// its statement read alone.
+	all, err := BalanceSheets(ctx, b, u, "2025-01", "2025-02", "2025-03", "2025-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, alone := range []Statement{jan, feb, mar, jan} {
+		if !reflect.DeepEqual(all[i], alone) {
+			t.Errorf("balance sheets read together, %s: %+v; alone: %+v", alone.Period, all[i], alone)
+		}
 	}
 
 	for _, role := range []ledger.Role{ledger.RoleViewer, ledger.RoleClerk} {

@@ -81,28 +81,46 @@ func guiTimed(b *testing.B, f func()) {
 		f()
 		times = append(times, time.Since(t))
 	}
+	guiReport(b, times)
+}
+
+// guiReport reports the median and 95th percentile (ms) of times, and the target.
+func guiReport(b *testing.B, times []time.Duration) {
 	slices.Sort(times)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(times[len(times)/2]), "median-ms")
-	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+	b.ReportMetric(msOf(times[len(times)/2]), "median-ms")
+	b.ReportMetric(msOf(times[len(times)*95/100]), "p95-ms")
 	b.ReportMetric(guiTargetMS, "target-ms")
 }
 
-// BenchmarkBigBookOpenWindow: from the book's path to the home screen, logged in.
+func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BenchmarkBigBookOpenWindow: from the book's path to the home screen, logged in, its
+// dashboard loaded (the tests load it at once). The check that opening a book starts
+// (verify_open.go) runs beside it, off the UI goroutine, and the window does not wait for
+// it: it is timed on its own (check-ms: from the start to its end), and waited for outside
+// the timing before the book is closed (closing waits for the reads under way).
 func BenchmarkBigBookOpenWindow(b *testing.B) {
 	path, err := guiBook()
 	if err != nil {
 		b.Fatal(err)
 	}
-	guiTimed(b, func() {
+	var times, checks []time.Duration
+	for b.Loop() {
+		t := time.Now()
 		a := test.NewTempApp(b)
 		w := test.NewTempWindow(b, widget.NewLabel(""))
 		s := start(a, w, Options{BookPath: path, Lang: "zh-CN", Screen: "home", User: "admin", Log: quiet})
+		times = append(times, time.Since(t))
 		if s.user == nil {
 			b.Fatalf("not logged in: %v", s.login.err)
 		}
+		s.verifyWG.Wait()
+		checks = append(checks, time.Since(t))
 		s.book.Close()
-	})
+	}
+	guiReport(b, times)
+	slices.Sort(checks)
+	b.ReportMetric(msOf(checks[len(checks)/2]), "check-ms")
 }
 
 // bigBookScreens are the screens a user opens on a busy book, each timed on its own.

@@ -471,8 +471,8 @@ func TestOnHand(t *testing.T) {
 		t.Errorf("stock ledger: %v %d", err, sl.m.Len())
 	}
 	s.open("partner_balance")
-	if pb := s.screens["partner_balance"].(*partnerBalances); pb.m.err != nil {
-		t.Error(pb.m.err)
+	if pb := s.screens["partner_balance"].(*partnerBalances); pb.m.err != nil || !pb.loaded || pb.table.Hidden {
+		t.Errorf("partner balances: %v, loaded %v, table hidden %v", pb.m.err, pb.loaded, pb.table.Hidden)
 	}
 }
 

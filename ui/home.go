@@ -39,21 +39,16 @@ type step struct {
 // Steps counts what the book has so far.
 func (h *homeVM) Steps() []step {
 	s := h.s
-	ctx := s.ctx
-	items, _ := s.book.Items(ctx, ledger.ItemFilter{})
-	whs, _ := s.book.Warehouses(ctx, false)
-	ps, _ := s.book.Partners(ctx, ledger.PartnerFilter{})
-	bal, st, _ := s.book.Openings(ctx)
-	chk, _ := s.book.CheckOpening(ctx)
-	users, _ := s.book.Users(ctx)
+	c, _ := s.book.SetupCounts(s.ctx)
+	opening := c.OpeningBalances + c.OpeningStock
 	out := []step{
 		{key: "ui.home.step_settings", screen: "settings", count: -1, done: true},
-		{key: "ui.home.step_warehouses", screen: "warehouses", count: len(whs)},
-		{key: "ui.home.step_items", screen: "items", count: len(items)},
-		{key: "ui.home.step_partners", screen: "partners", count: len(ps)},
+		{key: "ui.home.step_warehouses", screen: "warehouses", count: c.Warehouses},
+		{key: "ui.home.step_items", screen: "items", count: c.Items},
+		{key: "ui.home.step_partners", screen: "partners", count: c.Partners},
 		{key: "ui.home.step_accounts", screen: "accounts", count: -1, done: true},
-		{key: "ui.home.step_opening", screen: "opening", count: len(bal) + len(st), done: (len(bal)+len(st)) > 0 && chk.Balanced && chk.StockMatches},
-		{key: "ui.home.step_users", screen: "users", count: len(users)},
+		{key: "ui.home.step_opening", screen: "opening", count: opening, done: opening > 0 && c.Opening.Balanced && c.Opening.StockMatches},
+		{key: "ui.home.step_users", screen: "users", count: c.Users},
 	}
 	for i := range out {
 		if out[i].count > 0 && out[i].key != "ui.home.step_opening" {
@@ -211,44 +206,40 @@ func loadDash(ctx context.Context, b *ledger.Book, u *ledger.User, p ledger.Peri
 		sales, cost, profit, recv, stock ledger.Money
 		provisional, previewed           bool
 	}
-	month := func(mp ledger.Period) (figures, error) {
-		var f figures
-		pl, err := report.ProfitStatement(ctx, b, u, mp)
-		if err != nil {
-			return f, err
-		}
-		bs, err := report.BalanceSheet(ctx, b, u, mp)
-		if err != nil {
-			return f, err
-		}
-		line := func(st report.Statement, no int, col string) ledger.Money {
-			l, _ := st.Line(no)
-			return st.Col(l, col)
-		}
-		f.sales, f.cost, f.profit = line(pl, 1, "month"), line(pl, 2, "month"), line(pl, 32, "month")
-		f.recv, f.stock = line(bs, 4, "end"), line(bs, 9, "end")
-		f.provisional, f.previewed = pl.Provisional, pl.Previewed
-		return f, nil
+	line := func(st report.Statement, no int, col string) ledger.Money {
+		l, _ := st.Line(no)
+		return st.Col(l, col)
 	}
 	var cur figures
 	if ledgerOK {
-		var err error
-		if cur, err = month(p); err != nil {
+		// The month, then the year's months before it that the book has: their balance
+		// sheets read together (one read of the summaries), a profit statement each.
+		months := []ledger.Period{p}
+		for _, dm := range d.months {
+			if dm.has && dm.period < p {
+				months = append(months, dm.period)
+			}
+		}
+		bss, err := report.BalanceSheets(ctx, b, u, months...)
+		if err != nil {
 			return d, err
 		}
+		figs := map[ledger.Period]figures{}
+		for i, mp := range months {
+			pl, err := report.ProfitStatement(ctx, b, u, mp)
+			if err != nil {
+				return d, err
+			}
+			figs[mp] = figures{sales: line(pl, 1, "month"), cost: line(pl, 2, "month"), profit: line(pl, 32, "month"),
+				recv: line(bss[i], 4, "end"), stock: line(bss[i], 9, "end"), provisional: pl.Provisional, previewed: pl.Previewed}
+		}
+		cur = figs[p]
 		d.provisional, d.previewed = cur.provisional, cur.previewed
 		for i := range d.months {
 			dm := &d.months[i]
-			if !dm.has || dm.period > p {
-				continue
+			if f, ok := figs[dm.period]; ok && dm.has {
+				dm.sales, dm.gross, dm.stock, dm.stockOK = f.sales, f.sales-f.cost, f.stock, true
 			}
-			f := cur
-			if dm.period != p {
-				if f, err = month(dm.period); err != nil {
-					return d, err
-				}
-			}
-			dm.sales, dm.gross, dm.stock, dm.stockOK = f.sales, f.sales-f.cost, f.stock, true
 		}
 	} else if costOK { // a clerk allowed to see costs: stock value from the stock itself
 		for i := range d.months {

@@ -62,16 +62,17 @@ func (m *partnerBalancesVM) Cell(r int, col string) string {
 }
 
 type partnerBalances struct {
-	s     *session
-	m     *partnerBalancesVM
-	table *widget.Table
-	errL  *widget.Label
+	s      *session
+	m      *partnerBalancesVM
+	table  *widget.Table
+	body   *fyne.Container
+	errL   *widget.Label
+	gen    int // the latest load; an older one that ends later is dropped
+	loaded bool
 }
 
 func newPartnerBalances(s *session) *partnerBalances {
-	v := &partnerBalances{s: s, m: &partnerBalancesVM{s: s}}
-	v.m.Reload()
-	return v
+	return &partnerBalances{s: s, m: &partnerBalancesVM{s: s}}
 }
 
 func (v *partnerBalances) build() fyne.CanvasObject {
@@ -80,12 +81,44 @@ func (v *partnerBalances) build() fyne.CanvasObject {
 	setWidths(v.table, balanceCols)
 	all := widget.NewCheck(s.t("ui.balance.all"), nil)
 	all.SetChecked(m.all)
-	all.OnChanged = func(on bool) { m.all = on; m.Reload(); v.refresh() }
-	refresh := iconButton(s.t("ui.btn.refresh"), theme.ViewRefreshIcon(), func() { m.Reload(); v.refresh() })
+	all.OnChanged = func(on bool) { m.all = on; v.reload() }
+	refresh := iconButton(s.t("ui.btn.refresh"), theme.ViewRefreshIcon(), v.reload)
 	note := widget.NewLabel(s.t("ui.balance.note"))
 	v.errL = errorLabel()
-	v.refresh()
-	return container.NewBorder(container.NewVBox(container.NewHBox(all, refresh), v.errL), note, nil, nil, v.table)
+	v.body = container.NewStack(v.table)
+	if v.loaded {
+		v.refresh()
+	} else {
+		v.reload()
+	}
+	return container.NewBorder(container.NewVBox(container.NewHBox(all, refresh), v.errL), note, nil, nil, v.body)
+}
+
+// reload reads the balances off the UI goroutine (they add up every audited document of
+// the book), an activity showing meanwhile.
+func (v *partnerBalances) reload() {
+	s, m := v.s, v.m
+	v.gen++
+	gen := v.gen
+	act := widget.NewActivity()
+	act.Start()
+	v.table.Hide()
+	v.body.Objects = []fyne.CanvasObject{v.table, container.NewCenter(container.NewVBox(act, widget.NewLabel(s.t("ui.balance.loading"))))}
+	v.body.Refresh()
+	b, u, ctx, all := s.book, s.user, s.ctx, m.all
+	var rows []ledger.PartnerBalance
+	var err error
+	runAsync(func() { rows, err = b.PartnerBalances(ctx, u, all) }, func() {
+		act.Stop()
+		if gen != v.gen {
+			return
+		}
+		m.rows, m.err, v.loaded = rows, err, true
+		v.body.Objects = []fyne.CanvasObject{v.table}
+		v.table.Show()
+		v.body.Refresh()
+		v.refresh()
+	})
 }
 
 func (v *partnerBalances) refresh() {

@@ -121,9 +121,11 @@ func loadExplain(ctx context.Context, b *ledger.Book, u *ledger.User, st report.
 			preview = res.Vouchers
 		}
 	}
-	if x.end, err = b.Balances(ctx, u, st.Period); err != nil {
+	bals, err := b.BalancesAt(ctx, u, []ledger.BalanceAt{{Period: st.Period}, {Period: st.Period, YearStart: true}})
+	if err != nil {
 		return nil, err
 	}
+	x.end, x.ys = bals[0], bals[1]
 	for _, v := range preview {
 		for _, l := range v.Lines {
 			amt := l.Amount
@@ -132,9 +134,6 @@ func loadExplain(ctx context.Context, b *ledger.Book, u *ledger.User, st report.
 			}
 			x.end = append(x.end, ledger.AccountBalance{Account: l.Account, Partner: l.Partner, Item: l.Item, Balance: amt})
 		}
-	}
-	if x.ys, err = b.YearStartBalances(ctx, u, st.Period); err != nil {
-		return nil, err
 	}
 	if st.Kind != report.KindProfit {
 		return x, nil

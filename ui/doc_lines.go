@@ -469,8 +469,13 @@ func (g *lineGrid) flash(line int) {
 	n := g.flashN
 	time.AfterFunc(600*time.Millisecond, func() {
 		fyne.Do(func() {
-			if g.flashN == n {
-				g.flashing = -1
+			if g.flashN != n {
+				return
+			}
+			g.flashing = -1
+			// A grid no longer on a canvas (its tab or window closed meanwhile) is not
+			// refreshed: its widgets may be gone.
+			if a := fyne.CurrentApp(); a != nil && g.table != nil && a.Driver().CanvasForObject(g.table) != nil {
 				g.refresh()
 			}
 		})

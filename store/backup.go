@@ -102,8 +102,12 @@ type BackupHeader struct {
 
 // Snapshot writes a consistent copy of the open book to dst with VACUUM INTO: online (a
 // read transaction in WAL mode, so writers are not held up) and never a copy of the file,
-// whose recent commits may still sit in the -wal. The copy goes to a temporary name beside dst, is synced, then
-// renamed, so dst is either absent or complete. An existing dst is refused (ErrExists).
+// whose recent commits may still sit in the -wal. dst is a working file for a backup,
+// read at once and then removed: it is written under a temporary name beside dst and
+// renamed, so dst is either absent or complete, but not synced (the backup made from it
+// is). The copy runs on a read-only connection of its own with synchronous=OFF: VACUUM
+// INTO syncs its output as its connection would, and the book's own connections sync
+// everything (synchronous=FULL). An existing dst is refused (ErrExists).
 func (d *DB) Snapshot(ctx context.Context, dst string) error {
 	dst, err := filepath.Abs(dst)
 	if err != nil {
@@ -117,13 +121,32 @@ func (d *DB) Snapshot(ctx context.Context, dst string) error {
 		return err
 	}
 	defer os.Remove(tmp)
-	if _, err := d.sql.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	src, err := sql.Open("sqlite", fileURI(d.path, fmt.Sprintf("mode=ro&_pragma=busy_timeout(%d)&_pragma=synchronous(OFF)",
+		BusyTimeout.Milliseconds())))
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", d.path, err)
+	}
+	defer src.Close()
+	if _, err := src.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
 		return &PathError{Err: classify(err), Path: dst}
 	}
-	if err := syncFile(tmp); err != nil {
-		return classifyFS(tmp, err)
+	if err := refuseExisting(dst); err != nil {
+		return err
 	}
-	return renameNew(tmp, dst)
+	if err := os.Rename(tmp, dst); err != nil {
+		return classifyFS(dst, err)
+	}
+	return nil
+}
+
+// fileURI is the SQLite URI of the file at path with the query q.
+func fileURI(path, q string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" {
+		p = "/" + p
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q}
+	return u.String()
 }
 
 // refuseExisting refuses dst when it exists or when its folder does not.
@@ -160,18 +183,6 @@ func renameNew(tmp, dst string) error {
 	}
 	syncDir(filepath.Dir(dst))
 	return nil
-}
-
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // syncDir makes a rename in dir durable. Some systems (Windows) cannot sync a folder;

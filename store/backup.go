@@ -149,6 +149,38 @@ func fileURI(path, q string) string {
 	return u.String()
 }
 
+// OpenSnapshot opens a snapshot made by Snapshot for checking it, read-only and
+// immutable: SQLite writes nothing to the file, not even its journal mode, so its bytes
+// stay the ones a backup made from it holds (VerifyBackup compares them). Only reads
+// (Read, IntegrityCheck, SchemaDiff) are for it.
+func OpenSnapshot(ctx context.Context, path string) (*DB, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, classifyFS(path, err)
+	}
+	if err := checkHeader(path, st.Size()); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", fileURI(path, "mode=ro&immutable=1&_pragma=cache_size(-32768)"))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	var appID int
+	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		db.Close()
+		return nil, &PathError{Err: classify(err), Path: path}
+	}
+	if appID != ApplicationID {
+		db.Close()
+		return nil, &PathError{Err: ErrNotABook, Path: path}
+	}
+	return &DB{sql: db, path: path, Now: time.Now}, nil
+}
+
 // refuseExisting refuses dst when it exists or when its folder does not.
 func refuseExisting(dst string) error {
 	if _, err := os.Lstat(dst); err == nil {
@@ -516,6 +548,41 @@ func ExtractBackup(ctx context.Context, path, password, dst string) (BackupHeade
 	return r.h, nil
 }
 
+// VerifyBackup reads the backup at path back as ExtractBackup would — header, length,
+// password, payload SHA-256, every GCM tag, the gzip stream and its CRC, the snapshot's
+// size — and compares what it decompresses to with the file snapshot, byte for byte,
+// without writing anything: ErrBackupCorrupt when they differ. A backup that passes
+// restores to exactly the bytes of snapshot.
+func VerifyBackup(ctx context.Context, path, password, snapshot string) (BackupHeader, error) {
+	r, err := openPayload(path, password)
+	if err != nil {
+		return r.h, err
+	}
+	f, err := os.Open(snapshot)
+	if err != nil {
+		return r.h, classifyFS(snapshot, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return r.h, classifyFS(snapshot, err)
+	}
+	if st.Size() != r.h.SnapshotSize {
+		return r.h, &PathError{Err: ErrBackupCorrupt, Path: path}
+	}
+	same := &sameAs{r: bufio.NewReaderSize(f, copyBuffer)}
+	if err := r.copyTo(ctx, same); err != nil {
+		if oe, ok := errors.AsType[*outError](err); ok {
+			if errors.Is(oe.err, errDiffers) {
+				return r.h, &PathError{Err: ErrBackupCorrupt, Path: path}
+			}
+			return r.h, readErr(snapshot, oe.err)
+		}
+		return r.h, err
+	}
+	return r.h, nil
+}
+
 // copyBuffer is the size of the reads and writes of a backup's passes over a file.
 const copyBuffer = 1 << 20
 
@@ -623,6 +690,32 @@ type outError struct{ err error }
 
 func (e *outError) Error() string { return e.err.Error() }
 func (e *outError) Unwrap() error { return e.err }
+
+// errDiffers: what a backup decompresses to is not its snapshot.
+var errDiffers = errors.New("backup differs from its snapshot")
+
+// sameAs is a writer that compares what is written with what r reads, byte for byte.
+type sameAs struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (s *sameAs) Write(p []byte) (int, error) {
+	if cap(s.buf) < len(p) {
+		s.buf = make([]byte, len(p))
+	}
+	b := s.buf[:len(p)]
+	if _, err := io.ReadFull(s.r, b); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return 0, errDiffers
+		}
+		return 0, err
+	}
+	if !bytes.Equal(b, p) {
+		return 0, errDiffers
+	}
+	return len(p), nil
+}
 
 func extractErr(path string, err error, corrupt error) error {
 	var pe *PathError

@@ -662,7 +662,9 @@ func restore(ctx context.Context, backupPath, password, bookPath string, log *sl
 	if err != nil {
 		return r, err
 	}
-	h, err := store.CheckBackup(ctx, backupPath, password)
+	// The header alone, to refuse a newer book before writing anything: the extraction
+	// reads the whole file once and checks everything else.
+	h, err := store.ReadBackupHeader(backupPath)
 	if err != nil {
 		return r, fromBackup(backupPath, err)
 	}

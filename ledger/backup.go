@@ -350,9 +350,9 @@ func tempBeside(path, what string) (string, error) {
 
 // checkSnapshot checks the snapshot a backup is written from as the book a restore of
 // that backup would open: it opens it read-only (nothing is written to it, so its bytes
-// stay the ones the backup holds), runs SQLite's integrity check of every page, then
-// VerifyQuick, and checks that its trail ends on a record of this book's own trail. It
-// returns the sequence number of that last record.
+// stay the ones the backup holds), runs SQLite's integrity check of every page and,
+// beside it, VerifyQuick, and checks that its trail ends on a record of this book's own
+// trail. It returns the sequence number of that last record.
 //
 // Why the snapshot and not a copy restored from the written file: store.VerifyBackup
 // then reads the file back (payload checksum, decryption with the password, every GCM

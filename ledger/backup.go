@@ -41,7 +41,7 @@ type BackupInfo struct {
 	Encrypted     bool
 	SchemaVersion int
 	AppVersion    string
-	Verified      bool // Backup: decrypted, opened, integrity_check and Verify(full) passed
+	Verified      bool // Backup: read back, it holds the snapshot that passed integrity_check and VerifyQuick
 }
 
 func backupInfo(path string, h store.BackupHeader) BackupInfo {
@@ -180,12 +180,14 @@ type ListedBackup struct {
 
 // Backup writes a verified backup of the book into dir (which must exist) and returns
 // what it holds. Needs PermBackup. The file is written from an online snapshot under a
-// temporary name, then checked as a restore would check it: decrypted, opened as a book
-// in a temporary folder, PRAGMA integrity_check and Verify(full). A backup that fails is
-// deleted and the refusal returned (CodeBackupUnverified). Then the "book.backup" record
-// is appended to the trail (after the snapshot: the backup does not hold it), and the
-// folder is pruned to the book's BackupKeep setting (PruneBackups). A non-empty password encrypts;
-// it is never logged nor stored.
+// temporary name, then renamed; it is verified as a restore would need it: the snapshot
+// it was made from passes PRAGMA integrity_check and VerifyQuick and holds this book's
+// trail, and the file, read back (decrypted and decompressed), holds exactly that
+// snapshot's bytes (checkSnapshot, store.VerifyBackup). A backup that fails is deleted
+// and the refusal returned (CodeBackupUnverified). Then the "book.backup" record is
+// appended to the trail (after the snapshot: the backup does not hold it), and the
+// folder is pruned to the book's BackupKeep setting (PruneBackups). A non-empty password
+// encrypts; it is never logged nor stored.
 func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (BackupInfo, error) {
 	return b.BackupWith(ctx, by, dir, password, nil)
 }
@@ -195,8 +197,8 @@ func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (Back
 // and the verification and its record run to the end.
 const (
 	BackupSnapshot = "snapshot" // VACUUM INTO a temporary file
-	BackupWrite    = "write"    // compress (and encrypt) into the folder, then rename
-	BackupVerify   = "verify"   // decrypt, open, integrity_check, Verify(full)
+	BackupWrite    = "write"    // compress (and encrypt) into the folder, then rename; the snapshot's check starts
+	BackupVerify   = "verify"   // read the file back against the snapshot; the snapshot's check ends
 	BackupRecord   = "record"   // the "book.backup" record, then pruning the folder
 )
 
@@ -258,10 +260,22 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	if err := b.db.Snapshot(ctx, snap); err != nil {
 		return BackupInfo{}, fromStore(err)
 	}
+	tell(BackupWrite)
+	// The snapshot is checked while it is compressed into the folder: the check is
+	// SQLite's work, the compression deflate's, each on a core of its own. A cancel stops
+	// the check only with the write: once the file is in place the check runs to its end.
+	checkCtx, stopCheck := context.WithCancel(context.WithoutCancel(ctx))
+	var head int64
+	var checkErr error
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		head, checkErr = b.checkSnapshot(checkCtx, snap)
+	}()
+	defer func() { stopCheck(); <-checked }() // before the snapshot is removed
 	// One file per second: when this second's name is taken (two backups in a row), the
 	// next free second's.
 	created := b.db.Now()
-	tell(BackupWrite)
 	var path string
 	for i := range 10 {
 		h.Created = created.Add(time.Duration(i) * time.Second).UTC().Truncate(time.Second)
@@ -274,12 +288,19 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	if err != nil {
 		return BackupInfo{}, fromStore(err)
 	}
-	os.Remove(snap)
 	// The file is complete under its name: from here on the backup is finished, whatever
 	// the caller's context says.
 	ctx = context.WithoutCancel(ctx)
 	tell(BackupVerify)
-	head, err := b.verifyBackup(ctx, path, password)
+	_, err = store.VerifyBackup(ctx, path, password, snap)
+	<-checked
+	os.Remove(snap) // as large as the book: gone before the record and the pruning
+	switch {
+	case checkErr != nil:
+		err = unverified(path, checkErr)
+	case err != nil:
+		err = unverified(path, fromBackup(path, err))
+	}
 	if err != nil {
 		os.Remove(path)
 		b.log.Error("backup failed its verification and was deleted", "path", path, "err", err)
@@ -327,29 +348,53 @@ func tempBeside(path, what string) (string, error) {
 	return p, nil
 }
 
-// verifyBackup restores the backup at path into a temporary file beside the book and
-// checks it as a book: integrity_check and Verify(full). It returns the sequence number
-// of the last audit record the backup holds.
-func (b *Book) verifyBackup(ctx context.Context, path, password string) (int64, error) {
-	tmp, err := tempBeside(b.Path(), ".verify")
+// checkSnapshot checks the snapshot a backup is written from as the book a restore of
+// that backup would open: it opens it read-only (nothing is written to it, so its bytes
+// stay the ones the backup holds), runs SQLite's integrity check of every page and,
+// beside it, VerifyQuick, and checks that its trail ends on a record of this book's own
+// trail. It returns the sequence number of that last record.
+//
+// Why the snapshot and not a copy restored from the written file: store.VerifyBackup
+// then reads the file back (payload checksum, decryption with the password, every GCM
+// tag, the gzip stream and its CRC) and compares what it decompresses to with the
+// snapshot byte for byte. A file that decompresses to exactly the bytes that were opened
+// and checked holds a book that opens and passes those checks; extracting it to disk
+// and opening it again would check the same bytes a second time. The snapshot is a copy
+// of a book that was verified as it was opened and written only by the services since;
+// the full verify of a book of years is the settings' full check, and a restore runs it
+// on what it restores.
+func (b *Book) checkSnapshot(ctx context.Context, snap string) (int64, error) {
+	db, err := store.OpenSnapshot(ctx, snap)
 	if err != nil {
-		return 0, err
+		return 0, fromStore(err)
 	}
-	defer removeBook(tmp)
-	if _, err := store.ExtractBackup(ctx, path, password, tmp); err != nil {
-		return 0, unverified(path, fromBackup(path, err))
-	}
-	c, err := Open(ctx, tmp, b.log)
-	if err != nil {
-		return 0, unverified(path, err)
-	}
+	c := &Book{db: db, log: b.log, pause: sleepCtx}
 	defer c.Close()
-	if err := c.checkCopy(ctx, path); err != nil {
+	// SQLite's page check and VerifyQuick read the snapshot on two connections at once
+	// (the compression is done long before the page check, which takes the longest);
+	// the page check's failure is the one told first, as Verify tells it.
+	var detail string
+	var icErr error
+	ic := make(chan struct{})
+	go func() {
+		defer close(ic)
+		detail, icErr = c.db.IntegrityCheck(ctx, true)
+	}()
+	rep, err := c.VerifyQuick(ctx)
+	<-ic
+	switch {
+	case icErr != nil:
+		return 0, fromStore(icErr)
+	case detail != "":
+		return 0, refuse(CodeVerifyIntegrity, "detail", detail)
+	case err != nil:
 		return 0, err
+	case rep.Failure != nil:
+		return 0, rep.Failure
 	}
 	head, hash, err := c.ChainHead(ctx)
 	if err != nil {
-		return 0, unverified(path, err)
+		return 0, err
 	}
 	// The copy's trail ends on a record of this book's own trail: the same record, the
 	// same hash — with the copy's chain checked, the copy holds this book's history.
@@ -358,31 +403,12 @@ func (b *Book) verifyBackup(ctx context.Context, path, password string) (int64, 
 		return tx.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = ?", head).Scan(&mine)
 	})
 	if err != nil || mine != hash {
-		return 0, unverified(path, refuse(CodeVerifyChain, "seq", head))
+		if ctxErr(err) {
+			return 0, err
+		}
+		return 0, refuse(CodeVerifyChain, "seq", head)
 	}
 	return head, nil
-}
-
-// checkCopy checks a backup just made from this book: SQLite's integrity check of every
-// page, then VerifyQuick. The snapshot is a page copy of a book that was verified as it
-// was opened and written only by the services since; the full verify of a book of years
-// is the settings' full check, and a restore runs it on what it restores.
-func (b *Book) checkCopy(ctx context.Context, path string) error {
-	detail, err := b.db.IntegrityCheck(ctx, true)
-	if err != nil {
-		return unverified(path, fromStore(err))
-	}
-	if detail != "" {
-		return unverified(path, refuse(CodeVerifyIntegrity, "detail", detail))
-	}
-	rep, err := b.VerifyQuick(ctx)
-	if err != nil {
-		return unverified(path, err)
-	}
-	if rep.Failure != nil {
-		return unverified(path, rep.Failure)
-	}
-	return nil
 }
 
 // backupHeadMark precedes, in the reason of a "book.backup" record, the sequence number
@@ -644,7 +670,9 @@ func restore(ctx context.Context, backupPath, password, bookPath string, log *sl
 	if err != nil {
 		return r, err
 	}
-	h, err := store.CheckBackup(ctx, backupPath, password)
+	// The header alone, to refuse a newer book before writing anything: the extraction
+	// reads the whole file once and checks everything else.
+	h, err := store.ReadBackupHeader(backupPath)
 	if err != nil {
 		return r, fromBackup(backupPath, err)
 	}

@@ -365,6 +365,107 @@ func TestBackupOfADamagedBook(t *testing.T) {
 	}
 }
 
+// TestBackupVerifiesTheWrittenFile: a backup whose file changes after it was written —
+// a payload byte flipped, or the whole file replaced by a sound backup of another state
+// of the book — fails its verification: it is refused loudly and deleted, and no
+// "book.backup" record claims it.
+func TestBackupVerifiesTheWrittenFile(t *testing.T) {
+	b, u := shopWithStock(t)
+	ctx := t.Context()
+	older, err := b.Backup(ctx, u, t.TempDir(), "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditedReceipts(t, b, u, 1)
+	only := func(dir string) string {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(dir, "*"+store.BackupExt))
+		if len(files) != 1 {
+			t.Fatalf("%d backups in the folder at the verify step", len(files))
+		}
+		return files[0]
+	}
+	for _, tc := range []struct {
+		name  string
+		alter func(t *testing.T, path string)
+	}{
+		{"a payload byte flipped", func(t *testing.T, path string) {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw[len(raw)-len(raw)/3] ^= 0x10
+			if err := os.WriteFile(path, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"replaced by an older sound backup", func(t *testing.T, path string) {
+			raw, err := os.ReadFile(older.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, raw, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			before := lastAudit(t, b)
+			_, err := b.BackupWith(ctx, u, dir, "pw", func(step string) {
+				if step == BackupVerify {
+					tc.alter(t, only(dir))
+				}
+			})
+			if CodeOf(err) != CodeBackupUnverified {
+				t.Fatalf("Backup: %v, want %s", err, CodeBackupUnverified)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("a backup that failed its verification left %d files", len(entries))
+			}
+			if after := lastAudit(t, b); after.Seq != before.Seq {
+				t.Errorf("a failed backup was recorded: %+v", after)
+			}
+		})
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(b.Path()), ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+}
+
+// TestBackupOfASnapshotFailingIntegrity: a snapshot SQLite's integrity check fails (an
+// index that no longer matches its table, made here between the snapshot and its
+// check) gives no backup, loudly, whatever the file would have held.
+func TestBackupOfASnapshotFailingIntegrity(t *testing.T) {
+	b, u := shopWithStock(t)
+	dir := t.TempDir()
+	_, err := b.BackupWith(t.Context(), u, dir, "", func(step string) {
+		if step != BackupWrite {
+			return
+		}
+		snaps, _ := filepath.Glob(filepath.Join(filepath.Dir(b.Path()), "."+filepath.Base(b.Path())+".snapshot-*"))
+		if len(snaps) != 1 {
+			t.Fatalf("snapshots at the write step: %v", snaps)
+		}
+		raw := rawDB(t, snaps[0])
+		raw.SetMaxOpenConns(1)
+		rawExec(t, raw, "PRAGMA writable_schema = ON",
+			"UPDATE sqlite_schema SET sql = 'CREATE INDEX accounts_parent ON accounts(name)' WHERE name = 'accounts_parent'")
+		raw.Close()
+	})
+	e, ok := errors.AsType[*Error](err)
+	if !ok || e.Code != CodeBackupUnverified || e.Args["check"] != string(CodeVerifyIntegrity) {
+		t.Fatalf("Backup: %v, want %s of %s", err, CodeBackupUnverified, CodeVerifyIntegrity)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a failed backup left %d files", len(entries))
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(b.Path()), ".*")); len(leftovers) > 0 {
+		t.Errorf("temporary files left: %v", leftovers)
+	}
+	wantVerified(t, b) // the book itself was never touched
+}
+
 // TestBackupNames: two backups in the same second get two names; the clock's local time
 // names them.
 func TestBackupNames(t *testing.T) {

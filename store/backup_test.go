@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	stdgzip "compress/gzip"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -78,6 +80,9 @@ func TestBackupRoundTrip(t *testing.T) {
 		if _, err := CheckBackup(t.Context(), dst, pw); err != nil {
 			t.Fatalf("CheckBackup: %v", err)
 		}
+		if _, err := VerifyBackup(t.Context(), dst, pw, snap); err != nil {
+			t.Fatalf("VerifyBackup: %v", err)
+		}
 		out := filepath.Join(t.TempDir(), "out.book")
 		if _, err := ExtractBackup(t.Context(), dst, pw, out); err != nil {
 			t.Fatalf("ExtractBackup: %v", err)
@@ -108,8 +113,8 @@ func TestBackupRoundTrip(t *testing.T) {
 // TestBackupDamage: every kind of damage is named, nothing is left behind.
 func TestBackupDamage(t *testing.T) {
 	d := bookWithBlob(t, 2_500_000)
-	plain, _ := writeTestBackup(t, d, "")
-	enc, _ := writeTestBackup(t, d, "pw")
+	plain, plainSnap := writeTestBackup(t, d, "")
+	enc, encSnap := writeTestBackup(t, d, "pw")
 	rawPlain, _ := os.ReadFile(plain)
 	rawEnc, _ := os.ReadFile(enc)
 	_, start, err := openBackup(plain)
@@ -163,6 +168,13 @@ func TestBackupDamage(t *testing.T) {
 			if _, serr := os.Stat(out); !errors.Is(serr, os.ErrNotExist) {
 				t.Error("a refused extract left a file")
 			}
+			snap := plainSnap
+			if tc.password != "" {
+				snap = encSnap
+			}
+			if _, err := VerifyBackup(t.Context(), path, tc.password, snap); !errors.Is(err, tc.want) {
+				t.Errorf("VerifyBackup: %v, want %v", err, tc.want)
+			}
 			if tc.want == ErrPasswordNeeded {
 				return // CheckBackup reads an encrypted backup's header without its password
 			}
@@ -170,6 +182,132 @@ func TestBackupDamage(t *testing.T) {
 				t.Errorf("CheckBackup: %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestVerifyBackupComparesTheSnapshot: a sound backup of another snapshot is refused —
+// one byte changed, one byte more, one less — and nothing is written beside them.
+func TestVerifyBackupComparesTheSnapshot(t *testing.T) {
+	d := bookWithBlob(t, 2_500_000)
+	for _, pw := range []string{"", "pw"} {
+		dst, snap := writeTestBackup(t, d, pw)
+		raw, err := os.ReadFile(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			data []byte
+		}{
+			{"a byte changed", func() []byte { c := bytes.Clone(raw); c[len(c)/2] ^= 1; return c }()},
+			{"the last byte changed", func() []byte { c := bytes.Clone(raw); c[len(c)-1] ^= 1; return c }()},
+			{"a byte more", append(bytes.Clone(raw), 0)},
+			{"a byte less", raw[:len(raw)-1]},
+			{"empty", nil},
+		} {
+			other := filepath.Join(t.TempDir(), "other.db")
+			if err := os.WriteFile(other, tc.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := VerifyBackup(t.Context(), dst, pw, other); !errors.Is(err, ErrBackupCorrupt) {
+				t.Errorf("encrypted=%v, %s: %v, want ErrBackupCorrupt", pw != "", tc.name, err)
+			}
+			if entries, _ := os.ReadDir(filepath.Dir(other)); len(entries) != 1 {
+				t.Errorf("%s: %d files beside the snapshot", tc.name, len(entries))
+			}
+		}
+		if _, err := VerifyBackup(t.Context(), dst, pw, filepath.Join(t.TempDir(), "none")); !errors.Is(err, ErrNoFile) {
+			t.Errorf("no snapshot: %v", err)
+		}
+	}
+}
+
+// TestOpenSnapshot: a snapshot opened for its checks is read and left byte for byte as
+// it was; a file that is not a book is refused.
+func TestOpenSnapshot(t *testing.T) {
+	d := bookWithBlob(t, 100_000)
+	snap := filepath.Join(t.TempDir(), "snap.db")
+	if err := d.Snapshot(t.Context(), snap); err != nil {
+		t.Fatal(err)
+	}
+	before := sha(t, snap)
+	s, err := OpenSnapshot(t.Context(), snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if detail, err := s.IntegrityCheck(t.Context(), true); err != nil || detail != "" {
+		t.Errorf("integrity: %q %v", detail, err)
+	}
+	var n int
+	if err := s.Read(t.Context(), func(tx *Tx) error {
+		return tx.QueryRowContext(t.Context(), "SELECT count(*) FROM scratch").Scan(&n)
+	}); err != nil || n != 1 {
+		t.Errorf("read: %d rows, %v", n, err)
+	}
+	if err := s.Write(t.Context(), func(tx *Tx) error {
+		_, err := tx.ExecContext(t.Context(), "DELETE FROM scratch")
+		return err
+	}); err == nil {
+		t.Error("a write to the snapshot succeeded")
+	}
+	s.Close()
+	if sha(t, snap) != before {
+		t.Error("checking the snapshot changed it")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(snap)); len(entries) != 1 {
+		t.Errorf("%d files beside the snapshot", len(entries))
+	}
+	text := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(text, []byte("not a book at all, not even close to 100 bytes of header......................"), 0o600)
+	if _, err := OpenSnapshot(t.Context(), text); !errors.Is(err, ErrNotABook) {
+		t.Errorf("a text file: %v", err)
+	}
+}
+
+// TestStandardGzipPayload: a backup whose payload the standard library's gzip wrote, as
+// the backups made before the faster encoder were, still extracts and verifies.
+func TestStandardGzipPayload(t *testing.T) {
+	d := bookWithBlob(t, 1_500_000)
+	for _, pw := range []string{"", "pw"} {
+		dst, snap := writeTestBackup(t, d, pw)
+		h, start, err := openBackup(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := os.ReadFile(snap)
+		var payload bytes.Buffer
+		var w io.WriteCloser = nopCloser{&payload}
+		if pw != "" {
+			key, _ := backupKey(&h, pw)
+			if w, err = newSealer(&payload, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		zw, _ := stdgzip.NewWriterLevel(w, stdgzip.BestSpeed)
+		zw.Write(raw)
+		zw.Close()
+		w.Close()
+		h.PayloadSize = int64(payload.Len())
+		sum := sha256.Sum256(payload.Bytes())
+		h.PayloadSHA256 = hex.EncodeToString(sum[:])
+		head, err := encodeHeader(h, int(start)-prefixLen-sha256.Size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := filepath.Join(t.TempDir(), "old"+BackupExt)
+		if err := os.WriteFile(old, append(head, payload.Bytes()...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := VerifyBackup(t.Context(), old, pw, snap); err != nil {
+			t.Errorf("encrypted=%v: VerifyBackup: %v", pw != "", err)
+		}
+		out := filepath.Join(t.TempDir(), "out.book")
+		if _, err := ExtractBackup(t.Context(), old, pw, out); err != nil {
+			t.Fatalf("encrypted=%v: ExtractBackup: %v", pw != "", err)
+		}
+		if sha(t, out) != sha(t, snap) {
+			t.Error("the extracted book differs from the snapshot")
+		}
 	}
 }
 

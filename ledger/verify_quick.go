@@ -48,6 +48,7 @@ func (b *Book) VerifyQuick(ctx context.Context) (VerifyReport, error) {
 			}
 			return verifyLedgerFrom(ctx, tx, Period(last.String))
 		}},
+	}, []verifyCheck{
 		{"seals", verifyLatestSeal},
 	})
 }

@@ -188,42 +188,56 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 	if dr != cr {
 		return fail("trial_balance", dr.Format()+" / "+cr.Format())
 	}
-	// Every P&L account is zero.
+	// Every P&L account is zero: each one's movements, found by its code.
 	var code string
-	err = tx.QueryRowContext(ctx, `SELECT ifnull(min(account), '') FROM (SELECT p.account, sum(p.debit - p.credit) AS b FROM account_periods p
-		JOIN accounts a ON a.code = p.account WHERE a.category = 'P' AND p.period <= ? GROUP BY p.account HAVING b <> 0)`, period).Scan(&code)
+	err = tx.QueryRowContext(ctx, `SELECT ifnull(min(a.code), '') FROM accounts a WHERE a.category = 'P' AND
+		(SELECT ifnull(sum(p.debit - p.credit), 0) FROM account_periods p WHERE p.account = a.code AND p.period <= ?) <> 0`, period).Scan(&code)
 	if err != nil {
 		return err
 	}
 	if code != "" {
 		return fail("pl_zero", code)
 	}
-	// The stock subledger equals 1405, per item and in total.
+	// The stock subledger equals 1405, per item and in total. The month before was checked
+	// the same way at its close and cannot change since (or, for the first month, the
+	// opening is the opening stock and the opening balances): what is left to check is
+	// that each item's state moved by what this month posted to 1405 for it. The items'
+	// states are found item by item (item_period_costs is keyed by item).
 	inv := roles[InventoryRole]
+	first := period == s.Start
 	var item string
 	err = tx.QueryRowContext(ctx, `WITH gl AS (
 			SELECT item_id, sum(a) AS a FROM (
-				SELECT item_id, amount AS a FROM opening_stock
-				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE account = ?2 AND period <= ?1)
+				SELECT item_id, amount AS a FROM item_period_costs WHERE item_id IN (SELECT id FROM items) AND period = ?3
+				UNION ALL SELECT item_id, amount FROM opening_stock WHERE ?4
+				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE period = ?1 AND account = ?2)
 			GROUP BY item_id)
 		SELECT ifnull(min(i.code), '') FROM item_period_costs c JOIN items i ON i.id = c.item_id
-		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1 AND c.amount <> ifnull(gl.a, 0)`, period, inv).Scan(&item)
+		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.item_id IN (SELECT id FROM items) AND c.period = ?1
+		AND c.amount <> ifnull(gl.a, 0)`, period, inv, period.Prev(), first).Scan(&item)
 	if err != nil {
 		return err
 	}
 	if item != "" {
 		return fail("stock_1405", item)
 	}
-	b1405, err := balance(ctx, tx, inv, period)
-	if err != nil {
+	var before, moved, stock Money
+	if first {
+		if before, err = balance(ctx, tx, inv, period.Prev()); err != nil {
+			return err
+		}
+	} else if before, err = stockTotal(ctx, tx, period.Prev()); err != nil {
 		return err
 	}
-	var stock Money
-	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&stock); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit - credit), 0) FROM account_periods
+		WHERE period = ?2 AND account BETWEEN ?1 AND ?1 || ':'`, inv, period).Scan(&moved); err != nil {
 		return err
 	}
-	if stock != b1405 {
-		return fail("stock_1405", stock.Format()+" / "+b1405.Format())
+	if stock, err = stockTotal(ctx, tx, period); err != nil {
+		return err
+	}
+	if stock != before+moved {
+		return fail("stock_1405", stock.Format()+" / "+(before+moved).Format())
 	}
 	// VAT: no credit left in 222101 (zero or input carried forward).
 	if s.Taxpayer == TaxpayerGeneral {
@@ -245,4 +259,12 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 		}
 	}
 	return nil
+}
+
+// stockTotal is the sum of the items' costing states at the end of a closed period.
+func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error) {
+	var m Money
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM item_period_costs
+		WHERE item_id IN (SELECT id FROM items) AND period = ?`, period).Scan(&m)
+	return m, err
 }

@@ -729,9 +729,23 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 			sum := sha256.Sum256([]byte(imgs[i]))
 			fmt.Fprintf(h, "%x\n", sum)
 		}
-		// Every generated voucher goes, lines first.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM voucher_lines WHERE voucher_id IN
-			(SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')`, period); err != nil {
+		// Every generated voucher goes, lines first; their sums leave account_periods in one
+		// statement.
+		err = summariesDeferred(ctx, tx, func() error {
+			if _, err := tx.ExecContext(ctx, `UPDATE account_periods SET debit = account_periods.debit - s.debit,
+				credit = account_periods.credit - s.credit, pl_debit = account_periods.pl_debit - s.pl_debit,
+				pl_credit = account_periods.pl_credit - s.pl_credit
+				FROM (`+lineSums+` WHERE l.voucher_id IN (SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')
+					GROUP BY 1, 2, 3, 4) AS s
+				WHERE account_periods.account = s.account AND account_periods.partner_id = s.partner_id
+					AND account_periods.item_id = s.item_id AND account_periods.period = s.period`, period); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM voucher_lines WHERE voucher_id IN
+				(SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')`, period)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE period = ? AND source <> 'manual'", period); err != nil {

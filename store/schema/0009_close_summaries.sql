@@ -1,0 +1,38 @@
+-- The close writes a month's generated vouchers at once (thousands of lines) and un-close
+-- deletes them at once. Adding each line to account_periods one upsert at a time is most
+-- of that work, so the close may put the summary of its own lines off to the end of the
+-- same transaction: while summary_deferred holds its row, the voucher lines' summary
+-- triggers stand aside, and the writer adds (or takes back) the sums of the lines it wrote
+-- (or deletes) in one statement before it deletes the row again. The row never outlives
+-- the transaction that inserted it: a crash rolls back the lines, the sums and the row
+-- together. verify still adds the lines up against account_periods. Owner: package ledger.
+CREATE TABLE summary_deferred (
+	id INTEGER PRIMARY KEY CHECK (id = 1)
+) STRICT;
+
+DROP TRIGGER voucher_lines_sum_ins;
+CREATE TRIGGER voucher_lines_sum_ins AFTER INSERT ON voucher_lines
+WHEN NOT EXISTS (SELECT 1 FROM summary_deferred)
+BEGIN
+	INSERT INTO account_periods(account, partner_id, item_id, period, debit, credit, pl_debit, pl_credit)
+	VALUES (NEW.account, ifnull(NEW.partner_id, 0), ifnull(NEW.item_id, 0), NEW.period,
+		CASE NEW.side WHEN 'D' THEN NEW.amount ELSE 0 END, CASE NEW.side WHEN 'C' THEN NEW.amount ELSE 0 END,
+		CASE WHEN NEW.side = 'D' AND (SELECT is_pl_close FROM vouchers WHERE id = NEW.voucher_id) THEN NEW.amount ELSE 0 END,
+		CASE WHEN NEW.side = 'C' AND (SELECT is_pl_close FROM vouchers WHERE id = NEW.voucher_id) THEN NEW.amount ELSE 0 END)
+	ON CONFLICT (account, partner_id, item_id, period) DO UPDATE SET
+		debit = debit + excluded.debit, credit = credit + excluded.credit,
+		pl_debit = pl_debit + excluded.pl_debit, pl_credit = pl_credit + excluded.pl_credit;
+END;
+
+DROP TRIGGER voucher_lines_sum_del;
+CREATE TRIGGER voucher_lines_sum_del AFTER DELETE ON voucher_lines
+WHEN NOT EXISTS (SELECT 1 FROM summary_deferred)
+BEGIN
+	UPDATE account_periods SET
+		debit = debit - CASE OLD.side WHEN 'D' THEN OLD.amount ELSE 0 END,
+		credit = credit - CASE OLD.side WHEN 'C' THEN OLD.amount ELSE 0 END,
+		pl_debit = pl_debit - CASE WHEN OLD.side = 'D' AND (SELECT is_pl_close FROM vouchers WHERE id = OLD.voucher_id) THEN OLD.amount ELSE 0 END,
+		pl_credit = pl_credit - CASE WHEN OLD.side = 'C' AND (SELECT is_pl_close FROM vouchers WHERE id = OLD.voucher_id) THEN OLD.amount ELSE 0 END
+	WHERE account = OLD.account AND partner_id = ifnull(OLD.partner_id, 0) AND item_id = ifnull(OLD.item_id, 0) AND period = OLD.period;
+END;
+

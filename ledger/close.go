@@ -227,7 +227,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if len(warns) > 0 {
 		reason = "warnings acknowledged: " + strings.Join(warns, ", ")
 	}
-	seal, n, err := periodSeal(ctx, tx, period)
+	seal, n, err := gen.seal()
 	if err != nil {
 		return res, err
 	}
@@ -278,6 +278,8 @@ type generator struct {
 	chart        *chartCache      // the chart, items and partners, read once
 	pending      []pendingVoucher // posted, not yet written (flush)
 	nextNo       int              // the next voucher number; 0 before the first post
+	firstNo      int              // the first number the close gave
+	images       []string         // the written vouchers' images (voucherImage), by number
 	nextID       int64
 	written      []Voucher // the generated vouchers as stored, by number
 	// the pending-disposal (1901) amounts of this period's count vouchers, for the disposal
@@ -307,6 +309,7 @@ func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) er
 		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(no), 0) + 1 FROM vouchers WHERE period = ?", g.period).Scan(&g.nextNo); err != nil {
 			return err
 		}
+		g.firstNo = g.nextNo
 		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(id), 0) + 1 FROM vouchers").Scan(&g.nextID); err != nil {
 			return err
 		}
@@ -333,9 +336,25 @@ func (g *generator) flush() error {
 	if len(g.pending) == 0 {
 		return nil
 	}
+	for _, p := range g.pending {
+		g.images = append(g.images, p.image())
+	}
 	err := insertVouchers(g.ctx, g.tx, g.by, g.pending)
 	g.pending = g.pending[:0]
 	return err
+}
+
+// seal is periodSeal once the close's vouchers are written: the vouchers numbered before
+// them read back, the close's own from the images of what it wrote.
+func (g *generator) seal() (string, int, error) {
+	if g.firstNo == 0 {
+		return periodSeal(g.ctx, g.tx, g.period)
+	}
+	ids, imgs, err := voucherImagesBelow(g.ctx, g.tx, g.period, g.firstNo)
+	if err != nil {
+		return "", 0, err
+	}
+	return sealOf(append(imgs, g.images...)), len(ids) + len(g.images), nil
 }
 
 // documents generates the document vouchers (§5.3) in the order of §5.2, one per
@@ -771,10 +790,15 @@ func periodSeal(ctx context.Context, tx *store.Tx, period Period) (string, int, 
 	if err != nil {
 		return "", 0, err
 	}
+	return sealOf(imgs), len(ids), nil
+}
+
+// sealOf is the SHA-256 of the vouchers' images, in the order given, one a line.
+func sealOf(imgs []string) string {
 	h := sha256.New()
 	for _, img := range imgs {
 		h.Write([]byte(img))
 		h.Write([]byte{'\n'})
 	}
-	return hex.EncodeToString(h.Sum(nil)), len(ids), nil
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -394,7 +395,16 @@ func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
 // periodVoucherImages is voucherImage of every voucher of a period, by number, in two
 // queries; with their ids.
 func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]int64, []string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, period, no, date, source, status, summary FROM vouchers WHERE period = ? ORDER BY no", period)
+	return voucherImagesBelow(ctx, tx, period, 0)
+}
+
+// voucherImagesBelow is periodVoucherImages of the vouchers numbered below `below` (all of
+// them when 0).
+func voucherImagesBelow(ctx context.Context, tx *store.Tx, period Period, below int) ([]int64, []string, error) {
+	if below == 0 {
+		below = math.MaxInt32
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, period, no, date, source, status, summary FROM vouchers WHERE period = ? AND no < ? ORDER BY no", period, below)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -417,7 +427,7 @@ func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]in
 		return nil, nil, err
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT voucher_id, account, ifnull(partner_id, 0), ifnull(item_id, 0), side, amount, summary
-		FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE period = ?) ORDER BY voucher_id, line_no`, period)
+		FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE period = ? AND no < ?) ORDER BY voucher_id, line_no`, period, below)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -750,6 +760,21 @@ type pendingVoucher struct {
 	v     Voucher
 	lines []preparedVLine
 	docID sql.NullInt64
+}
+
+// image is the voucher's voucherImage as it will read once written.
+func (p pendingVoucher) image() string {
+	v := p.v
+	img := voucherImg{Period: string(v.Period), Date: string(v.Date), Source: string(v.Source), Status: "unaudited",
+		Summary: v.Summary, No: v.No}
+	if v.Audited {
+		img.Status = "audited"
+	}
+	for _, l := range p.lines {
+		img.Lines = append(img.Lines, newVoucherImgLine(l.line.Account, l.partner.Int64, l.item.Int64, l.line.Side,
+			int64(l.line.Amount), l.line.Summary))
+	}
+	return img.encode()
 }
 
 // insertVouchers writes vouchers whose ID and No are set, many rows a statement, then

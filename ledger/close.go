@@ -215,6 +215,9 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if err := postChecks(ctx, tx, s, roles, period); err != nil {
 		return res, err
 	}
+	if err := storePartnerDocs(ctx, tx, period); err != nil {
+		return res, err
+	}
 	// 7. Lock.
 	if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 1, closed_at = ?, closed_by = ? WHERE period = ?",
 		tx.Now.Format(time.RFC3339), by.Name, period); err != nil {
@@ -771,6 +774,9 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM item_period_costs WHERE period = ?", period); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_doc_periods WHERE period = ?", period); err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "period.unclose", Entity: entPeriod.name,

@@ -36,3 +36,41 @@ BEGIN
 	WHERE account = OLD.account AND partner_id = ifnull(OLD.partner_id, 0) AND item_id = ifnull(OLD.item_id, 0) AND period = OLD.period;
 END;
 
+-- What the audited documents of each closed period did to each partner's four balances
+-- (DOMAIN.md §6.2 W4: receivable 1122, advance received 2203, payable 2202, prepayment
+-- 1123; debit-positive fen, as ledger's docEffectSQL reads a document). The close writes
+-- its period's rows and un-close deletes them, so the check of a month adds up the rows of
+-- the closed months and the documents of the open ones, not years of documents. A closed
+-- period's rows never change, like its documents. Owner: package ledger.
+CREATE TABLE partner_doc_periods (
+	period           TEXT    NOT NULL,
+	partner_id       INTEGER NOT NULL REFERENCES partners(id),
+	receivable       INTEGER NOT NULL,
+	advance_received INTEGER NOT NULL,
+	payable          INTEGER NOT NULL,
+	prepayment       INTEGER NOT NULL,
+	PRIMARY KEY (period, partner_id)
+) WITHOUT ROWID, STRICT;
+
+-- The periods closed before this version (the CASEs are docEffectSQL's).
+INSERT INTO partner_doc_periods(period, partner_id, receivable, advance_received, payable, prepayment)
+	SELECT d.period, d.partner_id,
+		sum(CASE d.type WHEN 'XS' THEN d.gross - d.advance_used - d.paid WHEN 'XT' THEN -(d.gross - d.paid)
+			WHEN 'SK' THEN -d.applied ELSE 0 END),
+		sum(CASE d.type WHEN 'XS' THEN d.advance_used WHEN 'SK' THEN -d.advance ELSE 0 END),
+		sum(CASE d.type WHEN 'CG' THEN -(d.gross - d.advance_used - d.paid) WHEN 'CT' THEN d.gross - d.paid
+			WHEN 'FK' THEN d.applied WHEN 'FY' THEN -(d.gross - d.paid) ELSE 0 END),
+		sum(CASE d.type WHEN 'CG' THEN -d.advance_used WHEN 'FK' THEN d.advance ELSE 0 END)
+	FROM docs d JOIN periods p ON p.period = d.period
+	WHERE p.closed = 1 AND d.status = 'audited' AND d.partner_id IS NOT NULL
+	GROUP BY d.period, d.partner_id;
+
+CREATE TRIGGER partner_doc_periods_closed_ins BEFORE INSERT ON partner_doc_periods
+WHEN (SELECT closed FROM periods WHERE period = NEW.period) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+CREATE TRIGGER partner_doc_periods_closed_upd BEFORE UPDATE ON partner_doc_periods
+WHEN (SELECT closed FROM periods WHERE period IN (OLD.period, NEW.period) AND closed = 1) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+CREATE TRIGGER partner_doc_periods_closed_del BEFORE DELETE ON partner_doc_periods
+WHEN (SELECT closed FROM periods WHERE period = OLD.period) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END;

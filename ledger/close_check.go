@@ -81,11 +81,21 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	if count != maxNo {
 		add("B6", true, []string{fmt.Sprintf("%d/%d", count, maxNo)})
 	}
-	// B7: an item negative in a warehouse at the period's end.
+	// B7: an item negative in a warehouse at the period's end: the opening stock plus the
+	// quantities moved up to the period (stock_period_qty), or the on-hand quantities less
+	// those moved after it, whichever side has fewer months to add up.
+	var lastMoved string
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(period), '') FROM stock_period_qty").Scan(&lastMoved); err != nil {
+		return nil, err
+	}
+	qtys := `SELECT item_id, warehouse_id, qty FROM stock_on_hand
+		UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_period_qty WHERE period > ?`
+	if monthsBetween(s.Start, period) < monthsBetween(period, Period(lastMoved)) {
+		qtys = `SELECT item_id, warehouse_id, qty FROM opening_stock
+			UNION ALL SELECT item_id, warehouse_id, qty FROM stock_period_qty WHERE period <= ?`
+	}
 	if refs, err = list(`SELECT i.code || '@' || w.code FROM (
-			SELECT item_id, warehouse_id, sum(qty) AS q FROM (
-				SELECT item_id, warehouse_id, qty FROM stock_on_hand
-				UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_moves WHERE period > ?)
+			SELECT item_id, warehouse_id, sum(qty) AS q FROM (`+qtys+`)
 			GROUP BY item_id, warehouse_id HAVING q < 0) n
 		JOIN items i ON i.id = n.item_id JOIN warehouses w ON w.id = n.warehouse_id ORDER BY i.code, w.code`, period); err != nil {
 		return nil, err
@@ -288,4 +298,13 @@ func storePartnerDocs(ctx context.Context, tx *store.Tx, period Period) error {
 			sum(`+docEffectSQLFor("'2202'")+`), sum(`+docEffectSQLFor("'1123'")+`)
 		FROM docs d WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
 	return err
+}
+
+// monthsBetween is how many months `to` comes after `from` (0 when it does not).
+func monthsBetween(from, to Period) int {
+	n := 0
+	for p := from; p < to; p = p.Next() {
+		n++
+	}
+	return n
 }

@@ -123,3 +123,45 @@ func TestClosePostCheckStock(t *testing.T) {
 		refused(b, u, "2025-02")
 	})
 }
+
+// TestB7EitherWay: B7 finds an item negative in a warehouse at a month's end whether it
+// adds the months up to it (a month early in the book) or takes the later months off the
+// on-hand quantities (a month late in it).
+func TestB7EitherWay(t *testing.T) {
+	g := loadGoldenMonth(t)
+	b, u := monthBook(t, g)
+	enterMonth(t, b, u, g) // B: 100 in W2 at the end of January
+	db := rawDB(t, b.Path())
+	move := func(date Date, qty Qty) {
+		t.Helper()
+		rawExec(t, db, fmt.Sprintf(`INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq, line_no, sub, kind, qty)
+			SELECT doc_id, line_id, item_id, (SELECT id FROM warehouses WHERE code = 'W2'), '%s', '%s', audit_seq, line_no, 9, %d, %d
+			FROM stock_moves WHERE item_id = (SELECT id FROM items WHERE code = 'B') LIMIT 1`, date, date.Period(), MoveOut, qty),
+			fmt.Sprintf(`UPDATE stock_on_hand SET qty = qty + %d WHERE item_id = (SELECT id FROM items WHERE code = 'B')
+				AND warehouse_id = (SELECT id FROM warehouses WHERE code = 'W2')`, qty))
+	}
+	move("2025-01-30", -Units(1000)) // 900 short at the end of January and February
+	move("2025-03-02", Units(2000))  // back in stock in March
+	for _, c := range []struct {
+		period Period
+		want   []string
+	}{
+		{"2025-01", []string{"B@W2"}}, // two months after it, none before: adds January up
+		{"2025-02", []string{"B@W2"}}, // one each way: takes March off
+		{"2025-03", nil},
+	} {
+		fs, err := b.CheckClose(t.Context(), u, c.period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range fs {
+			if f.Check == "B7" {
+				got = f.Refs
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("B7 of %s: %v, want %v", c.period, got, c.want)
+		}
+	}
+}

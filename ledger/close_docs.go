@@ -48,7 +48,7 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 		CASE WHEN d.type IN ('`+string(DocOtherOut)+`', '`+string(DocCount)+`') THEN
 			ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0) ELSE 0 END
 		FROM docs d JOIN doc_lines l ON l.doc_id = d.id LEFT JOIN items i ON i.id = l.item_id`+voucherDocsWhere+`
-		ORDER BY l.doc_id, l.line_no`, period)
+		ORDER BY d.type, d.id, l.line_no`, period) // the order of docs_period and doc_lines' key: no sort
 	if err != nil {
 		return nil, err
 	}

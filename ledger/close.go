@@ -178,17 +178,22 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 		}
 		return gen.flush()
 	}
-	if err := step(func() error { return gen.documents(progress) }); err != nil {
+	// The document vouchers, the cost of sales and the count disposal read no balances:
+	// they are written together.
+	if err := gen.documents(progress); err != nil {
 		return res, err
 	}
 	progress("month-end", 0, 1)
-	if err := step(func() error { return gen.cogs(costs) }); err != nil {
+	if err := gen.cogs(costs); err != nil {
 		return res, err
 	}
 	if s.DisposeCounts {
-		if err := step(gen.disposal); err != nil {
+		if err := gen.disposal(); err != nil {
 			return res, err
 		}
+	}
+	if err := gen.flush(); err != nil {
+		return res, err
 	}
 	if s.Taxpayer == TaxpayerGeneral {
 		if err := step(gen.vatCarry); err != nil {

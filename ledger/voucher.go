@@ -847,7 +847,7 @@ func addLineSums(ctx context.Context, tx *store.Tx, vs []pendingVoucher) error {
 // lineSums selects the voucher lines' sums as the summary triggers keep them in
 // account_periods (schema 3): per account, partner, item and period, the debits, the
 // credits and the part of each posted by the P&L carry-forward; for the lines a WHERE
-// picks, grouped by the first four columns.
+// picks, grouped by the first four columns (un-close takes them back).
 const lineSums = `SELECT l.account, ifnull(l.partner_id, 0) AS partner_id, ifnull(l.item_id, 0) AS item_id, l.period,
 	sum(CASE l.side WHEN 'D' THEN l.amount ELSE 0 END) AS debit, sum(CASE l.side WHEN 'C' THEN l.amount ELSE 0 END) AS credit,
 	sum(CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END) AS pl_debit,
@@ -856,8 +856,8 @@ const lineSums = `SELECT l.account, ifnull(l.partner_id, 0) AS partner_id, ifnul
 
 // summariesDeferred runs fn with the voucher lines' summary triggers aside (schema 9's
 // summary_deferred): fn inserts or deletes many lines and brings account_periods up to
-// date itself, with one statement over lineSums. The whole runs inside the caller's
-// transaction, so nobody sees the lines without their sums.
+// date itself, a few statements for all of them (addLineSums, lineSums). The whole runs
+// inside the caller's transaction, so nobody sees the lines without their sums.
 func summariesDeferred(ctx context.Context, tx *store.Tx, fn func() error) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO summary_deferred(id) VALUES (1)"); err != nil {
 		return err

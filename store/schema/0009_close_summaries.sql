@@ -2,10 +2,11 @@
 -- deletes them at once. Adding each line to account_periods one upsert at a time is most
 -- of that work, so the close may put the summary of its own lines off to the end of the
 -- same transaction: while summary_deferred holds its row, the voucher lines' summary
--- triggers stand aside, and the writer adds (or takes back) the sums of the lines it wrote
--- (or deletes) in one statement before it deletes the row again. The row never outlives
--- the transaction that inserted it: a crash rolls back the lines, the sums and the row
--- together. verify still adds the lines up against account_periods. Owner: package ledger.
+-- triggers stand aside, and the writer adds (or takes back) the sums of the lines it
+-- wrote (or deletes), a few hundred sums a statement, before it deletes the row again.
+-- The row never outlives the transaction that inserted it: a crash rolls back the lines,
+-- the sums and the row together. verify still adds the lines up against account_periods.
+-- Owner: package ledger.
 CREATE TABLE summary_deferred (
 	id INTEGER PRIMARY KEY CHECK (id = 1)
 ) STRICT;

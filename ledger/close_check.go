@@ -217,19 +217,18 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 	// The stock subledger equals 1405, per item and in total. The month before was checked
 	// the same way at its close and cannot change since (or, for the first month, the
 	// opening is the opening stock and the opening balances): what is left to check is
-	// that each item's state moved by what this month posted to 1405 for it. The items'
-	// states are found item by item (item_period_costs is keyed by item).
+	// that each item's state moved by what this month posted to 1405 for it.
 	inv := roles[InventoryRole]
 	first := period == s.Start
 	var item string
 	err = tx.QueryRowContext(ctx, `WITH gl AS (
 			SELECT item_id, sum(a) AS a FROM (
-				SELECT item_id, amount AS a FROM item_period_costs WHERE item_id IN (SELECT id FROM items) AND period = ?3
+				SELECT item_id, amount AS a FROM item_period_costs WHERE period = ?3
 				UNION ALL SELECT item_id, amount FROM opening_stock WHERE ?4
 				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE period = ?1 AND account = ?2)
 			GROUP BY item_id)
 		SELECT ifnull(min(i.code), '') FROM item_period_costs c JOIN items i ON i.id = c.item_id
-		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.item_id IN (SELECT id FROM items) AND c.period = ?1
+		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1
 		AND c.amount <> ifnull(gl.a, 0)`, period, inv, period.Prev(), first).Scan(&item)
 	if err != nil {
 		return err
@@ -280,8 +279,7 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 // stockTotal is the sum of the items' costing states at the end of a closed period.
 func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error) {
 	var m Money
-	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(amount), 0) FROM item_period_costs
-		WHERE item_id IN (SELECT id FROM items) AND period = ?`, period).Scan(&m)
+	err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&m)
 	return m, err
 }
 

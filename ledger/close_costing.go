@@ -147,9 +147,8 @@ func costOpenings(ctx context.Context, tx *store.Tx, first Period, codes map[int
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	// Item by item: item_period_costs is keyed by item, then period.
 	rows, err = tx.QueryContext(ctx, `SELECT item_id, qty, amount, last_qty, last_amount, layers FROM item_period_costs
-		WHERE item_id IN (SELECT id FROM items) AND period = ?`, first.Prev())
+		WHERE period = ?`, first.Prev())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -75,3 +75,27 @@ BEGIN SELECT RAISE(ABORT, 'period closed'); END;
 CREATE TRIGGER partner_doc_periods_closed_del BEFORE DELETE ON partner_doc_periods
 WHEN (SELECT closed FROM periods WHERE period = OLD.period) = 1
 BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+
+-- item_period_costs keyed by period, then item (it was item, then period): a close adds
+-- its month's states side by side instead of one row into every page of the table, and a
+-- month's states are one range; an item's state in a month is found by the same key.
+CREATE TABLE item_period_costs_by_period (
+	item_id     INTEGER NOT NULL REFERENCES items(id),
+	period      TEXT    NOT NULL,
+	qty         INTEGER NOT NULL,
+	amount      INTEGER NOT NULL,
+	last_qty    INTEGER NOT NULL DEFAULT 0,
+	last_amount INTEGER NOT NULL DEFAULT 0,
+	layers      TEXT    NOT NULL DEFAULT '[]', -- FIFO: [{"id":..,"qty":..,"amount":..}]
+	PRIMARY KEY (period, item_id)
+) WITHOUT ROWID, STRICT;
+INSERT INTO item_period_costs_by_period(item_id, period, qty, amount, last_qty, last_amount, layers)
+	SELECT item_id, period, qty, amount, last_qty, last_amount, layers FROM item_period_costs ORDER BY period, item_id;
+DROP TABLE item_period_costs;
+ALTER TABLE item_period_costs_by_period RENAME TO item_period_costs;
+CREATE TRIGGER item_period_costs_closed BEFORE DELETE ON item_period_costs
+WHEN (SELECT closed FROM periods WHERE period = OLD.period) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END;
+CREATE TRIGGER item_period_costs_closed_upd BEFORE UPDATE ON item_period_costs
+WHEN (SELECT closed FROM periods WHERE period = OLD.period) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END;

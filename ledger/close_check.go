@@ -152,10 +152,16 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	add("W3", false, w3)
 	// W4: a partner with both a receivable and an advance, or a payable and a prepayment,
 	// over the opening and every audited document: the closed months' documents as their
-	// closes summed them up (partner_doc_periods), the open months' one by one.
+	// closes summed them up (partner_doc_periods), the open months' one by one, partner by
+	// partner (docs_partner: partner, date; CROSS JOIN keeps the partners outside), so that
+	// they come summed up per partner without a sort.
 	var lastClosed string
 	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(period), '') FROM periods WHERE closed = 1").Scan(&lastClosed); err != nil {
 		return nil, err
+	}
+	openFrom := Date("") // the documents dated after it are the open months'
+	if lastClosed != "" {
+		openFrom = Period(lastClosed).LastDay()
 	}
 	w4, err := column[string](ctx, tx, `WITH eff AS (
 			SELECT o.partner_id AS pid,
@@ -167,11 +173,11 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 			UNION ALL
 			SELECT partner_id, receivable, advance_received, payable, prepayment FROM partner_doc_periods WHERE period <= ?1
 			UNION ALL
-			SELECT d.partner_id, `+partnerDocEffects+`
-			FROM docs d WHERE d.period > ?1 AND d.status = 'audited' AND d.partner_id IS NOT NULL),
+			SELECT p.id, `+partnerDocSums+`
+			FROM partners p CROSS JOIN docs d ON d.partner_id = p.id AND d.date > ?2 WHERE d.status = 'audited' GROUP BY p.id),
 		bal AS (SELECT pid, sum(ar) AS ar, sum(adv) AS adv, sum(ap) AS ap, sum(pre) AS pre FROM eff GROUP BY pid)
 		SELECT p.code FROM bal JOIN partners p ON p.id = bal.pid
-		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`, lastClosed)
+		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`, lastClosed, openFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -283,18 +289,16 @@ func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error)
 	return m, err
 }
 
-// partnerDocEffects is what a document d does to its partner's receivable (1122), advance
-// received (2203), payable (2202) and prepayment (1123), debit-positive: four columns.
-var partnerDocEffects = docEffectSQLFor("'1122'") + ", " + docEffectSQLFor("'2203'") + ", " +
-	docEffectSQLFor("'2202'") + ", " + docEffectSQLFor("'1123'")
+// partnerDocSums is what documents d did to their partner's receivable (1122), advance
+// received (2203), payable (2202) and prepayment (1123), debit-positive: four sums.
+var partnerDocSums = "sum(" + docEffectSQLFor("'1122'") + "), sum(" + docEffectSQLFor("'2203'") + "), sum(" +
+	docEffectSQLFor("'2202'") + "), sum(" + docEffectSQLFor("'1123'") + ")"
 
 // storePartnerDocs sums up what the period's audited documents did to each partner's
 // four balances (partner_doc_periods), for the W4 check of the months after it.
 func storePartnerDocs(ctx context.Context, tx *store.Tx, period Period) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO partner_doc_periods(period, partner_id, receivable, advance_received, payable, prepayment)
-		SELECT d.period, d.partner_id, sum(`+docEffectSQLFor("'1122'")+`), sum(`+docEffectSQLFor("'2203'")+`),
-			sum(`+docEffectSQLFor("'2202'")+`), sum(`+docEffectSQLFor("'1123'")+`)
-		FROM docs d WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
+		SELECT d.period, d.partner_id, `+partnerDocSums+` FROM docs d WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
 	return err
 }
 

@@ -282,7 +282,8 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 	return nil
 }
 
-// stockTotal is the sum of the items' costing states at the end of a closed period.
+// stockTotal is the sum of the items' costing states at the end of a period, as its close
+// stored them.
 func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error) {
 	var m Money
 	err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&m)
@@ -298,7 +299,8 @@ var partnerDocSums = "sum(" + docEffectSQLFor("'1122'") + "), sum(" + docEffectS
 // four balances (partner_doc_periods), for the W4 check of the months after it.
 func storePartnerDocs(ctx context.Context, tx *store.Tx, period Period) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO partner_doc_periods(period, partner_id, receivable, advance_received, payable, prepayment)
-		SELECT d.period, d.partner_id, `+partnerDocSums+` FROM docs d WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
+		SELECT d.period, d.partner_id, `+partnerDocSums+` FROM docs d
+		WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
 	return err
 }
 

@@ -178,17 +178,22 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 		}
 		return gen.flush()
 	}
-	if err := step(func() error { return gen.documents(progress) }); err != nil {
+	// The document vouchers, the cost of sales and the count disposal read no balances:
+	// they are written together.
+	if err := gen.documents(progress); err != nil {
 		return res, err
 	}
 	progress("month-end", 0, 1)
-	if err := step(func() error { return gen.cogs(costs) }); err != nil {
+	if err := gen.cogs(costs); err != nil {
 		return res, err
 	}
 	if s.DisposeCounts {
-		if err := step(gen.disposal); err != nil {
+		if err := gen.disposal(); err != nil {
 			return res, err
 		}
+	}
+	if err := gen.flush(); err != nil {
+		return res, err
 	}
 	if s.Taxpayer == TaxpayerGeneral {
 		if err := step(gen.vatCarry); err != nil {
@@ -215,6 +220,9 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if err := postChecks(ctx, tx, s, roles, period); err != nil {
 		return res, err
 	}
+	if err := storePartnerDocs(ctx, tx, period); err != nil {
+		return res, err
+	}
 	// 7. Lock.
 	if _, err := tx.ExecContext(ctx, "UPDATE periods SET closed = 1, closed_at = ?, closed_by = ? WHERE period = ?",
 		tx.Now.Format(time.RFC3339), by.Name, period); err != nil {
@@ -227,7 +235,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	if len(warns) > 0 {
 		reason = "warnings acknowledged: " + strings.Join(warns, ", ")
 	}
-	seal, n, err := periodSeal(ctx, tx, period)
+	seal, n, err := gen.seal()
 	if err != nil {
 		return res, err
 	}
@@ -278,6 +286,8 @@ type generator struct {
 	chart        *chartCache      // the chart, items and partners, read once
 	pending      []pendingVoucher // posted, not yet written (flush)
 	nextNo       int              // the next voucher number; 0 before the first post
+	firstNo      int              // the first number the close gave
+	images       []string         // the written vouchers' images (voucherImage), by number
 	nextID       int64
 	written      []Voucher // the generated vouchers as stored, by number
 	// the pending-disposal (1901) amounts of this period's count vouchers, for the disposal
@@ -307,6 +317,7 @@ func (g *generator) post(v Voucher, lines []VoucherLine, docID sql.NullInt64) er
 		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(no), 0) + 1 FROM vouchers WHERE period = ?", g.period).Scan(&g.nextNo); err != nil {
 			return err
 		}
+		g.firstNo = g.nextNo
 		if err := g.tx.QueryRowContext(g.ctx, "SELECT ifnull(max(id), 0) + 1 FROM vouchers").Scan(&g.nextID); err != nil {
 			return err
 		}
@@ -333,9 +344,25 @@ func (g *generator) flush() error {
 	if len(g.pending) == 0 {
 		return nil
 	}
+	for _, p := range g.pending {
+		g.images = append(g.images, p.image())
+	}
 	err := insertVouchers(g.ctx, g.tx, g.by, g.pending)
 	g.pending = g.pending[:0]
 	return err
+}
+
+// seal is periodSeal once the close's vouchers are written: the vouchers numbered before
+// them read back, the close's own from the images of what it wrote.
+func (g *generator) seal() (string, int, error) {
+	if g.firstNo == 0 {
+		return periodSeal(g.ctx, g.tx, g.period)
+	}
+	ids, imgs, err := voucherImagesBelow(g.ctx, g.tx, g.period, g.firstNo)
+	if err != nil {
+		return "", 0, err
+	}
+	return sealOf(append(imgs, g.images...)), len(ids) + len(g.images), nil
 }
 
 // documents generates the document vouchers (§5.3) in the order of §5.2, one per
@@ -729,15 +756,32 @@ func (b *Book) UnclosePeriod(ctx context.Context, by *User, period Period, reaso
 			sum := sha256.Sum256([]byte(imgs[i]))
 			fmt.Fprintf(h, "%x\n", sum)
 		}
-		// Every generated voucher goes, lines first.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM voucher_lines WHERE voucher_id IN
-			(SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')`, period); err != nil {
+		// Every generated voucher goes, lines first; their sums leave account_periods in one
+		// statement.
+		err = summariesDeferred(ctx, tx, func() error {
+			if _, err := tx.ExecContext(ctx, `UPDATE account_periods SET debit = account_periods.debit - s.debit,
+				credit = account_periods.credit - s.credit, pl_debit = account_periods.pl_debit - s.pl_debit,
+				pl_credit = account_periods.pl_credit - s.pl_credit
+				FROM (`+lineSums+` WHERE l.voucher_id IN (SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')
+					GROUP BY 1, 2, 3, 4) AS s
+				WHERE account_periods.account = s.account AND account_periods.partner_id = s.partner_id
+					AND account_periods.item_id = s.item_id AND account_periods.period = s.period`, period); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `DELETE FROM voucher_lines WHERE voucher_id IN
+				(SELECT id FROM vouchers WHERE period = ? AND source <> 'manual')`, period)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM vouchers WHERE period = ? AND source <> 'manual'", period); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM item_period_costs WHERE period = ?", period); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_doc_periods WHERE period = ?", period); err != nil {
 			return err
 		}
 		if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "period.unclose", Entity: entPeriod.name,
@@ -757,10 +801,15 @@ func periodSeal(ctx context.Context, tx *store.Tx, period Period) (string, int, 
 	if err != nil {
 		return "", 0, err
 	}
+	return sealOf(imgs), len(ids), nil
+}
+
+// sealOf is the SHA-256 of the vouchers' images, in the order given, one a line.
+func sealOf(imgs []string) string {
 	h := sha256.New()
 	for _, img := range imgs {
 		h.Write([]byte(img))
 		h.Write([]byte{'\n'})
 	}
-	return hex.EncodeToString(h.Sum(nil)), len(ids), nil
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -81,11 +81,21 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	if count != maxNo {
 		add("B6", true, []string{fmt.Sprintf("%d/%d", count, maxNo)})
 	}
-	// B7: an item negative in a warehouse at the period's end.
+	// B7: an item negative in a warehouse at the period's end: the opening stock plus the
+	// quantities moved up to the period (stock_period_qty), or the on-hand quantities less
+	// those moved after it, whichever side has fewer months to add up.
+	var lastMoved string
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(period), '') FROM stock_period_qty").Scan(&lastMoved); err != nil {
+		return nil, err
+	}
+	qtys := `SELECT item_id, warehouse_id, qty FROM stock_on_hand
+		UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_period_qty WHERE period > ?`
+	if monthsBetween(s.Start, period) < monthsBetween(period, Period(lastMoved)) {
+		qtys = `SELECT item_id, warehouse_id, qty FROM opening_stock
+			UNION ALL SELECT item_id, warehouse_id, qty FROM stock_period_qty WHERE period <= ?`
+	}
 	if refs, err = list(`SELECT i.code || '@' || w.code FROM (
-			SELECT item_id, warehouse_id, sum(qty) AS q FROM (
-				SELECT item_id, warehouse_id, qty FROM stock_on_hand
-				UNION ALL SELECT item_id, warehouse_id, -qty FROM stock_moves WHERE period > ?)
+			SELECT item_id, warehouse_id, sum(qty) AS q FROM (`+qtys+`)
 			GROUP BY item_id, warehouse_id HAVING q < 0) n
 		JOIN items i ON i.id = n.item_id JOIN warehouses w ON w.id = n.warehouse_id ORDER BY i.code, w.code`, period); err != nil {
 		return nil, err
@@ -140,8 +150,19 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 		}
 	}
 	add("W3", false, w3)
-	// W4: a partner with both a receivable and an advance, or a payable and a prepayment.
-	// One pass over the documents, the four balances side by side.
+	// W4: a partner with both a receivable and an advance, or a payable and a prepayment,
+	// over the opening and every audited document: the closed months' documents as their
+	// closes summed them up (partner_doc_periods), the open months' one by one, partner by
+	// partner (docs_partner: partner, date; CROSS JOIN keeps the partners outside), so that
+	// they come summed up per partner without a sort.
+	var lastClosed string
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(period), '') FROM periods WHERE closed = 1").Scan(&lastClosed); err != nil {
+		return nil, err
+	}
+	openFrom := Date("") // the documents dated after it are the open months'
+	if lastClosed != "" {
+		openFrom = Period(lastClosed).LastDay()
+	}
 	w4, err := column[string](ctx, tx, `WITH eff AS (
 			SELECT o.partner_id AS pid,
 				CASE substr(o.account, 1, 4) WHEN '1122' THEN o.amount END AS ar,
@@ -150,12 +171,13 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 				CASE substr(o.account, 1, 4) WHEN '1123' THEN o.amount END AS pre
 			FROM opening_balances o WHERE o.partner_id IS NOT NULL
 			UNION ALL
-			SELECT d.partner_id, `+docEffectSQLFor("'1122'")+`, `+docEffectSQLFor("'2203'")+`,
-				`+docEffectSQLFor("'2202'")+`, `+docEffectSQLFor("'1123'")+`
-			FROM docs d WHERE d.status = 'audited' AND d.partner_id IS NOT NULL),
+			SELECT partner_id, receivable, advance_received, payable, prepayment FROM partner_doc_periods WHERE period <= ?1
+			UNION ALL
+			SELECT p.id, `+partnerDocSums+`
+			FROM partners p CROSS JOIN docs d ON d.partner_id = p.id AND d.date > ?2 WHERE d.status = 'audited' GROUP BY p.id),
 		bal AS (SELECT pid, sum(ar) AS ar, sum(adv) AS adv, sum(ap) AS ap, sum(pre) AS pre FROM eff GROUP BY pid)
 		SELECT p.code FROM bal JOIN partners p ON p.id = bal.pid
-		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`)
+		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`, lastClosed, openFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -188,42 +210,55 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 	if dr != cr {
 		return fail("trial_balance", dr.Format()+" / "+cr.Format())
 	}
-	// Every P&L account is zero.
+	// Every P&L account is zero: each one's movements, found by its code.
 	var code string
-	err = tx.QueryRowContext(ctx, `SELECT ifnull(min(account), '') FROM (SELECT p.account, sum(p.debit - p.credit) AS b FROM account_periods p
-		JOIN accounts a ON a.code = p.account WHERE a.category = 'P' AND p.period <= ? GROUP BY p.account HAVING b <> 0)`, period).Scan(&code)
+	err = tx.QueryRowContext(ctx, `SELECT ifnull(min(a.code), '') FROM accounts a WHERE a.category = 'P' AND
+		(SELECT ifnull(sum(p.debit - p.credit), 0) FROM account_periods p WHERE p.account = a.code AND p.period <= ?) <> 0`, period).Scan(&code)
 	if err != nil {
 		return err
 	}
 	if code != "" {
 		return fail("pl_zero", code)
 	}
-	// The stock subledger equals 1405, per item and in total.
+	// The stock subledger equals 1405, per item and in total. The month before was checked
+	// the same way at its close and cannot change since (or, for the first month, the
+	// opening is the opening stock and the opening balances): what is left to check is
+	// that each item's state moved by what this month posted to 1405 for it.
 	inv := roles[InventoryRole]
+	first := period == s.Start
 	var item string
 	err = tx.QueryRowContext(ctx, `WITH gl AS (
 			SELECT item_id, sum(a) AS a FROM (
-				SELECT item_id, amount AS a FROM opening_stock
-				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE account = ?2 AND period <= ?1)
+				SELECT item_id, amount AS a FROM item_period_costs WHERE period = ?3
+				UNION ALL SELECT item_id, amount FROM opening_stock WHERE ?4
+				UNION ALL SELECT item_id, debit - credit FROM account_periods WHERE period = ?1 AND account = ?2)
 			GROUP BY item_id)
 		SELECT ifnull(min(i.code), '') FROM item_period_costs c JOIN items i ON i.id = c.item_id
-		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1 AND c.amount <> ifnull(gl.a, 0)`, period, inv).Scan(&item)
+		LEFT JOIN gl ON gl.item_id = c.item_id WHERE c.period = ?1
+		AND c.amount <> ifnull(gl.a, 0)`, period, inv, period.Prev(), first).Scan(&item)
 	if err != nil {
 		return err
 	}
 	if item != "" {
 		return fail("stock_1405", item)
 	}
-	b1405, err := balance(ctx, tx, inv, period)
-	if err != nil {
+	var before, moved, stock Money
+	if first {
+		if before, err = balance(ctx, tx, inv, period.Prev()); err != nil {
+			return err
+		}
+	} else if before, err = stockTotal(ctx, tx, period.Prev()); err != nil {
 		return err
 	}
-	var stock Money
-	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&stock); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(debit - credit), 0) FROM account_periods
+		WHERE period = ?2 AND account BETWEEN ?1 AND ?1 || ':'`, inv, period).Scan(&moved); err != nil {
 		return err
 	}
-	if stock != b1405 {
-		return fail("stock_1405", stock.Format()+" / "+b1405.Format())
+	if stock, err = stockTotal(ctx, tx, period); err != nil {
+		return err
+	}
+	if stock != before+moved {
+		return fail("stock_1405", stock.Format()+" / "+(before+moved).Format())
 	}
 	// VAT: no credit left in 222101 (zero or input carried forward).
 	if s.Taxpayer == TaxpayerGeneral {
@@ -245,4 +280,35 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 		}
 	}
 	return nil
+}
+
+// stockTotal is the sum of the items' costing states at the end of a period, as its close
+// stored them.
+func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error) {
+	var m Money
+	err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?", period).Scan(&m)
+	return m, err
+}
+
+// partnerDocSums is what documents d did to their partner's receivable (1122), advance
+// received (2203), payable (2202) and prepayment (1123), debit-positive: four sums.
+var partnerDocSums = "sum(" + docEffectSQLFor("'1122'") + "), sum(" + docEffectSQLFor("'2203'") + "), sum(" +
+	docEffectSQLFor("'2202'") + "), sum(" + docEffectSQLFor("'1123'") + ")"
+
+// storePartnerDocs sums up what the period's audited documents did to each partner's
+// four balances (partner_doc_periods), for the W4 check of the months after it.
+func storePartnerDocs(ctx context.Context, tx *store.Tx, period Period) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO partner_doc_periods(period, partner_id, receivable, advance_received, payable, prepayment)
+		SELECT d.period, d.partner_id, `+partnerDocSums+` FROM docs d
+		WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
+	return err
+}
+
+// monthsBetween is how many months `to` comes after `from` (0 when it does not).
+func monthsBetween(from, to Period) int {
+	n := 0
+	for p := from; p < to; p = p.Next() {
+		n++
+	}
+	return n
 }

@@ -224,12 +224,13 @@ func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from Date) (
 	return scanMovedRows(rows)
 }
 
-// loadPeriodRows is loadMovedRows for one period: stock_moves_period finds its rows
-// without reading the items' earlier history.
+// loadPeriodRows is loadMovedRows for one period: item by item, stock_moves_order finds
+// each one's movements of the period's dates without reading its earlier history, in
+// costing order.
 func loadPeriodRows(ctx context.Context, tx *store.Tx, lo, hi int64, period Period) (map[int64][]movedRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE period = ? AND item_id BETWEEN ? AND ? AND kind <> 0
-		ORDER BY item_id, date, audit_seq, line_no, sub, id`, period, lo, hi)
+		FROM stock_moves WHERE item_id IN (SELECT id FROM items WHERE id BETWEEN ? AND ?) AND date BETWEEN ? AND ? AND kind <> 0
+		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, period.FirstDay(), period.LastDay())
 	if err != nil {
 		return nil, err
 	}

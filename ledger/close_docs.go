@@ -15,19 +15,24 @@ import (
 const voucherDocsWhere = ` WHERE d.period = ? AND d.status = 'audited' AND d.type NOT IN ('CD', 'XD', 'DB')`
 
 // periodVoucherDocs reads the period's documents that get a voucher, each with its
-// lines and their costs as loadDoc reads them, in no particular order; of a line only
-// what the templates use (DocVoucherLines): item code, quantities, amounts, account,
-// cost; not the item's name and unit, the warehouse or the source line.
+// lines, in no particular order: only what the templates use (DocVoucherLines,
+// VoucherSummary): of a document its type, number, date, partner, settlement account and
+// amounts; of a line its item code, quantities, amounts and account, and its cost (the
+// movements' amount, as loadDoc reads it) for the documents whose template posts it,
+// other-outs and counts.
 func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+docCols+docFrom+voucherDocsWhere, period)
+	rows, err := tx.QueryContext(ctx, `SELECT d.id, d.type, d.number, d.date, ifnull(p.code, ''), ifnull(p.name, ''),
+		ifnull(d.account, ''), d.deductible, d.amount, d.paid, d.advance_used, d.applied, d.advance, d.vat, d.gross
+		FROM docs d LEFT JOIN partners p ON p.id = d.partner_id`+voucherDocsWhere, period)
 	if err != nil {
 		return nil, err
 	}
 	var docs []Doc
 	at := map[DocID]int{}
 	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
+		d := Doc{Status: StatusAudited}
+		if err := rows.Scan(&d.ID, &d.Type, &d.Number, &d.Date, &d.Partner, &d.PartnerName, &d.Account, &d.Deductible,
+			&d.Amount, &d.Paid, &d.AdvanceUsed, &d.Applied, &d.Advance, &d.Tax, &d.Gross); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -38,13 +43,12 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT l.doc_id, l.line_no, ifnull(i.code, ''),
-		l.qty, l.price, l.discount_rate, ifnull(l.discount_amount, 0), l.discount_amount IS NOT NULL,
-		l.vat_bp, ifnull(l.vat_override, 0), l.vat_override IS NOT NULL, l.base, l.discount, l.net, l.vat, l.gross,
-		l.inv_amount, ifnull(l.book_qty, 0), l.book_qty IS NOT NULL, l.abnormal, ifnull(l.account, ''), l.memo,
-		ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0)
-		FROM doc_lines l LEFT JOIN items i ON i.id = l.item_id
-		WHERE l.doc_id IN (SELECT d.id FROM docs d`+voucherDocsWhere+`) ORDER BY l.doc_id, l.line_no`, period)
+	rows, err = tx.QueryContext(ctx, `SELECT l.doc_id, l.line_no, ifnull(i.code, ''), l.qty, l.net, l.gross, l.inv_amount,
+		ifnull(l.book_qty, 0), l.book_qty IS NOT NULL, l.abnormal, ifnull(l.account, ''),
+		CASE WHEN d.type IN ('`+string(DocOtherOut)+`', '`+string(DocCount)+`') THEN
+			ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0) ELSE 0 END
+		FROM docs d JOIN doc_lines l ON l.doc_id = d.id LEFT JOIN items i ON i.id = l.item_id`+voucherDocsWhere+`
+		ORDER BY d.type, d.id, l.line_no`, period) // the order of docs_period and doc_lines' key: no sort
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +56,8 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	for rows.Next() {
 		var id DocID
 		var l DocLine
-		if err := rows.Scan(&id, &l.No, &l.Item, &l.Qty, &l.Price, &l.DiscountRate,
-			&l.DiscountAmount, &l.HasDiscountAmount, &l.VATRate, &l.VATOverride, &l.HasVATOverride, &l.Base, &l.Discount,
-			&l.Net, &l.Tax, &l.Gross, &l.InvAmount, &l.BookQty, &l.HasBookQty, &l.Abnormal, &l.Account,
-			&l.Memo, &l.Cost); err != nil {
+		if err := rows.Scan(&id, &l.No, &l.Item, &l.Qty, &l.Net, &l.Gross, &l.InvAmount, &l.BookQty, &l.HasBookQty,
+			&l.Abnormal, &l.Account, &l.Cost); err != nil {
 			return nil, err
 		}
 		if l.Cost < 0 {

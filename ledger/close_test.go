@@ -335,3 +335,31 @@ func TestCloseReportsCostingWarnings(t *testing.T) {
 		t.Fatalf("verify: %v %v", err, rep.Failure)
 	}
 }
+
+// TestCloseSummariesDeferredOnlyInside: the close and un-close put the voucher lines'
+// summary trigger aside only inside their own transaction: afterwards a manual voucher
+// reaches account_periods line by line again, and verify finds every summary equal to
+// its lines.
+func TestCloseSummariesDeferredOnlyInside(t *testing.T) {
+	b, u, _ := closedMonth(t)
+	ctx := t.Context()
+	deferred := func(when string) {
+		t.Helper()
+		var n int
+		if err := rawDB(t, b.Path()).QueryRow("SELECT count(*) FROM summary_deferred").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%s: %d rows in summary_deferred (%v)", when, n, err)
+		}
+		if _, err := b.SaveVoucher(ctx, u, Voucher{Date: "2025-02-28", Summary: "计提折旧", Lines: []VoucherLine{
+			{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}}); err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+			t.Fatalf("%s, then a manual voucher: %v %v", when, err, rep.Failure)
+		}
+	}
+	deferred("after the close")
+	if err := b.UnclosePeriod(ctx, u, "2025-01", "复核"); err != nil {
+		t.Fatal(err)
+	}
+	deferred("after the un-close")
+}

@@ -68,11 +68,10 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	// Each item's latest movement outside the document (any period) and its reference
 	// cost, in one query.
 	type latest struct {
-		refCost  Price
-		date     sql.NullString
-		qty      Qty
-		amount   Money
-		anyLater bool
+		refCost Price
+		date    sql.NullString
+		qty     Qty
+		amount  Money
 	}
 	last := map[int64]*latest{}
 	rows, err = tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)

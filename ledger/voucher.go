@@ -1,11 +1,14 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -392,7 +395,16 @@ func voucherImage(ctx context.Context, tx *store.Tx, id int64) (string, error) {
 // periodVoucherImages is voucherImage of every voucher of a period, by number, in two
 // queries; with their ids.
 func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]int64, []string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, period, no, date, source, status, summary FROM vouchers WHERE period = ? ORDER BY no", period)
+	return voucherImagesBelow(ctx, tx, period, 0)
+}
+
+// voucherImagesBelow is periodVoucherImages of the vouchers numbered below `below` (all of
+// them when 0).
+func voucherImagesBelow(ctx context.Context, tx *store.Tx, period Period, below int) ([]int64, []string, error) {
+	if below == 0 {
+		below = math.MaxInt32
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, period, no, date, source, status, summary FROM vouchers WHERE period = ? AND no < ? ORDER BY no", period, below)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -415,7 +427,7 @@ func periodVoucherImages(ctx context.Context, tx *store.Tx, period Period) ([]in
 		return nil, nil, err
 	}
 	rows, err = tx.QueryContext(ctx, `SELECT voucher_id, account, ifnull(partner_id, 0), ifnull(item_id, 0), side, amount, summary
-		FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE period = ?) ORDER BY voucher_id, line_no`, period)
+		FROM voucher_lines WHERE voucher_id IN (SELECT id FROM vouchers WHERE period = ? AND no < ?) ORDER BY voucher_id, line_no`, period, below)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -750,10 +762,115 @@ type pendingVoucher struct {
 	docID sql.NullInt64
 }
 
+// image is the voucher's voucherImage as it will read once written.
+func (p pendingVoucher) image() string {
+	v := p.v
+	img := voucherImg{Period: string(v.Period), Date: string(v.Date), Source: string(v.Source), Status: "unaudited",
+		Summary: v.Summary, No: v.No}
+	if v.Audited {
+		img.Status = "audited"
+	}
+	for _, l := range p.lines {
+		img.Lines = append(img.Lines, newVoucherImgLine(l.line.Account, l.partner.Int64, l.item.Int64, l.line.Side,
+			int64(l.line.Amount), l.line.Summary))
+	}
+	return img.encode()
+}
+
 // insertVouchers writes vouchers whose ID and No are set, many rows a statement, then
 // their lines in the same order: every row is what insertVoucher one by one would have
-// written, line ids included.
+// written, line ids included. The lines' sums go to account_periods a few statements at
+// the end, added up here from the lines written, not line by line by the summary trigger
+// (summariesDeferred).
 func insertVouchers(ctx context.Context, tx *store.Tx, by string, vs []pendingVoucher) error {
+	return summariesDeferred(ctx, tx, func() error {
+		if err := writeVouchers(ctx, tx, by, vs); err != nil {
+			return err
+		}
+		return addLineSums(ctx, tx, vs)
+	})
+}
+
+// addLineSums adds the vouchers' lines to account_periods as the summary trigger would
+// have, one line at a time: per account, partner, item and period, debits, credits and
+// the part of each the P&L carry-forward posted.
+func addLineSums(ctx context.Context, tx *store.Tx, vs []pendingVoucher) error {
+	type key struct {
+		account       string
+		partner, item int64
+		period        Period
+	}
+	sums := map[key]*[4]Money{} // debit, credit, pl_debit, pl_credit
+	var keys []key
+	for _, p := range vs {
+		for _, l := range p.lines {
+			k := key{l.line.Account, l.partner.Int64, l.item.Int64, p.v.Period}
+			s, ok := sums[k]
+			if !ok {
+				s = new([4]Money)
+				sums[k] = s
+				keys = append(keys, k)
+			}
+			col := 0
+			if l.line.Side == "C" {
+				col = 1
+			}
+			s[col] += l.line.Amount
+			if p.v.PLClose {
+				s[col+2] += l.line.Amount
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.account, b.account), cmp.Compare(a.partner, b.partner), cmp.Compare(a.item, b.item),
+			strings.Compare(string(a.period), string(b.period)))
+	})
+	const perStmt = 250
+	for lo := 0; lo < len(keys); lo += perStmt {
+		batch := keys[lo:min(lo+perStmt, len(keys))]
+		args := make([]any, 0, 8*len(batch))
+		for _, k := range batch {
+			s := sums[k]
+			args = append(args, k.account, k.partner, k.item, k.period, s[0], s[1], s[2], s[3])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO account_periods(account, partner_id, item_id, period, debit, credit, pl_debit, pl_credit)
+			VALUES `+valuesList(len(batch), 8)+`
+			ON CONFLICT (account, partner_id, item_id, period) DO UPDATE SET
+				debit = debit + excluded.debit, credit = credit + excluded.credit,
+				pl_debit = pl_debit + excluded.pl_debit, pl_credit = pl_credit + excluded.pl_credit`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineSums selects the voucher lines' sums as the summary triggers keep them in
+// account_periods (schema 3): per account, partner, item and period, the debits, the
+// credits and the part of each posted by the P&L carry-forward; for the lines a WHERE
+// picks, grouped by the first four columns (un-close takes them back).
+const lineSums = `SELECT l.account, ifnull(l.partner_id, 0) AS partner_id, ifnull(l.item_id, 0) AS item_id, l.period,
+	sum(CASE l.side WHEN 'D' THEN l.amount ELSE 0 END) AS debit, sum(CASE l.side WHEN 'C' THEN l.amount ELSE 0 END) AS credit,
+	sum(CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END) AS pl_debit,
+	sum(CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END) AS pl_credit
+	FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id`
+
+// summariesDeferred runs fn with the voucher lines' summary triggers aside (schema 9's
+// summary_deferred): fn inserts or deletes many lines and brings account_periods up to
+// date itself, a few statements for all of them (addLineSums, lineSums). The whole runs
+// inside the caller's transaction, so nobody sees the lines without their sums.
+func summariesDeferred(ctx context.Context, tx *store.Tx, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO summary_deferred(id) VALUES (1)"); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "DELETE FROM summary_deferred")
+	return err
+}
+
+// writeVouchers is insertVouchers' rows.
+func writeVouchers(ctx context.Context, tx *store.Tx, by string, vs []pendingVoucher) error {
 	const vouchersPerStmt, linesPerStmt = 200, 300
 	now := tx.Now.Format(time.RFC3339)
 	for lo := 0; lo < len(vs); lo += vouchersPerStmt {

@@ -449,10 +449,15 @@ func (g *generator) documents(progress func(string, int, int)) error {
 // costs plus the adjustments, from inventory to the cost of sales (main or other
 // business).
 func (g *generator) cogs(costs map[int64]CostState) error {
-	rows, err := g.tx.QueryContext(g.ctx, `SELECT i.code, i.other_business,
-		ifnull(sum(CASE WHEN d.type = 'XS' THEN -m.amount WHEN d.type = 'XT' THEN -m.amount ELSE 0 END), 0) + ifnull(sum(m.adj), 0)
-		FROM stock_moves m JOIN docs d ON d.id = m.doc_id JOIN items i ON i.id = m.item_id
-		WHERE m.period = ? AND m.kind <> 0 GROUP BY i.id ORDER BY i.code`, g.period)
+	// The deliveries' and sales returns' movements found from their documents, the
+	// adjustments among all the month's movements.
+	rows, err := g.tx.QueryContext(g.ctx, `SELECT i.code, i.other_business, x.c FROM (
+			SELECT item_id, sum(c) AS c FROM (
+				SELECT m.item_id, -m.amount AS c FROM docs d JOIN stock_moves m ON m.doc_id = d.id
+				WHERE d.period = ?1 AND d.type IN ('XS', 'XT') AND m.kind <> 0
+				UNION ALL SELECT item_id, adj FROM stock_moves WHERE period = ?1 AND kind <> 0 AND adj <> 0)
+			GROUP BY item_id) x
+		JOIN items i ON i.id = x.item_id ORDER BY i.code`, g.period)
 	if err != nil {
 		return err
 	}

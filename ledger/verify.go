@@ -141,12 +141,24 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]veri
 }
 
 func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log ORDER BY seq`)
+	return verifyChainFrom(ctx, tx, 1)
+}
+
+// verifyChainFrom checks the records from seq first on: each hashes to its hash, links
+// to its predecessor (the record before first included) and numbers on without a gap.
+func verifyChainFrom(ctx context.Context, tx *store.Tx, first int64) (*Error, error) {
+	prev := ""
+	if first > 1 {
+		if err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = ?", first-1).Scan(&prev); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	prev, want := "", int64(1)
+	want := first
 	for rows.Next() {
 		r, err := scanAudit(rows)
 		if err != nil {

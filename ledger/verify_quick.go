@@ -60,30 +60,7 @@ func verifyChainTail(ctx context.Context, tx *store.Tx) (*Error, error) {
 	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(seq), 0) FROM audit_log").Scan(&last); err != nil {
 		return nil, err
 	}
-	first := max(1, last-quickChainTail+1)
-	prev := ""
-	if first > 1 {
-		if err := tx.QueryRowContext(ctx, "SELECT hash FROM audit_log WHERE seq = ?", first-1).Scan(&prev); err != nil {
-			return nil, err
-		}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	want := first
-	for rows.Next() {
-		r, err := scanAudit(rows)
-		if err != nil {
-			return refuse(CodeVerifyChain, "seq", want), nil
-		}
-		if r.Seq != want || r.PrevHash != prev || r.computeHash() != r.Hash {
-			return refuse(CodeVerifyChain, "seq", want), nil
-		}
-		prev, want = r.Hash, want+1
-	}
-	return nil, rows.Err()
+	return verifyChainFrom(ctx, tx, max(1, last-quickChainTail+1))
 }
 
 // verifyLatestSeal is verifySeals for the latest closed period only.

@@ -89,45 +89,32 @@ func movements(ctx context.Context, tx *store.Tx, from, to Period, excludePLClos
 	if from != to {
 		where = "+" + where
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT account, sum(debit) - CASE WHEN ?3 THEN sum(pl_debit) ELSE 0 END,
-			sum(credit) - CASE WHEN ?3 THEN sum(pl_credit) ELSE 0 END
-		FROM account_periods WHERE `+where+` GROUP BY account`, from, to, excludePLClose)
-	if err != nil {
-		return nil, err
-	}
 	sums := map[string]AccountMovement{}
-	add := func(m AccountMovement) {
-		x := sums[m.Account]
-		x.Account, x.Debit, x.Credit = m.Account, x.Debit+m.Debit, x.Credit+m.Credit
-		sums[m.Account] = x
-	}
-	for rows.Next() {
-		var m AccountMovement
-		if err := rows.Scan(&m.Account, &m.Debit, &m.Credit); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		add(m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if ytd {
-		rows, err := tx.QueryContext(ctx, `SELECT account, sum(ytd_debit), sum(ytd_credit) FROM opening_balances GROUP BY account`)
+	// add adds up (account, debit, credit) rows into sums.
+	add := func(q string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var m AccountMovement
 			if err := rows.Scan(&m.Account, &m.Debit, &m.Credit); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
-			add(m)
+			x := sums[m.Account]
+			x.Account, x.Debit, x.Credit = m.Account, x.Debit+m.Debit, x.Credit+m.Credit
+			sums[m.Account] = x
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		return rows.Err()
+	}
+	if err := add(`SELECT account, sum(debit) - CASE WHEN ?3 THEN sum(pl_debit) ELSE 0 END,
+			sum(credit) - CASE WHEN ?3 THEN sum(pl_credit) ELSE 0 END
+		FROM account_periods WHERE `+where+` GROUP BY account`, from, to, excludePLClose); err != nil {
+		return nil, err
+	}
+	if ytd {
+		if err := add(`SELECT account, sum(ytd_debit), sum(ytd_credit) FROM opening_balances GROUP BY account`); err != nil {
 			return nil, err
 		}
 	}

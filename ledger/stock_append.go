@@ -11,6 +11,15 @@ import (
 	"shopbooks/store"
 )
 
+// latest is an item's reference cost and the date and state after its latest movement
+// outside the document being audited.
+type latest struct {
+	refCost Price
+	date    sql.NullString
+	qty     Qty
+	amount  Money
+}
+
 // appendedMove is a movement of the document being audited, as costAppended reads it.
 type appendedMove struct {
 	id   int64
@@ -67,12 +76,6 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	}
 	// Each item's latest movement outside the document (any period) and its reference
 	// cost, in one query.
-	type latest struct {
-		refCost Price
-		date    sql.NullString
-		qty     Qty
-		amount  Money
-	}
 	last := map[int64]*latest{}
 	rows, err = tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
 		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?1
@@ -110,20 +113,32 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		if l == nil {
 			return nil, fmt.Errorf("item %d: not found", itemID)
 		}
+		var tail []movedRow
 		if l.date.Valid && Date(l.date.String) > moves[0].date {
-			rest[itemID] = true // a later movement: cost the item's open periods again
-			continue
+			// Back-dated: the item's later movements are costed again after the new ones.
+			a, err := appendTail(ctx, tx, first, doc, itemID, moves[0].date)
+			if err != nil {
+				return nil, err
+			}
+			if !a.usable {
+				rest[itemID] = true // cost the item's open periods again
+				continue
+			}
+			tail, l.date, l.qty, l.amount = a.tail, a.date, a.qty, a.amount
 		}
-		state, err := appendState(ctx, tx, first, doc, itemID, l.refCost, l.date, l.qty, l.amount)
+		state, err := appendState(ctx, tx, first, doc, itemID, l.refCost, l.date, l.qty, l.amount, moves[0].date)
 		if err != nil {
 			return nil, err
 		}
-		run := make([]Move, len(moves))
+		run := make([]Move, len(moves), len(moves)+len(tail))
 		for i := range moves {
 			run[i] = moves[i].move
 		}
 		if err := linkSources(ctx, tx, doc, run); err != nil {
 			return nil, err
+		}
+		for _, r := range tail {
+			run = append(run, r.move)
 		}
 		costed := CostMoving(state, run)
 		for i, c := range costed.Rows {
@@ -131,17 +146,66 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			if !run[i].Kind.In() {
 				amount = -amount
 			}
-			updates = append(updates, moves[i].id, amount, c.Adj, c.Qty, c.Amount)
+			if i < len(moves) {
+				updates = append(updates, moves[i].id, amount, c.Adj, c.Qty, c.Amount)
+				continue
+			}
+			r := tail[i-len(moves)]
+			if now := [4]int64{int64(amount), int64(c.Adj), int64(c.Qty), int64(c.Amount)}; now != r.stored {
+				updates = append(updates, r.id, amount, c.Adj, c.Qty, c.Amount)
+			}
 		}
 	}
 	return rest, storeCosts(ctx, tx, updates)
+}
+
+// appended is what appendTail finds of a back-dated document's item: whether the
+// document's movements and the later ones can be costed from the movement before them
+// (usable), that movement's date and state, and the later movements.
+type appended struct {
+	usable bool
+	date   sql.NullString
+	qty    Qty
+	amount Money
+	tail   []movedRow
+}
+
+// appendTail reads, for an item the document back-dates (moving average), the state of
+// the item's latest movement dated on or before the document and the movements dated
+// after it, which the run costs again after the document's own. Where that run would
+// not be the one recost runs, it is not usable and the item is costed from the period's
+// opening: later movements in another period (recost runs each period from the one
+// before's close), or linked sales returns in the open periods (their cost follows
+// their delivery's, which recost tracks across the periods).
+func appendTail(ctx context.Context, tx *store.Tx, first Period, doc DocID, itemID int64, date Date) (appended, error) {
+	var a appended
+	var linked bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND kind = ?2 AND link <> '' AND date >= ?3),
+		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND kind <> 0 AND doc_id <> ?4 AND date >= ?5)`,
+		itemID, int(MoveSalesReturn), first.FirstDay(), doc, date.Period().Next().FirstDay()).Scan(&linked, &a.usable)
+	if err != nil || linked || a.usable {
+		a.usable = false
+		return a, err
+	}
+	a.tail, err = itemMovedRows(ctx, tx, "item_id = ? AND date > ? AND doc_id <> ?", itemID, date, doc)
+	if err != nil {
+		return a, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT date, qty_after, amount_after FROM stock_moves
+		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date <= ?
+		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, date).Scan(&a.date, &a.qty, &a.amount)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return a, err
+	}
+	a.usable = true
+	return a, nil
 }
 
 // appendState is an item's moving-average state before the document's movements: after
 // its latest movement (date, qty, amount) when that is in an open period, else the
 // opening of the first open period; with c_last from the last positive state.
 func appendState(ctx context.Context, tx *store.Tx, first Period, doc DocID, itemID int64, refCost Price,
-	date sql.NullString, q Qty, a Money) (CostState, error) {
+	date sql.NullString, q Qty, a Money, upTo Date) (CostState, error) {
 	var state CostState
 	var opened *CostState
 	opening := func() (CostState, error) {
@@ -175,8 +239,8 @@ func appendState(ctx context.Context, tx *store.Tx, first Period, doc DocID, ite
 	}
 	state.LastQty, state.LastAmount = o.LastQty, o.LastAmount
 	err = tx.QueryRowContext(ctx, `SELECT qty_after, amount_after FROM stock_moves
-		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ? AND qty_after > 0
-		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay()).Scan(&q, &a)
+		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date >= ? AND date <= ? AND qty_after > 0
+		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, first.FirstDay(), upTo).Scan(&q, &a)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if o.Qty > 0 {

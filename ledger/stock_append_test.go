@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,34 +13,87 @@ import (
 
 func movesDump(t *testing.T, b *Book) string {
 	t.Helper()
-	var out strings.Builder
-	err := b.db.Read(t.Context(), func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(t.Context(), "SELECT id, amount, adj, qty_after, amount_after FROM stock_moves ORDER BY id")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id, a, adj, q, aa int64
-			if err := rows.Scan(&id, &a, &adj, &q, &aa); err != nil {
-				return err
-			}
-			fmt.Fprintf(&out, "%d %d %d %d %d\n", id, a, adj, q, aa)
-		}
-		return rows.Err()
+	var out string
+	err := b.db.Read(t.Context(), func(tx *store.Tx) (err error) {
+		out, err = dumpMoves(t.Context(), tx)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out.String()
+	return out
+}
+
+func dumpMoves(ctx context.Context, tx *store.Tx) (string, error) {
+	var out strings.Builder
+	rows, err := tx.QueryContext(ctx, "SELECT id, amount, adj, qty_after, amount_after FROM stock_moves ORDER BY id")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, a, adj, q, aa int64
+		if err := rows.Scan(&id, &a, &adj, &q, &aa); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&out, "%d %d %d %d %d\n", id, a, adj, q, aa)
+	}
+	return out.String(), rows.Err()
+}
+
+// recostDump is the costs that costing every item again from the first open period
+// gives, in a transaction rolled back: the book is left as it is.
+func recostDump(t *testing.T, b *Book) string {
+	t.Helper()
+	ctx := t.Context()
+	s, err := b.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out string
+	rollback := errors.New("rollback")
+	err = b.db.Write(ctx, func(tx *store.Tx) error {
+		var ids []int64
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM items")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		items := map[int64]bool{}
+		for _, id := range ids {
+			items[id] = true
+		}
+		if err := recost(ctx, tx, s, items); err != nil {
+			return err
+		}
+		if out, err = dumpMoves(ctx, tx); err != nil {
+			return err
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // TestAppendCostingEqualsRecost: random documents, mostly in date order and sometimes
-// back-dated, audited one by one (the fast path where it applies), leave exactly the
+// back-dated, audited one by one (the fast paths where they apply: appended movements
+// alone, or a back-dated document's and the later ones of its month), leave exactly the
 // costs that costing every item again from the opening gives.
 func TestAppendCostingEqualsRecost(t *testing.T) {
-	for _, method := range []Costing{CostingMoving, CostingFIFO, CostingMonthly} {
-		t.Run(string(method), func(t *testing.T) {
+	for _, c := range []struct {
+		method    Costing
+		seed      uint64
+		noReturns bool // no linked sales returns: the back-dated path runs for most items
+	}{{CostingMoving, 7, false}, {CostingMoving, 8, true}, {CostingMoving, 9, true}, {CostingFIFO, 7, false}, {CostingMonthly, 7, false}} {
+		method := c.method
+		t.Run(fmt.Sprintf("%s/%d", method, c.seed), func(t *testing.T) {
 			nb := testNewBook(TaxpayerGeneral)
 			nb.Costing = method
 			b, u := openTestBookWith(t, nb)
@@ -55,7 +110,7 @@ func TestAppendCostingEqualsRecost(t *testing.T) {
 				}
 				b.SetOpeningStock(ctx, u, code, "W1", Units(int64(10*i)), Money(1000*i))
 			}
-			r := rand.New(rand.NewPCG(7, uint64(len(method))))
+			r := rand.New(rand.NewPCG(c.seed, uint64(len(method))))
 			var receipts, deliveries []string
 			day := 1
 			for n := 0; n < 120; n++ {
@@ -63,8 +118,11 @@ func TestAppendCostingEqualsRecost(t *testing.T) {
 					day++
 				}
 				d := day
-				if r.IntN(6) == 0 { // back-dated
+				switch {
+				case r.IntN(6) == 0: // back-dated
 					d = 1 + r.IntN(day)
+				case c.noReturns && r.IntN(3) == 0: // a few days back
+					d = max(1, day-r.IntN(6))
 				}
 				date := Date(fmt.Sprintf("2025-%02d-%02d", 1+(d-1)/28, 1+(d-1)%28))
 				item := fmt.Sprintf("I%d", r.IntN(4))
@@ -75,7 +133,7 @@ func TestAppendCostingEqualsRecost(t *testing.T) {
 						Lines: []DocLine{{Item: item, Qty: Units(int64(1 + r.IntN(20))), Price: Price(1_000_000 + r.Int64N(9_000_000)), UseItemVAT: true}}}
 				case k == 2 && len(receipts) > 0:
 					doc = Doc{Type: DocPReturn, Partner: "S1", Warehouse: "W1", Lines: []DocLine{{Item: "", Qty: Units(1), SourceLine: receipts[r.IntN(len(receipts))]}}}
-				case k == 3 && len(deliveries) > 0:
+				case k == 3 && len(deliveries) > 0 && !c.noReturns:
 					doc = Doc{Type: DocSReturn, Partner: "C1", Warehouse: "W1", Lines: []DocLine{{Qty: Units(1), SourceLine: deliveries[r.IntN(len(deliveries))]}}}
 				case k == 4:
 					doc = Doc{Type: DocOtherIn, Warehouse: "W1", Lines: []DocLine{{Item: item, Qty: Units(int64(1 + r.IntN(5))), InvAmount: Money(r.Int64N(5000))}}}
@@ -97,6 +155,11 @@ func TestAppendCostingEqualsRecost(t *testing.T) {
 				saved, err := b.SaveAndAuditDoc(ctx, u, doc)
 				if err != nil {
 					continue // refusals (short stock, returns beyond the source) are fine here
+				}
+				// After each audit, not only at the end: a later recost of the item would
+				// hide a wrong cost an earlier audit left.
+				if got, want := movesDump(t, b), recostDump(t, b); got != want {
+					t.Fatalf("after %s (%s): costs differ from costing again:\nincremental:\n%s\nfull:\n%s", saved.Number, saved.Date, got, want)
 				}
 				switch saved.Type {
 				case DocReceipt:

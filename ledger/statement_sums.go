@@ -232,10 +232,10 @@ func balancesAt(ctx context.Context, tx *store.Tx, periods []Period, rs []codeRa
 		}
 		for i, period := range periods {
 			last := lasts[i]
-			// (item_period_costs is keyed by item, then period: one look-up per item.)
+			// (item_period_costs is keyed by period, then item: one period's rows are a run.)
 			base := `SELECT i.code AS code, s.amount AS b FROM opening_stock s JOIN items i ON i.id = s.item_id`
 			if last != "" {
-				base = `SELECT i.code AS code, c.amount AS b FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?2`
+				base = `SELECT i.code AS code, c.amount AS b FROM item_period_costs c JOIN items i ON i.id = c.item_id WHERE c.period = ?2`
 				if !perItem { // summed already
 					base = `SELECT '' AS code, ?4 AS b`
 				}
@@ -310,10 +310,10 @@ func lastClosedAt(ctx context.Context, tx *store.Tx, periods []Period) ([]Period
 	return out, nil
 }
 
-// storedStock sums the stock the closes stored (item_period_costs) at each of the closed
-// periods lasts ("" left out). Periods close together (a year's months) are read in one
-// pass over the months they span, each item's rows in a run; periods far apart, one
-// look-up per item each.
+// storedStock sums the stock the closes stored (item_period_costs, keyed by period, then
+// item) at each of the closed periods lasts ("" left out). Periods close together (a
+// year's months) are read in one pass over the months they span; periods far apart, a
+// run of rows each.
 func storedStock(ctx context.Context, tx *store.Tx, lasts []Period) (map[Period]Money, error) {
 	var ps []Period
 	for _, p := range lasts {
@@ -339,10 +339,9 @@ func storedStock(ctx context.Context, tx *store.Tx, lasts []Period) (map[Period]
 		}
 	}
 	for _, r := range runs {
-		q := `SELECT c.period, sum(c.amount) FROM items i CROSS JOIN item_period_costs c
-			ON c.item_id = i.id AND c.period BETWEEN ?1 AND ?2 GROUP BY c.period`
-		if r.lo == r.hi { // one seek per item, no sort
-			q = `SELECT ?1, ifnull(sum(c.amount), 0) FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1`
+		q := `SELECT period, sum(amount) FROM item_period_costs WHERE period BETWEEN ?1 AND ?2 GROUP BY period`
+		if r.lo == r.hi {
+			q = `SELECT ?1, ifnull(sum(amount), 0) FROM item_period_costs WHERE period = ?1`
 		}
 		rows, err := tx.QueryContext(ctx, q, r.lo, r.hi)
 		if err != nil {

@@ -239,8 +239,8 @@ func itemValues(ctx context.Context, tx *store.Tx, date Date, itemID int64) (map
 	base := "SELECT item_id, qty AS q, amount AS a FROM opening_stock"
 	after := "0000-00"
 	if last.Valid {
-		// a seek per item, not a scan of every period's rows
-		base = "SELECT c.item_id, c.qty AS q, c.amount AS a FROM items i CROSS JOIN item_period_costs c ON c.item_id = i.id AND c.period = ?1"
+		// the period's rows, a run of the table's key (period, item)
+		base = "SELECT item_id, qty AS q, amount AS a FROM item_period_costs WHERE period = ?1"
 		after = last.String
 	}
 	// The months between, whole; the date's month up to the date (stock_moves_day: only

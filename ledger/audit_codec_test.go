@@ -65,6 +65,9 @@ func TestImageEncodingRebuildsExactly(t *testing.T) {
 		}
 		enc := encodeAfter(before, after, 0)
 		forms[enc[0]]++
+		if whole := encodeFull(after); len(enc) > smallDelta && len(enc) > len(whole) {
+			t.Fatalf("after form %c of %d bytes picked over the whole image's %d", enc[0], len(enc), len(whole))
+		}
 		row := auditRow{seq: 2, fmt: 1, imgBefore: full, imgAfter: enc}
 		got, _, err := newImages(t.Context(), nil).rowAfter(row, 0)
 		if err != nil || got != after {

@@ -165,13 +165,6 @@ func removeMoves(ctx context.Context, tx *store.Tx, docID DocID) ([]stockMove, e
 	return moves, addOnHands(ctx, tx, moves, -1)
 }
 
-// openingQty is the opening stock of an item in a warehouse.
-func openingQty(ctx context.Context, tx *store.Tx, itemID, whID int64) (Qty, error) {
-	var q Qty
-	err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ? AND warehouse_id = ?", itemID, whID).Scan(&q)
-	return q, err
-}
-
 // checkNegative refuses when the running quantity of an item in a warehouse, in costing
 // order, would go below zero at any point from `from` on (DOMAIN.md §3.1). The refusal
 // names the item, the warehouse, the date, what was on hand and what was asked for.

@@ -203,12 +203,12 @@ func TestUserRefusals(t *testing.T) {
 	refusedUnchanged(t, b, "role of an unknown user", CodeUnknownUser, func() error { return b.SetRole(ctx, admin, "ghost", RoleViewer) })
 	refusedUnchanged(t, b, "bad role", CodeBadChoice, func() error { return b.SetRole(ctx, admin, "小李", "root") })
 
-	name, needsPW, err := b.DefaultUser(ctx)
+	_, _, err := b.DefaultUser(ctx)
 	wantCode(t, "DefaultUser with two users", err, CodeWhichUser)
 	if err := b.SetUserActive(ctx, admin, "小李", false); err != nil {
 		t.Fatal(err)
 	}
-	name, needsPW, err = b.DefaultUser(ctx)
+	name, needsPW, err := b.DefaultUser(ctx)
 	if err != nil || name != "admin" || needsPW {
 		t.Errorf("DefaultUser = %q, %v, %v", name, needsPW, err)
 	}

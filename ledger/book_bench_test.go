@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -271,6 +272,69 @@ func BenchmarkBookClose(b *testing.B) {
 	report(b, times, 1000)
 	reportCPU(b, cpu)
 	b.ReportMetric(float64(vouchers), "vouchers")
+}
+
+// busyOpt is issue 5's month: ~8,000 documents and ~25,000 lines, three times the
+// generated shop's volume, after two months of the same (a book of its own, cached
+// beside the 3-year one).
+var busyOpt = demo.Options{Months: 3, Seed: 1, Start: "2025-10", Scale: 3}
+
+// BenchmarkBusyMonthClose: the whole close of a month of issue 5's size (under 1 s): the
+// last month of busyOpt's book re-opened, closed, re-opened again between the runs.
+func BenchmarkBusyMonthClose(b *testing.B) {
+	src, err := demo.CachedBook(b.Context(), busyOpt, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	path, err := demo.CopyBook(src, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	book, err := ledger.Open(b.Context(), path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { book.Close() })
+	u, err := book.Login(b.Context(), "admin", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := busyOpt.Start.Next().Next()
+	ctx := b.Context()
+	if err := book.UnclosePeriod(ctx, u, p, "benchmark"); err != nil {
+		b.Fatal(err)
+	}
+	docs, err := book.Docs(ctx, u, ledger.DocFilter{Period: p})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines int
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = raw.QueryRowContext(ctx, "SELECT count(*) FROM doc_lines l JOIN docs d ON d.id = l.doc_id WHERE d.period = ?", p).Scan(&lines)
+	raw.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var times, cpu []time.Duration
+	for b.Loop() {
+		t, c := time.Now(), cpuTime()
+		if _, err := book.ClosePeriod(ctx, u, p, ledger.CloseOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		times, cpu = append(times, time.Since(t)), append(cpu, cpuTime()-c)
+		b.StopTimer()
+		if err := book.UnclosePeriod(ctx, u, p, "benchmark"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	report(b, times, 1000)
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(docs)), "documents")
+	b.ReportMetric(float64(lines), "lines")
 }
 
 // BenchmarkBookGeneralLedger: the general ledger of cash (every walk-in sale posts to

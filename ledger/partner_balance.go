@@ -71,19 +71,19 @@ func (e partnerExprs) sums() string {
 }
 
 // partnerRoots is the VALUES list of partnerRoles' accounts as (k, lo, hi) rows: k the
-// index in partnerSums, [lo, hi) the code range of the role's root and its
-// sub-accounts; its arguments come from partnerRootArgs, numbered from ?first.
-func partnerRoots(first int) string {
+// index in partnerSums, [lo, hi) the code range of the role's root and its sub-accounts,
+// from the arguments ?1 to ?8 (partnerRootArgs).
+var partnerRoots = func() string {
 	var b strings.Builder
 	b.WriteString("VALUES ")
 	for k := range partnerRoles {
 		if k > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "(%d, ?%d, ?%d)", k, first+2*k, first+2*k+1)
+		fmt.Fprintf(&b, "(%d, ?%d, ?%d)", k, 2*k+1, 2*k+2)
 	}
 	return b.String()
-}
+}()
 
 // partnerRootArgs are partnerRoots' arguments.
 func partnerRootArgs() []any {
@@ -140,6 +140,12 @@ func readPartnerSums(ctx context.Context, tx *store.Tx, sc partnerScope) (map[in
 		pLo, pHi = sc.partner, sc.partner
 	}
 	out := map[int64]*partnerSums{}
+	at := func(pid int64) *partnerSums {
+		if out[pid] == nil {
+			out[pid] = &partnerSums{}
+		}
+		return out[pid]
+	}
 	add := func(q string, args ...any) error {
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -153,12 +159,7 @@ func readPartnerSums(ctx context.Context, tx *store.Tx, sc partnerScope) (map[in
 			if err := rows.Scan(&pid, &k, &m); err != nil {
 				return err
 			}
-			s := out[pid]
-			if s == nil {
-				s = &partnerSums{}
-				out[pid] = s
-			}
-			s[k] += m
+			at(pid)[k] += m
 		}
 		return rows.Err()
 	}
@@ -167,13 +168,13 @@ func readPartnerSums(ctx context.Context, tx *store.Tx, sc partnerScope) (map[in
 	// The opening balances and the closed periods' summaries, account by account under
 	// the roots (account_periods is keyed by account, then partner: the partner is a
 	// range of the key, one partner a seek).
-	if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots(1)+`)
+	if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots+`)
 		SELECT o.partner_id, r.k, sum(o.amount) FROM r JOIN opening_balances o ON o.account >= r.lo AND o.account < r.hi
 		WHERE o.partner_id BETWEEN ?9 AND ?10 GROUP BY o.partner_id, r.k`, args(pLo, pHi)...); err != nil {
 		return nil, err
 	}
 	if postedTo != "" {
-		if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots(1)+`)
+		if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots+`)
 			SELECT a.partner_id, r.k, sum(a.debit - a.credit) FROM r JOIN accounts c ON c.code >= r.lo AND c.code < r.hi
 			CROSS JOIN account_periods a ON a.account = c.code AND a.partner_id BETWEEN ?9 AND ?10
 			WHERE +a.period <= ?11 GROUP BY a.partner_id, r.k`, args(pLo, pHi, postedTo)...); err != nil {
@@ -214,11 +215,7 @@ func readPartnerSums(ctx context.Context, tx *store.Tx, sc partnerScope) (map[in
 		if err := rows.Scan(&pid, &e[0], &e[1], &e[2], &e[3]); err != nil {
 			return nil, err
 		}
-		s := out[pid]
-		if s == nil {
-			s = &partnerSums{}
-			out[pid] = s
-		}
+		s := at(pid)
 		for k := range e {
 			s[k] += e[k]
 		}
@@ -230,7 +227,7 @@ func readPartnerSums(ctx context.Context, tx *store.Tx, sc partnerScope) (map[in
 	// The open periods' audited manual vouchers (the only vouchers an open period has but
 	// during its own close, whose generated vouchers the documents above stand for), found
 	// from the open periods' vouchers (CROSS JOIN: not from every line with a partner).
-	if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots(1)+`)
+	if err := add(`WITH r(k, lo, hi) AS (`+partnerRoots+`)
 		SELECT l.partner_id, r.k, sum(CASE l.side WHEN 'D' THEN l.amount ELSE -l.amount END)
 		FROM vouchers v CROSS JOIN voucher_lines l ON l.voucher_id = v.id CROSS JOIN r ON l.account >= r.lo AND l.account < r.hi
 		WHERE v.period > ?11 AND v.period <= ?12 AND v.source = 'manual' AND v.status = 'audited'
@@ -455,7 +452,7 @@ type partnerGap struct {
 func firstPartnerGap(ctx context.Context, tx *store.Tx, upTo Period, ends bool) (*partnerGap, error) {
 	// What each leaf keeps without a known partner: at the opening (period ''), then
 	// moved in each period.
-	q := `WITH r(k, lo, hi) AS (` + partnerRoots(1) + `),
+	q := `WITH r(k, lo, hi) AS (` + partnerRoots + `),
 		acct AS (SELECT c.code FROM r JOIN accounts c ON c.code >= r.lo AND c.code < r.hi),
 		nop(account, period, b) AS (
 			SELECT o.account, '', o.amount FROM opening_balances o
@@ -505,7 +502,7 @@ func checkPartners(ctx context.Context, tx *store.Tx, period Period) error {
 	var partner string
 	var k int
 	var posted, entered Money
-	err = tx.QueryRowContext(ctx, `WITH r(k, lo, hi) AS (`+partnerRoots(1)+`),
+	err = tx.QueryRowContext(ctx, `WITH r(k, lo, hi) AS (`+partnerRoots+`),
 		e(pid, k, posted, entered) AS (
 			SELECT a.partner_id, r.k, a.debit - a.credit, 0 FROM r JOIN account_periods a
 				ON a.period = ?9 AND a.account >= r.lo AND a.account < r.hi WHERE a.partner_id <> 0

@@ -215,12 +215,12 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 			return res, err
 		}
 	}
-	// 6. Post-checks.
+	// 6. Post-checks (the partner check reads what the documents did, stored first).
 	progress("post-check", 0, 1)
-	if err := postChecks(ctx, tx, s, roles, period); err != nil {
+	if err := storePartnerDocs(ctx, tx, period); err != nil {
 		return res, err
 	}
-	if err := storePartnerDocs(ctx, tx, period); err != nil {
+	if err := postChecks(ctx, tx, s, roles, period); err != nil {
 		return res, err
 	}
 	// 7. Lock.

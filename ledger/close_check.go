@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"shopbooks/store"
 )
@@ -151,43 +152,32 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	}
 	add("W3", false, w3)
 	// W4: a partner with both a receivable and an advance, or a payable and a prepayment,
-	// over the opening and every audited document: the closed months' documents as their
-	// closes summed them up (partner_doc_periods), the open months' one by one, partner by
-	// partner (docs_partner: partner, date; CROSS JOIN keeps the partners outside), so that
-	// they come summed up per partner without a sort.
-	var lastClosed string
-	if err := tx.QueryRowContext(ctx, "SELECT ifnull(max(period), '') FROM periods WHERE closed = 1").Scan(&lastClosed); err != nil {
-		return nil, err
-	}
-	openFrom := Date("") // the documents dated after it are the open months'
-	if lastClosed != "" {
-		openFrom = Period(lastClosed).LastDay()
-	}
-	w4, err := column[string](ctx, tx, `WITH eff AS (
-			SELECT o.partner_id AS pid,
-				CASE substr(o.account, 1, 4) WHEN '1122' THEN o.amount END AS ar,
-				CASE substr(o.account, 1, 4) WHEN '2203' THEN o.amount END AS adv,
-				CASE substr(o.account, 1, 4) WHEN '2202' THEN o.amount END AS ap,
-				CASE substr(o.account, 1, 4) WHEN '1123' THEN o.amount END AS pre
-			FROM opening_balances o WHERE o.partner_id IS NOT NULL
-			UNION ALL
-			SELECT partner_id, receivable, advance_received, payable, prepayment FROM partner_doc_periods WHERE period <= ?1
-			UNION ALL
-			SELECT p.id, `+partnerDocSums+`
-			FROM partners p CROSS JOIN docs d ON d.partner_id = p.id AND d.date > ?2 WHERE d.status = 'audited' GROUP BY p.id),
-		bal AS (SELECT pid, sum(ar) AS ar, sum(adv) AS adv, sum(ap) AS ap, sum(pre) AS pre FROM eff GROUP BY pid)
-		SELECT p.code FROM bal JOIN partners p ON p.id = bal.pid
-		WHERE ifnull(ar, 0) > 0 AND ifnull(adv, 0) < 0 OR ifnull(ap, 0) < 0 AND ifnull(pre, 0) > 0 ORDER BY p.code`, lastClosed, openFrom)
+	// at the period's end (partner_balance.go: what was posted, and the open months'
+	// audited documents and manual vouchers).
+	sums, err := readPartnerSums(ctx, tx, partnerScope{upTo: period})
 	if err != nil {
 		return nil, err
+	}
+	var w4 []string
+	if len(sums) > 0 {
+		codes, err := codesByID(ctx, tx, "partners")
+		if err != nil {
+			return nil, err
+		}
+		for pid, s := range sums {
+			if s[0] > 0 && s[1] < 0 || s[2] < 0 && s[3] > 0 {
+				w4 = append(w4, codes[pid])
+			}
+		}
+		slices.SortFunc(w4, compareNoCase)
 	}
 	add("W4", false, w4)
 	return out, nil
 }
 
 // postChecks are DOMAIN.md §6.3 step 6: what must hold once the vouchers are in. The stock
-// is checked against the inventory role's account; the VAT and the profit for the year
-// against their roles' roots, the accounts the statements read.
+// is checked against the inventory role's account; the partner sums, the VAT and the
+// profit for the year against their roles' roots, the accounts the statements read.
 func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, period Period) error {
 	fail := func(check, detail string) error {
 		return refuse(CodePostCheck, "check", check, "detail", detail)
@@ -260,6 +250,10 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 	if stock != before+moved {
 		return fail("stock_1405", stock.Format()+" / "+(before+moved).Format())
 	}
+	// The partner balances add up to the partner accounts, and are what the documents said.
+	if err := checkPartners(ctx, tx, period); err != nil {
+		return err
+	}
 	// VAT: no credit left in 222101 (zero or input carried forward).
 	if s.Taxpayer == TaxpayerGeneral {
 		b, err := balance(ctx, tx, vatRoot, period)
@@ -290,16 +284,12 @@ func stockTotal(ctx context.Context, tx *store.Tx, period Period) (Money, error)
 	return m, err
 }
 
-// partnerDocSums is what documents d did to their partner's receivable (1122), advance
-// received (2203), payable (2202) and prepayment (1123), debit-positive: four sums.
-var partnerDocSums = "sum(" + docEffectSQLFor("'1122'") + "), sum(" + docEffectSQLFor("'2203'") + "), sum(" +
-	docEffectSQLFor("'2202'") + "), sum(" + docEffectSQLFor("'1123'") + ")"
-
 // storePartnerDocs sums up what the period's audited documents did to each partner's
-// four balances (partner_doc_periods), for the W4 check of the months after it.
+// four balances (partner_doc_periods, in partnerRoles' order), for the close's check that
+// the vouchers posted it (checkPartners).
 func storePartnerDocs(ctx context.Context, tx *store.Tx, period Period) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO partner_doc_periods(period, partner_id, receivable, advance_received, payable, prepayment)
-		SELECT d.period, d.partner_id, `+partnerDocSums+` FROM docs d
+		SELECT d.period, d.partner_id, `+docEffects.sums()+` FROM docs d
 		WHERE d.period = ? AND d.status = 'audited' AND d.partner_id IS NOT NULL GROUP BY d.partner_id`, period)
 	return err
 }

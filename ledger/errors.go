@@ -114,6 +114,7 @@ const (
 	CodeUncloseLatest     Code = "close.not_latest"      // period, latest
 	CodeUncloseReason     Code = "close.reason_required" //
 	CodePostCheck         Code = "close.post_check"      // check, detail
+	CodeClosePartners     Code = "close.partner_sums"    // period, account, balance, partners, difference: Σ partners ≠ the account
 	CodeCloseStale        Code = "close.stale"           // period
 	// verify's findings
 	CodeVerifyIntegrity  Code = "verify.integrity"      // detail
@@ -133,6 +134,10 @@ const (
 	CodeVerifyStock1405  Code = "verify.stock_1405"     // period, stock, account
 	CodeVerifySeal       Code = "verify.seal"           // period: its vouchers differ from what its close sealed
 	CodeVerifyRole       Code = "verify.account_role"   // role, account, default: a role moved without a record
+	// period, account, balance, partners, difference: at a closed period's end (or the
+	// opening, ...Opening without the period) a partner account's partners do not add up to it
+	CodeVerifyPartners        Code = "verify.partner_sums"
+	CodeVerifyPartnersOpening Code = "verify.partner_sums_opening"
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

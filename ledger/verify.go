@@ -62,6 +62,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 	}, []verifyCheck{
 		{"stock", verifyStock},
 		{"ledger", verifyLedger},
+		{"partners", verifyPartners},
 	}, []verifyCheck{
 		{"seals", verifySeals},
 	})

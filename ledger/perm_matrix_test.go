@@ -25,7 +25,7 @@ var (
 // readMethods write nothing when allowed: TestPermissions expects no audit record of them.
 var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
-	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
+	"CountSheet": true, "StockSummary": true, "ClosedStock": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
 	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "SalesSums": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
@@ -196,6 +196,10 @@ func laterPermCases() []permCase {
 		})},
 		{"StockSummary", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.StockSummary(ctx, by, "2025-03")
+			return err
+		})},
+		{"ClosedStock", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, _, err := b.ClosedStock(ctx, by, "2025-01")
 			return err
 		})},
 

@@ -25,9 +25,9 @@ var (
 // readMethods write nothing when allowed: TestPermissions expects no audit record of them.
 var readMethods = map[string]bool{
 	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
-	"CountSheet": true, "StockSummary": true, "PartnerBalances": true, "PartnerBalanceOf": true,
+	"CountSheet": true, "StockSummary": true, "ClosedStock": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
-	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
+	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "SalesSums": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
 	"PreviewClose": true, "AccountRoles": true, "AccountRoleChoices": true,
 }
@@ -198,6 +198,10 @@ func laterPermCases() []permCase {
 			_, err := b.StockSummary(ctx, by, "2025-03")
 			return err
 		})},
+		{"ClosedStock", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, _, err := b.ClosedStock(ctx, by, "2025-01")
+			return err
+		})},
 
 		// what partners owe and are owed: view_cost
 		{"PartnerBalances", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
@@ -210,6 +214,10 @@ func laterPermCases() []permCase {
 		})},
 		{"SalesLines", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.SalesLines(ctx, by, SalesFilter{From: "2025-01", To: "2025-03"})
+			return err
+		})},
+		{"SalesSums", costRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			_, err := b.SalesSums(ctx, by, "2025-01", "2025-03", SalesByPartner)
 			return err
 		})},
 		{"ExplainCost", costRoles, audited, func(ctx context.Context, b *Book, by *User, tag string) error {

@@ -3,7 +3,6 @@ package ledger_test
 import (
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -20,20 +19,7 @@ import (
 // balances and the opening stock; the partner balances with each partner's own.
 func TestReadPaths(t *testing.T) {
 	ctx := t.Context()
-	opt := demo.Options{Months: 3, Seed: 7, Start: "2025-01", Items: 40, Customers: 8, Suppliers: 4, Scale: 0.03}
-	path := filepath.Join(t.TempDir(), "demo.book")
-	if err := demo.Generate(ctx, path, opt, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := ledger.Open(ctx, path, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	u, err := b.Login(ctx, "admin", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, u, path := demoBook(t, demo.Options{Months: 3, Seed: 7, Start: "2025-01", Items: 40, Customers: 8, Suppliers: 4, Scale: 0.03})
 	raw := rawRead(t, path)
 	periods := []ledger.Period{"2025-01", "2025-02", "2025-03", "2025-04"}
 

@@ -2,8 +2,6 @@ package ledger_test
 
 import (
 	"fmt"
-	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"shopbooks/ledger"
@@ -16,20 +14,7 @@ import (
 // stock summary; PeriodMovements agrees with Movements month by month and over the range.
 func TestStatementSums(t *testing.T) {
 	ctx := t.Context()
-	opt := demo.Options{Months: 3, Seed: 11, Start: "2025-01", Items: 40, Customers: 8, Suppliers: 4, Scale: 0.03}
-	path := filepath.Join(t.TempDir(), "demo.book")
-	if err := demo.Generate(ctx, path, opt, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := ledger.Open(ctx, path, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	u, err := b.Login(ctx, "admin", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, u, _ := demoBook(t, demo.Options{Months: 3, Seed: 11, Start: "2025-01", Items: 40, Customers: 8, Suppliers: 4, Scale: 0.03})
 	periods := []ledger.Period{"2024-12", "2025-01", "2025-02", "2025-03", "2025-04"}
 	check := func(t *testing.T) {
 		opening, err := b.Balances(ctx, u, "2024-12")

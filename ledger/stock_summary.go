@@ -76,3 +76,44 @@ func (b *Book) StockSummary(ctx context.Context, by *User, period Period) ([]Sto
 	})
 	return out, fromStore(err)
 }
+
+// ItemStock is an item's stock over every warehouse: quantity and amount at cost.
+type ItemStock struct {
+	Item   string
+	Qty    Qty
+	Amount Money
+}
+
+// ClosedStock is each item's stock at the end of a closed period as its close stored it
+// (item_period_costs: the costing's state, DOMAIN.md §3), by item code; items with
+// neither quantity nor amount are left out. closed is false, with no rows, for a period
+// that is not closed. Amounts need PermViewCost (0 without it). Needs PermViewDocs.
+func (b *Book) ClosedStock(ctx context.Context, by *User, period Period) (out []ItemStock, closed bool, err error) {
+	if !by.Can(PermViewDocs) {
+		return nil, false, forbidden(string(PermViewDocs))
+	}
+	cost := by.Can(PermViewCost)
+	err = b.db.Read(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM periods WHERE period = ? AND closed = 1", period).Scan(&closed); err != nil || !closed {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT i.code, c.qty, c.amount FROM item_period_costs c JOIN items i ON i.id = c.item_id
+			WHERE c.period = ? AND (c.qty <> 0 OR c.amount <> 0) ORDER BY i.code`, period)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s ItemStock
+			if err := rows.Scan(&s.Item, &s.Qty, &s.Amount); err != nil {
+				return err
+			}
+			if !cost {
+				s.Amount = 0
+			}
+			out = append(out, s)
+		}
+		return rows.Err()
+	})
+	return out, closed, fromStore(err)
+}

@@ -44,7 +44,9 @@ func GrossProfit(ctx context.Context, b *ledger.Book, by *ledger.User, from, to 
 	if breakdown == "" {
 		breakdown = GrossByItem
 	}
-	lines, err := b.SalesLines(ctx, by, ledger.SalesFilter{From: from, To: to})
+	group := map[string]ledger.SalesGroup{GrossByItem: ledger.SalesByItem, GrossByCategory: ledger.SalesByCategory,
+		GrossByCustomer: ledger.SalesByPartner}[breakdown]
+	sums, err := b.SalesSums(ctx, by, from, to, group)
 	if err != nil {
 		return Statement{}, err
 	}
@@ -78,7 +80,7 @@ func GrossProfit(ctx context.Context, b *ledger.Book, by *ledger.User, from, to 
 		hasQty     bool
 	}
 	groups := map[string]*agg{}
-	group := func(code, name string) *agg {
+	groupOf := func(code, name string) *agg {
 		g := groups[code]
 		if g == nil {
 			g = &agg{code: code, name: name}
@@ -86,17 +88,9 @@ func GrossProfit(ctx context.Context, b *ledger.Book, by *ledger.User, from, to 
 		}
 		return g
 	}
-	for _, l := range lines {
-		var g *agg
-		switch breakdown {
-		case GrossByCategory:
-			g = group(l.Category, l.CategoryName)
-		case GrossByCustomer:
-			g = group(l.Partner, l.PartnerName)
-		default:
-			g = group(l.Item, l.ItemName)
-			g.hasQty = true
-		}
+	for _, l := range sums {
+		g := groupOf(l.Code, l.Name)
+		g.hasQty = group == ledger.SalesByItem
 		g.qty += l.Qty
 		g.revenue += l.Net
 		g.cost += l.Cost
@@ -115,9 +109,9 @@ func GrossProfit(ctx context.Context, b *ledger.Book, by *ledger.User, from, to 
 			}
 			var g *agg
 			if breakdown == GrossByCategory {
-				g = group(it.Category, it.CategoryName)
+				g = groupOf(it.Category, it.CategoryName)
 			} else {
-				g = group(it.Code, it.Name)
+				g = groupOf(it.Code, it.Name)
 				g.hasQty = true
 			}
 			g.cost += a

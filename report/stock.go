@@ -60,8 +60,7 @@ func StockSummary(ctx context.Context, b *ledger.Book, by *ledger.User, period l
 		total[3] += r.CloseAmount
 	}
 	// Per item, closing = opening + in − out: ledger.StockSummary derives the closing so;
-	// the check compares it with the state costing stored on the item's last movement of
-	// the month, or, without one, with its opening.
+	// the check compares it with the stock kept apart from the movements of the month.
 	itemsOK, bad, err := stockClosingsAgree(ctx, b, by, period, rows)
 	if err != nil {
 		return Statement{}, err
@@ -75,7 +74,7 @@ func StockSummary(ctx context.Context, b *ledger.Book, by *ledger.User, period l
 	}
 	st.Checks = append(st.Checks, c)
 	if by.Can(ledger.PermViewCost) && by.Can(ledger.PermViewLedger) && bk.reliable() {
-		end, err := bk.endBalances()
+		end, err := bk.endBalances("1405")
 		if err != nil {
 			return Statement{}, err
 		}
@@ -96,28 +95,36 @@ func StockSummary(ctx context.Context, b *ledger.Book, by *ledger.User, period l
 	return st, nil
 }
 
-// stockClosingsAgree checks each item's closing against the stock on hand at the end of
-// the period (ledger.Book.StockOnHand: quantities summed per period and warehouse, values
-// from the costing's stored state): quantities always, amounts once the period is closed
-// (an open month's stored costs are provisional, and the monthly average keeps none per
-// movement). It returns the first disagreement.
+// stockClosingsAgree checks each item's closing against the stock at the end of the
+// period as it is kept apart from the summary. A closed period's is the state its close
+// stored per item (ledger.Book.ClosedStock), quantities and amounts. An open period's is
+// the stock on hand at its last day (ledger.Book.StockOnHand: quantities summed per
+// period and warehouse), quantities only: its stored costs are provisional, and the
+// monthly average keeps none per movement. It returns the first disagreement.
 func stockClosingsAgree(ctx context.Context, b *ledger.Book, by *ledger.User, period ledger.Period, rows []ledger.StockSummaryRow) (bool, string, error) {
-	closed, err := b.PeriodClosed(ctx, period)
-	if err != nil {
-		return false, "", err
-	}
-	on, err := b.StockOnHand(ctx, by, ledger.OnHandFilter{Date: period.LastDay()})
-	if err != nil {
-		return false, "", err
-	}
 	type qa struct {
 		q ledger.Qty
 		a ledger.Money
 	}
 	want := map[string]qa{}
-	for _, o := range on {
-		if o.Qty != 0 || closed && o.Amount != 0 {
-			want[o.Item] = qa{o.Qty, o.Amount}
+	stored, closed, err := b.ClosedStock(ctx, by, period)
+	if err != nil {
+		return false, "", err
+	}
+	for _, s := range stored {
+		if s.Qty != 0 || s.Amount != 0 {
+			want[s.Item] = qa{s.Qty, s.Amount}
+		}
+	}
+	if !closed {
+		on, err := b.StockOnHand(ctx, by, ledger.OnHandFilter{Date: period.LastDay()})
+		if err != nil {
+			return false, "", err
+		}
+		for _, o := range on {
+			if o.Qty != 0 {
+				want[o.Item] = qa{o.Qty, o.Amount}
+			}
 		}
 	}
 	for _, r := range rows {

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"database/sql"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,20 +51,7 @@ func stockByLedger(t *testing.T, b *ledger.Book, u *ledger.User, p ledger.Period
 // checks hold.
 func TestStockSummaryOneQuery(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "demo.book")
-	opt := demo.Options{Months: 3, Seed: 5, Start: "2025-01", Items: 30, Customers: 6, Suppliers: 3, Scale: 0.03}
-	if err := demo.Generate(ctx, path, opt, slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	b, err := ledger.Open(ctx, path, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	u, err := b.Login(ctx, "admin", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, u := stockDemo(t)
 	compare := func(p ledger.Period) {
 		st, err := StockSummary(ctx, b, u, p)
 		if err != nil {
@@ -85,4 +74,85 @@ func TestStockSummaryOneQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare("2025-03")
+}
+
+// stockDemo is a small generated book of three closed months, logged in as admin.
+func stockDemo(t *testing.T) (*ledger.Book, *ledger.User) {
+	t.Helper()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "demo.book")
+	opt := demo.Options{Months: 3, Seed: 5, Start: "2025-01", Items: 30, Customers: 6, Suppliers: 3, Scale: 0.03}
+	if err := demo.Generate(ctx, path, opt, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ledger.Open(ctx, path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	u, err := b.Login(ctx, "admin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, u
+}
+
+// TestStockSummaryClosedCheck: a closed month's per-item check compares each closing with
+// the stock the close stored for the item (ledger.Book.ClosedStock), quantity and amount:
+// an amount changed there behind the book's back fails it, naming the item; an open
+// month's compares quantities with the stock on hand.
+func TestStockSummaryClosedCheck(t *testing.T) {
+	ctx := t.Context()
+	b, u := stockDemo(t)
+	const p = ledger.Period("2025-02")
+	stored, closed, err := b.ClosedStock(ctx, u, p)
+	if err != nil || !closed || len(stored) == 0 {
+		t.Fatalf("closed stock of %s: %d items, closed %v, %v", p, len(stored), closed, err)
+	}
+	st, err := StockSummary(ctx, b, u, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOK(t, st)
+	closings := map[string][2]string{}
+	for _, l := range st.Lines[:len(st.Lines)-1] {
+		closings[l.Code] = [2]string{l.Qtys[6].String(), l.Cols[7].String()}
+	}
+	for _, s := range stored {
+		if c := closings[s.Item]; c != [2]string{s.Qty.String(), s.Amount.String()} {
+			t.Errorf("%s: closing %v, stored %s/%s", s.Item, c, s.Qty, s.Amount)
+		}
+	}
+
+	item := stored[0].Item
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: filepath.ToSlash(b.Path())}).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"DROP TRIGGER item_period_costs_closed_upd",
+		"UPDATE item_period_costs SET amount = amount + 1 WHERE period = '2025-02' AND item_id = (SELECT id FROM items WHERE code = '" + item + "')"} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err = StockSummary(ctx, b, u, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := st.Checks[0]; c.Name != "stock.items" || c.OK || !strings.HasPrefix(c.Detail, item+": ") {
+		t.Errorf("after the stored amount of %s changed: %+v", item, c)
+	}
+
+	if err := b.UnclosePeriod(ctx, u, "2025-03", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, closed, err := b.ClosedStock(ctx, u, "2025-03"); err != nil || closed {
+		t.Errorf("2025-03 reopened: closed %v, %v", closed, err)
+	}
+	st, err = StockSummary(ctx, b, u, "2025-03")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOK(t, st)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"shopbooks/store"
@@ -73,6 +74,10 @@ func (b *Book) Items(ctx context.Context, f ItemFilter) ([]Item, error) {
 	}
 	var out []Item
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if out, err = packedItems(ctx, tx, strings.Replace(q, itemCols, itemPacked, 1), args); err != errUnpacked {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
@@ -88,6 +93,66 @@ func (b *Book) Items(ctx context.Context, f ItemFilter) ([]Item, error) {
 		return rows.Err()
 	})
 	return out, fromStore(err)
+}
+
+// itemPacked is itemCols as one text a row, the values apart by a unit separator
+// (U+001F), which no code or text of the book holds (the services refuse control
+// characters): the driver's cost is per value read, and a list reads 17 values of each
+// of thousands of items.
+const itemPacked = `i.id || char(31) || i.code || char(31) || i.name || char(31) || i.mnemonic || char(31) ||
+	i.spec || char(31) || i.unit || char(31) || ifnull(c.code, '') || char(31) || ifnull(c.name, '') || char(31) ||
+	i.barcode || char(31) || i.vat_bp || char(31) || i.buy_price || char(31) || i.sell_price || char(31) ||
+	i.reorder_qty || char(31) || i.ref_cost || char(31) || i.other_business || char(31) || i.active || char(31) || i.version`
+
+// errUnpacked: a row read by itemPacked does not split into its values (a separator in
+// a text changed behind the book's back); the list is read value by value instead.
+var errUnpacked = errors.New("item row does not unpack")
+
+// packedItems reads the items of the query q (selecting itemPacked).
+func packedItems(ctx context.Context, tx *store.Tx, q string, args []any) ([]Item, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var row string
+		if err := rows.Scan(&row); err != nil {
+			return nil, err
+		}
+		it, ok := unpackItem(row)
+		if !ok {
+			return nil, errUnpacked
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// unpackItem splits a row of itemPacked into an item.
+func unpackItem(row string) (Item, bool) {
+	var f [17]string
+	for i := range f {
+		var found bool
+		if f[i], row, found = strings.Cut(row, "\x1f"); found != (i < len(f)-1) {
+			return Item{}, false
+		}
+	}
+	var n [9]int64 // id, vat_bp, buy, sell, reorder, ref_cost, other_business, active, version
+	for i, s := range append(f[:1:1], f[9:]...) {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return Item{}, false
+		}
+		n[i] = v
+	}
+	if n[6]&^1 != 0 || n[7]&^1 != 0 {
+		return Item{}, false
+	}
+	return Item{ID: ItemID(n[0]), Code: f[1], Name: f[2], Mnemonic: f[3], Spec: f[4], Unit: f[5], Category: f[6],
+		CategoryName: f[7], Barcode: f[8], VAT: Rate(n[1]), Buy: Price(n[2]), Sell: Price(n[3]), Reorder: Qty(n[4]),
+		RefCost: Price(n[5]), OtherBusiness: n[6] == 1, Active: n[7] == 1, Version: n[8]}, true
 }
 
 // Item returns the item with this code or barcode.

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -345,4 +346,72 @@ func TestAuditImages(t *testing.T) {
 		t.Error("activating 101202 did not activate exactly 1012 and 101202")
 	}
 	checkChain(t, b)
+}
+
+// TestItemsPackedEqualsValues: the list read one text a row (itemPacked) gives the
+// items the value-by-value read gives, every field; a row whose text holds the
+// separator (changed behind the book's back) sends the list to the value-by-value read.
+func TestItemsPackedEqualsValues(t *testing.T) {
+	b, u := openTestBook(t)
+	ctx := t.Context()
+	if _, err := b.AddCategory(ctx, u, Category{Code: "C1", Name: "日化 用品"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []Item{
+		{Code: "A1", Name: "洗衣液2kg", Spec: "2kg/瓶", Unit: "个", Category: "C1", Barcode: "6901234567890", VAT: 1300,
+			Buy: 21_500_000, Sell: 32_000_000, Reorder: Units(12), RefCost: 20_000_000},
+		{Code: "B2", Name: "抽纸", Mnemonic: "cz", Unit: "个", VAT: 900, OtherBusiness: true},
+		{Code: "C3", Name: "Ｘ　full width", Unit: "个", VAT: 0},
+	} {
+		if _, err := b.AddItem(ctx, u, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.SetItemActive(ctx, u, "C3", false); err != nil {
+		t.Fatal(err)
+	}
+	valueByValue := func(f ItemFilter) []Item {
+		var out []Item
+		err := b.db.Read(ctx, func(tx *store.Tx) error {
+			q := "SELECT " + itemCols + itemFrom
+			if !f.Inactive {
+				q += " WHERE i.active = 1"
+			}
+			rows, err := tx.QueryContext(ctx, q+" ORDER BY i.code")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				it, err := scanItem(rows)
+				if err != nil {
+					return err
+				}
+				out = append(out, it)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, f := range []ItemFilter{{}, {Inactive: true}} {
+		got, err := b.Items(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := valueByValue(f)
+		if len(want) < 2 || !reflect.DeepEqual(got, want) {
+			t.Errorf("Items(%+v) =\n%+v\nwant\n%+v", f, got, want)
+		}
+	}
+	rawExec(t, rawDB(t, b.Path()), "UPDATE items SET spec = 'a'||char(31)||'b' WHERE code = 'B2'")
+	got, err := b.Items(ctx, ItemFilter{Inactive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := valueByValue(ItemFilter{Inactive: true}); !reflect.DeepEqual(got, want) || got[1].Spec != "a\x1fb" {
+		t.Errorf("with a separator in a text: %+v, want %+v", got, want)
+	}
 }

@@ -256,7 +256,8 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	defer os.Remove(snap)
+	defer store.RemoveSnapshot(snap)
+	start := time.Now()
 	tell(BackupSnapshot)
 	// An encrypted backup's key (Argon2id, a quarter of a second of CPU) is derived on
 	// the core the snapshot leaves idle, once: it writes the file and reads it back.
@@ -276,6 +277,7 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	if kd.err != nil {
 		return BackupInfo{}, kd.err
 	}
+	snapped := time.Now()
 	tell(BackupWrite)
 	// The snapshot is checked while it is compressed into the folder: the check is
 	// SQLite's work, the compression deflate's, each on a core of its own. A cancel stops
@@ -283,10 +285,13 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	checkCtx, stopCheck := context.WithCancel(context.WithoutCancel(ctx))
 	var head int64
 	var checkErr error
+	var check time.Duration
 	checked := make(chan struct{})
 	go func() {
 		defer close(checked)
+		t := time.Now()
 		head, checkErr = b.checkSnapshot(checkCtx, snap)
+		check = time.Since(t)
 	}()
 	defer func() { stopCheck(); <-checked }() // before the snapshot is removed
 	// One file per second: when this second's name is taken (two backups in a row), the
@@ -307,10 +312,13 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	// The file is complete under its name: from here on the backup is finished, whatever
 	// the caller's context says.
 	ctx = context.WithoutCancel(ctx)
+	written := time.Now()
 	tell(BackupVerify)
 	_, err = store.VerifyBackupWith(ctx, path, kd.key, snap)
+	readBack := time.Since(written)
 	<-checked
-	os.Remove(snap) // as large as the book: gone before the record and the pruning
+	done := time.Now()
+	store.RemoveSnapshot(snap) // as large as the book: gone before the record and the pruning
 	switch {
 	case checkErr != nil:
 		err = unverified(path, checkErr)
@@ -336,7 +344,9 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 		// The backup is good; only its record failed (the book went busy): say so.
 		return info, err
 	}
-	b.log.Info("backup written", "path", path, "size", info.Size, "encrypted", h.Encrypted, "user", by.Name)
+	b.log.Info("backup written", "path", path, "size", info.Size, "encrypted", h.Encrypted, "user", by.Name,
+		"snapshot", snapped.Sub(start), "write", written.Sub(snapped), "read_back", readBack, "check", check,
+		"verified", done.Sub(start), "total", time.Since(start))
 	if removed, err := b.PruneBackups(ctx, dir, keep); err != nil {
 		b.log.Warn("old backups not pruned", "dir", dir, "err", err)
 	} else if len(removed) > 0 {

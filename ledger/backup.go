@@ -279,9 +279,9 @@ func (b *Book) BackupWith(ctx context.Context, by *User, dir, password string, p
 	}
 	snapped := time.Now()
 	tell(BackupWrite)
-	// The snapshot is checked while it is compressed into the folder: the check is
-	// SQLite's work, the compression deflate's, each on a core of its own. A cancel stops
-	// the check only with the write: once the file is in place the check runs to its end.
+	// The snapshot is checked while it is compressed into the folder and read back: the
+	// check is SQLite's work, the compression S2's, sharing the cores. A cancel stops the
+	// check only with the write: once the file is in place the check runs to its end.
 	checkCtx, stopCheck := context.WithCancel(context.WithoutCancel(ctx))
 	var head int64
 	var checkErr error
@@ -503,8 +503,8 @@ func (b *Book) ChangedSinceBackup(ctx context.Context) (bool, error) {
 	return changed, fromStore(err)
 }
 
-// checkCandidate runs integrity_check and Verify(full) on a book restored from the
-// backup at path.
+// checkCandidate runs Verify(full) — SQLite's integrity_check with it, and everything
+// VerifyQuick checks — once on a book restored from the backup at path.
 func (b *Book) checkCandidate(ctx context.Context, path string) error {
 	rep, err := b.Verify(ctx, true)
 	if err != nil {

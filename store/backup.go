@@ -914,7 +914,7 @@ func newSealer(w io.Writer, key []byte) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{w: w, aead: aead, buf: make([]byte, 0, backupChunk)}, nil
+	return &sealer{w: w, aead: aead, buf: make([]byte, 0, backupChunk+gcmOverhead)}, nil
 }
 
 func chunkNonce(index uint64) []byte {
@@ -930,11 +930,12 @@ func chunkAD(last bool) []byte {
 	return []byte("more")
 }
 
+// seal encrypts the buffer in place (its capacity has room for the tag) and writes it.
 func (s *sealer) seal(last bool) error {
-	out := s.aead.Seal(nil, chunkNonce(s.index), s.buf, chunkAD(last))
+	out := s.aead.Seal(s.buf[:0], chunkNonce(s.index), s.buf, chunkAD(last))
 	s.index++
-	s.buf = s.buf[:0]
 	_, err := s.w.Write(out)
+	s.buf = s.buf[:0]
 	return err
 }
 

@@ -121,6 +121,44 @@ func TestBackupRoundTrip(t *testing.T) {
 	}
 }
 
+// TestVerifyBackupWith: a backup read back with the key that wrote it passes without the
+// password; another key of the same password (another salt), no key for an encrypted
+// backup and a key for a plain one are refused.
+func TestVerifyBackupWith(t *testing.T) {
+	d := bookWithBlob(t, 1_500_000)
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "snap.db")
+	if err := d.Snapshot(t.Context(), snap); err != nil {
+		t.Fatal(err)
+	}
+	key := testKey(t, "pw")
+	enc, plain := filepath.Join(dir, "enc"+BackupExt), filepath.Join(dir, "plain"+BackupExt)
+	for path, k := range map[string]*BackupKey{enc: key, plain: nil} {
+		if _, err := WriteBackup(t.Context(), snap, path, k, BackupHeader{Book: "shop", Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		key  *BackupKey
+		want error
+	}{
+		{"encrypted, its key", enc, key, nil},
+		{"plain, no key", plain, nil, nil},
+		{"encrypted, another key of the same password", enc, testKey(t, "pw"), ErrBackupPassword},
+		{"encrypted, no key", enc, nil, ErrPasswordNeeded},
+		{"plain, a key", plain, key, ErrBackupCorrupt},
+	} {
+		if _, err := VerifyBackupWith(t.Context(), tc.path, tc.key, snap); !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if _, err := VerifyBackup(t.Context(), enc, "pw", snap); err != nil {
+		t.Errorf("VerifyBackup with the password: %v", err)
+	}
+}
+
 // TestBackupDamage: every kind of damage is named, nothing is left behind.
 func TestBackupDamage(t *testing.T) {
 	d := bookWithBlob(t, 2_500_000)

@@ -185,10 +185,10 @@ type ListedBackup struct {
 // snapshotPageCheck) and VerifyQuick and holds this book's trail, and the file, read
 // back (decrypted and decompressed), holds exactly that snapshot's bytes (checkSnapshot,
 // store.VerifyBackupWith). A backup that fails is deleted and the refusal returned
-// (CodeBackupUnverified). Then the "book.backup" record is
-// appended to the trail (after the snapshot: the backup does not hold it), and the
-// folder is pruned to the book's BackupKeep setting (PruneBackups). A non-empty password
-// encrypts; it is never logged nor stored.
+// (CodeBackupUnverified). Then the "book.backup" record is appended to the trail (after
+// the snapshot: the backup does not hold it), and the folder is pruned to the book's
+// BackupKeep setting (PruneBackups). A non-empty password encrypts; it is never logged
+// nor stored. The log's "backup written" record tells the parts' times.
 func (b *Book) Backup(ctx context.Context, by *User, dir, password string) (BackupInfo, error) {
 	return b.BackupWith(ctx, by, dir, password, nil)
 }
@@ -707,11 +707,12 @@ func bookUnusable(ctx context.Context, path string, log *slog.Logger) error {
 // once (store.ExtractBackup decrypts, decompresses and checks the payload's hash as it
 // writes the copy; nothing reads it again), the copy is synced while Verify reads it
 // (the sync is waited for before the swap: the copy must be on disk before the marker
-// names it), the copy is opened as it is (the snapshot's header already says WAL, so
-// opening it writes nothing) and verified once, by Verify(full) alone — which includes
-// everything VerifyQuick checks — and the swap renames, never copies. The log's
-// "book restored" record tells the times: extract, verify, own (all but the verify) and
-// total.
+// names it), the copy is opened as it is (the header of a snapshot of the backup API
+// already says WAL, so opening it writes nothing; a backup made with VACUUM INTO by an
+// earlier version gets its journal mode written) and verified once, by Verify(full)
+// alone — which includes everything VerifyQuick checks — and the swap renames, never
+// copies. The log's "book restored" record tells the times: extract, verify, own (all
+// but the verify) and total.
 func restore(ctx context.Context, backupPath, password, bookPath string, log *slog.Logger,
 	authorize func(context.Context, *Book) (string, error), closeCurrent func() error) (Restored, error) {
 	var r Restored

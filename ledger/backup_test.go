@@ -254,7 +254,7 @@ func newerBackup(t *testing.T, b *Book) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "shop-20990101-000000"+store.BackupExt)
-	if _, err := store.WriteBackup(t.Context(), snap, path, "", store.BackupHeader{Book: "shop", Shop: "小店",
+	if _, err := store.WriteBackup(t.Context(), snap, path, nil, store.BackupHeader{Book: "shop", Shop: "小店",
 		SchemaVersion: store.Version() + 1, Created: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -433,13 +433,51 @@ func TestBackupVerifiesTheWrittenFile(t *testing.T) {
 	}
 }
 
-// TestBackupOfASnapshotFailingIntegrity: a snapshot SQLite's integrity check fails (an
-// index that no longer matches its table, made here between the snapshot and its
-// check) gives no backup, loudly, whatever the file would have held.
-func TestBackupOfASnapshotFailingIntegrity(t *testing.T) {
+// TestSnapshotOfABook: the backup API's snapshot of a book holds every document audited
+// before it (the latest still in the -wal), opens as a book without a write to it, and
+// passes the full verify.
+func TestSnapshotOfABook(t *testing.T) {
 	b, u := shopWithStock(t)
+	ctx := t.Context()
+	docs := auditedReceipts(t, b, u, 3)
+	if st, err := os.Stat(b.Path() + "-wal"); err != nil || st.Size() == 0 {
+		t.Fatalf("no -wal beside the open book: %v", err)
+	}
+	snap := filepath.Join(t.TempDir(), "snap.book")
+	if err := b.db.Snapshot(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSum(t, snap)
+	c, err := Open(ctx, snap, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAudited(t, c, docs)
+	wantVerified(t, c)
+	c.Close()
+	if fileSum(t, snap) != before {
+		t.Error("opening and verifying the snapshot wrote to it")
+	}
+}
+
+// TestBackupOfASnapshotWithADamagedPage: a snapshot with a damaged page (the accounts
+// table's root page made unreadable, here between the snapshot and its check) fails the
+// backup's page check: no backup, loudly, whatever the file would have held.
+func TestBackupOfASnapshotWithADamagedPage(t *testing.T) {
+	b, u := shopWithStock(t)
+	ctx := t.Context()
+	// The snapshot is a page-for-page copy: the book's page numbers are the snapshot's.
+	var root, pageSize int64
+	if err := b.db.Read(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT rootpage FROM sqlite_schema WHERE name = 'accounts'").Scan(&root); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
-	_, err := b.BackupWith(t.Context(), u, dir, "", func(step string) {
+	_, err := b.BackupWith(ctx, u, dir, "", func(step string) {
 		if step != BackupWrite {
 			return
 		}
@@ -447,11 +485,15 @@ func TestBackupOfASnapshotFailingIntegrity(t *testing.T) {
 		if len(snaps) != 1 {
 			t.Fatalf("snapshots at the write step: %v", snaps)
 		}
-		raw := rawDB(t, snaps[0])
-		raw.SetMaxOpenConns(1)
-		rawExec(t, raw, "PRAGMA writable_schema = ON",
-			"UPDATE sqlite_schema SET sql = 'CREATE INDEX accounts_parent ON accounts(name)' WHERE name = 'accounts_parent'")
-		raw.Close()
+		f, err := os.OpenFile(snaps[0], os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		// The b-tree page header's first byte, the page type, made one no page has.
+		if _, err := f.WriteAt([]byte{0x6f}, (root-1)*pageSize); err != nil {
+			t.Fatal(err)
+		}
 	})
 	e, ok := errors.AsType[*Error](err)
 	if !ok || e.Code != CodeBackupUnverified || e.Args["check"] != string(CodeVerifyIntegrity) {
@@ -464,6 +506,61 @@ func TestBackupOfASnapshotFailingIntegrity(t *testing.T) {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
 	wantVerified(t, b) // the book itself was never touched
+}
+
+// TestIndexContentIsTheRestoresCheck: the one fault the backup's page check leaves to
+// others (snapshotPageCheck) — an index whose content no longer matches its table —
+// is a fault of the book itself, copied page for page into its snapshot: the book's
+// full verify finds it, and so does the restore of a backup holding it, which refuses
+// to swap it in. (With snapshotPageCheck true, the backup itself refuses it.)
+func TestIndexContentIsTheRestoresCheck(t *testing.T) {
+	b, u := shopWithStock(t)
+	ctx := t.Context()
+	// Rebuild accounts_parent from another column, then give it back its definition: the
+	// schema is the migrations' again and the rows are untouched, only the index's
+	// entries are wrong.
+	raw := rawDB(t, b.Path())
+	raw.SetMaxOpenConns(1)
+	rawExec(t, raw, "PRAGMA writable_schema = ON",
+		"UPDATE sqlite_schema SET sql = 'CREATE INDEX accounts_parent ON accounts(name)' WHERE name = 'accounts_parent'",
+		"PRAGMA writable_schema = RESET",
+		"REINDEX accounts_parent",
+		"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_schema SET sql = 'CREATE INDEX accounts_parent ON accounts(parent)' WHERE name = 'accounts_parent'",
+		"PRAGMA writable_schema = RESET")
+	raw.Close()
+	rep, err := b.Verify(ctx, true)
+	if err != nil || rep.Failure == nil || rep.Failure.Code != CodeVerifyIntegrity {
+		t.Fatalf("the book's full verify: %v %v, want %s", rep.Failure, err, CodeVerifyIntegrity)
+	}
+	dir := t.TempDir()
+	info, err := b.Backup(ctx, u, dir, "")
+	if snapshotPageCheck {
+		if e, ok := errors.AsType[*Error](err); !ok || e.Code != CodeBackupUnverified {
+			t.Fatalf("Backup with integrity_check: %v, want %s", err, CodeBackupUnverified)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Backup: %v (its page check is quick_check, which does not read index content)", err)
+	}
+	sum := fileSum(t, b.Path())
+	refusedUnchanged(t, b, "restore", CodeBackupUnverified, func() error {
+		r, err := b.RestoreAs(ctx, u, info.Path, "")
+		if r.Book != nil {
+			r.Book.Close()
+		}
+		if e, ok := errors.AsType[*Error](err); ok && e.Args["check"] != string(CodeVerifyIntegrity) {
+			t.Errorf("restore refused by %v, want %s", e.Args["check"], CodeVerifyIntegrity)
+		}
+		return err
+	})
+	if fileSum(t, b.Path()) != sum {
+		t.Error("the book's file changed")
+	}
+	if kept, _ := filepath.Glob(b.Path() + ".before-restore-*"); len(kept) > 0 {
+		t.Errorf("a refused restore kept %v", kept)
+	}
 }
 
 // TestBackupNames: two backups in the same second get two names; the clock's local time
@@ -500,7 +597,7 @@ func TestPruneBackups(t *testing.T) {
 	make1 := func(day int, closed string) string {
 		at := time.Date(2025, 1, day, 12, 0, 0, 0, time.Local)
 		path := filepath.Join(dir, BackupName(b.Path(), at))
-		if _, err := store.WriteBackup(ctx, snap, path, "", store.BackupHeader{Book: "shop", LastClosed: closed,
+		if _, err := store.WriteBackup(ctx, snap, path, nil, store.BackupHeader{Book: "shop", LastClosed: closed,
 			SchemaVersion: store.Version(), Created: at}); err != nil {
 			t.Fatal(err)
 		}

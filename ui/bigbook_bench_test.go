@@ -96,7 +96,7 @@ func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // BenchmarkBigBookOpenWindow: from the book's path to the home screen, logged in, its
 // dashboard loaded (the tests load it at once). The check that opening a book starts
-// (verify_open.go) runs beside it, off the UI goroutine, and the window does not wait for
+// (verify_open.go) runs after it, off the UI goroutine, and the window does not wait for
 // it: it is timed on its own (check-ms: from the start to its end), and waited for outside
 // the timing before the book is closed (closing waits for the reads under way).
 func BenchmarkBigBookOpenWindow(b *testing.B) {

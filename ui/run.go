@@ -79,6 +79,9 @@ type session struct {
 	// checks running.
 	verify   verifyState
 	verifyWG sync.WaitGroup
+	// openCheck: the book was just opened and its check has not started yet (afterOpen
+	// starts it once the first screen is shown, or at once for the login page).
+	openCheck bool
 	// quitting: the window is closing for good (after the exit's backup)
 	quitting bool
 	exit     func() // closes the window for good; nil: win.Close (tests set it)
@@ -207,8 +210,16 @@ func (s *session) openBook(path string) error {
 		return err
 	}
 	s.setBook(b)
-	s.checkBook(false)
+	s.openCheck = true
 	return nil
+}
+
+// startOpenCheck starts the check of a book just opened, once.
+func (s *session) startOpenCheck() {
+	if s.openCheck {
+		s.openCheck = false
+		s.checkBook(false)
+	}
 }
 
 func (s *session) setBook(b *ledger.Book) {
@@ -220,7 +231,7 @@ func (s *session) setBook(b *ledger.Book) {
 		s.bk.cancel()
 	}
 	s.bk = &backupState{}
-	s.verify = verifyState{}
+	s.verify, s.openCheck = verifyState{}, false
 	s.screens = map[string]screen{}
 	s.shell = nil
 	s.remember()
@@ -240,11 +251,15 @@ func (s *session) afterOpen() {
 	if name != "" && (!needs || s.o.Password != "" || s.o.User != "") {
 		u, err := s.book.Login(s.ctx, name, s.o.Password)
 		if err == nil {
+			// The first screen is built before the check starts: on two cores the
+			// check's readers would take the one the screen's reads run on.
 			s.enter(u)
+			s.startOpenCheck()
 			return
 		}
 		s.login.err = err
 	}
+	s.startOpenCheck() // while a person types the password
 	s.login.name = name
 	s.showLogin()
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"shopbooks/ledger"
 )
 
@@ -70,4 +73,30 @@ func TestCheckOfAClosedBook(t *testing.T) {
 		t.Errorf("status %q (%q, bad %v)", s.status, txt, bad)
 	}
 	s.book = nil
+}
+
+// The check of a book just opened runs while the login page waits for a password, and
+// after the first screen when the user goes straight in — once either way.
+func TestCheckOnOpenWithLogin(t *testing.T) {
+	b, path := newBook(t)
+	if err := b.SetPassword(t.Context(), admin(t, b), "admin", "s3cret-pass"); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	s := start(a, w, Options{BookPath: path, Lang: "en", Log: quiet})
+	t.Cleanup(func() {
+		s.verifyWG.Wait()
+		s.book.Close()
+	})
+	s.verifyWG.Wait()
+	if s.user != nil || !s.verify.done || s.verify.rep.Failure != nil || s.openCheck {
+		t.Fatalf("on the login page: user %v, check %+v, pending %v", s.user, s.verify, s.openCheck)
+	}
+	s2 := newWindow(t, path, "admin", "s3cret-pass", "home", "en")
+	s2.verifyWG.Wait()
+	if !s2.verify.done || s2.openCheck {
+		t.Fatalf("logged in: check %+v, pending %v", s2.verify, s2.openCheck)
+	}
 }

@@ -1,0 +1,276 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"shopbooks/ledger"
+	"shopbooks/report"
+)
+
+// Issue 6's speed targets for Excel, on the generated book (bench_test.go): the
+// statements workbook of a period under 100 ms; a 100,000-row voucher export under 2 s
+// and 200 MB of peak memory; 10,000 items imported from an xlsx under 3 s. (The issue
+// names a 100,000-row stock ledger export too: the book has none, see the report of the
+// branch that added these.)
+
+// periodStatements builds the statements of the hand-off workbook (HandOff): balance
+// sheet, profit statement, trial balance, stock summary, aging and the sales gross profit
+// by item.
+func periodStatements(ctx context.Context, b *ledger.Book, u *ledger.User, p ledger.Period) ([]report.Statement, error) {
+	var sts []report.Statement
+	for _, build := range []func(context.Context, *ledger.Book, *ledger.User, ledger.Period) (report.Statement, error){
+		report.BalanceSheet, report.ProfitStatement, report.TrialBalance, report.StockSummary, report.Aging} {
+		st, err := build(ctx, b, u, p)
+		if err != nil {
+			return nil, err
+		}
+		sts = append(sts, st)
+	}
+	st, err := report.GrossProfit(ctx, b, u, p, p, report.GrossByItem)
+	return append(sts, st), err
+}
+
+// BenchmarkBookStatementsWorkbook: the statements workbook of the last (closed) month:
+// its six statements, built beforehand (an export writes the statements the screen
+// shows), written as one workbook (report.XLSX).
+func BenchmarkBookStatementsWorkbook(b *testing.B) {
+	book, u, p := openBench(b)
+	sts, err := periodStatements(b.Context(), book, u, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	timed(b, 100, func() {
+		if err := report.XLSX(&bytes.Buffer{}, sts...); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkBookStatementsBuiltAndWritten: the same six statements built from the book and
+// then written (no target of its own: each statement's build has its own benchmark).
+func BenchmarkBookStatementsBuiltAndWritten(b *testing.B) {
+	book, u, p := openBench(b)
+	var times []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		sts, err := periodStatements(b.Context(), book, u, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := report.XLSX(&bytes.Buffer{}, sts...); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+	}
+	reportTimes(b, times)
+}
+
+// BenchmarkBookHandOff: the accountant's hand-off workbook of the last month (the
+// statements, the cover and the month's vouchers; no target in the issue).
+func BenchmarkBookHandOff(b *testing.B) {
+	book, u, p := openBench(b)
+	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.Local)
+	var size int
+	var times []time.Duration
+	for b.Loop() {
+		var buf bytes.Buffer
+		t := time.Now()
+		if err := report.HandOff(b.Context(), &buf, book, u, p, now); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+		size = buf.Len()
+	}
+	reportTimes(b, times)
+	b.ReportMetric(float64(size)/1e6, "file-MB")
+}
+
+// reportTimes reports the median and 95th percentile as timed does, without a target.
+func reportTimes(b *testing.B, times []time.Duration) {
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+}
+
+// exportYear is the voucher export of the book's last year: its twelve months' vouchers
+// read and written as one kingdee workbook (report.VoucherWorkbook), and the number of
+// rows written (voucher lines). A year of the generated book is about 100,000 lines.
+func exportYear(ctx context.Context, book *ledger.Book, u *ledger.User, last ledger.Period, w *bytes.Buffer) (int, error) {
+	p := last
+	for range 11 {
+		p = p.Prev()
+	}
+	var vs []ledger.Voucher
+	for ; p <= last; p = p.Next() {
+		more, err := book.Vouchers(ctx, u, p)
+		if err != nil {
+			return 0, err
+		}
+		vs = append(vs, more...)
+	}
+	names, err := report.LoadVoucherNames(ctx, book)
+	if err != nil {
+		return 0, err
+	}
+	rows := 0
+	for _, v := range vs {
+		rows += len(v.Lines)
+	}
+	return rows, report.VoucherWorkbook(w, vs, report.LayoutKingdee, names)
+}
+
+// BenchmarkBookVoucherExport: a year of vouchers (~100,000 rows) exported to Excel, read
+// from the book and written (the file kept in memory, as the CLI does before writing it).
+func BenchmarkBookVoucherExport(b *testing.B) {
+	book, u, p := openBench(b)
+	var rows int
+	var size int
+	var times []time.Duration
+	for b.Loop() {
+		var buf bytes.Buffer
+		t := time.Now()
+		n, err := exportYear(b.Context(), book, u, p, &buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t))
+		rows, size = n, buf.Len()
+	}
+	reportTimes(b, times)
+	b.ReportMetric(2000, "target-ms")
+	b.ReportMetric(float64(rows), "rows")
+	b.ReportMetric(float64(size)/1e6, "file-MB")
+}
+
+// BenchmarkBookVoucherExportMemory: the peak resident memory (VmHWM) of a process that
+// opened the book and exported a year of vouchers (BenchmarkBookVoucherExport's work)
+// once: target 200 MB. It runs in a fresh child process, so that no other benchmark's
+// memory counts. base-MB is the resident memory before the export (the book open).
+func BenchmarkBookVoucherExportMemory(b *testing.B) {
+	if os.Getenv(exportMemChildEnv) == "1" {
+		book, u, p := openBench(b)
+		debug.FreeOSMemory()
+		base := procStatusMB("VmRSS")
+		for b.Loop() {
+			var buf bytes.Buffer
+			if _, err := exportYear(b.Context(), book, u, p, &buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		fmt.Printf("peak %.1f base %.1f\n", procStatusMB("VmHWM"), base)
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var peak, base float64
+	for b.Loop() {
+		cmd := exec.Command(exe, "-test.run=^$", "-test.bench=^BenchmarkBookVoucherExportMemory$", "-test.benchtime=1x")
+		cmd.Env = append(os.Environ(), exportMemChildEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("the measuring process: %v\n%s", err, out)
+		}
+		for l := range strings.Lines(string(out)) {
+			if _, err := fmt.Sscanf(l, "peak %g base %g", &peak, &base); err == nil {
+				break
+			}
+		}
+		if peak == 0 {
+			b.Fatalf("the measuring process said nothing of its memory:\n%s", out)
+		}
+	}
+	b.ReportMetric(peak, "rss-MB")
+	b.ReportMetric(200, "target-MB")
+	b.ReportMetric(base, "base-MB")
+}
+
+const exportMemChildEnv = "SHOPBOOKS_EXPORT_MEMORY_CHILD"
+
+// procStatusMB is a figure of /proc/self/status in kB (VmRSS, VmHWM), in MB; 0 where
+// /proc is missing.
+func procStatusMB(key string) float64 {
+	status, _ := os.ReadFile("/proc/self/status")
+	_, v, _ := strings.Cut(string(status), "\n"+key+":")
+	v, _, _ = strings.Cut(v, "kB")
+	kb, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return kb / 1024
+}
+
+// itemsXLSX is a workbook of n valid new items (codes IMP00001...), with every column the
+// import reads, in units and categories the generated book has.
+func itemsXLSX(b *testing.B, n int) []byte {
+	b.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	head := []any{"编码", "名称", "单位", "规格", "类别", "条码", "税率", "进价", "售价", "最低库存"}
+	if err := sw.SetRow("A1", head); err != nil {
+		b.Fatal(err)
+	}
+	units := []string{"瓶", "袋", "盒", "箱", "包"}
+	for i := 1; i <= n; i++ {
+		row := []any{fmt.Sprintf("IMP%05d", i), fmt.Sprintf("导入商品 %d 号", i), units[i%len(units)], "500g",
+			fmt.Sprintf("%02d", 1+i%10), fmt.Sprintf("69800%08d", i), 13, 12.5, 16.8, 10}
+		cellName, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cellName, row); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkBookItemImport: 10,000 items imported from an xlsx into (a copy of) the
+// generated book: parsed, checked and written, as `item import` does.
+func BenchmarkBookItemImport(b *testing.B) {
+	const n = 10_000
+	data := itemsXLSX(b, n)
+	var times []time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		book, u, _ := openBench(b)
+		b.StartTimer()
+		t := time.Now()
+		rows, probs, err := report.ParseItems(bytes.NewReader(data), "items.xlsx")
+		if err != nil || len(probs) > 0 {
+			b.Fatal(err, probs)
+		}
+		if probs, err := report.CheckItems(b.Context(), book, rows); err != nil || len(probs) > 0 {
+			b.Fatal(err, probs)
+		}
+		done, err := report.ImportItems(b.Context(), book, u, rows)
+		if err != nil || done != n {
+			b.Fatal(done, err)
+		}
+		times = append(times, time.Since(t))
+		b.StopTimer()
+		book.Close() // and its copy removed now: one copy of the book is enough on the disk
+		os.Remove(book.Path())
+		b.StartTimer()
+	}
+	reportTimes(b, times)
+	b.ReportMetric(3000, "target-ms")
+}

@@ -217,7 +217,7 @@ func VoucherWorkbook(w io.Writer, vouchers []ledger.Voucher, layout string, name
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
+	f := fastZip(excelize.NewFile())
 	defer f.Close()
 	const sh = "凭证"
 	if err := f.SetSheetName("Sheet1", sh); err != nil {
@@ -271,8 +271,8 @@ func streamVouchers(f *excelize.File, sh string, head []string, vouchers []ledge
 			switch x := v.(type) {
 			case amount:
 				r[i] = excelize.Cell{StyleID: money, Value: moneyFloat(x.m)}
-			case nil:
-				r[i] = nil
+			case string:
+				r[i] = omitEmpty(x)
 			}
 		}
 		return sw.SetRow(cell(1, n), r)
@@ -281,6 +281,15 @@ func streamVouchers(f *excelize.File, sh string, head []string, vouchers []ledge
 		return err
 	}
 	return sw.Flush()
+}
+
+// omitEmpty is nil for an empty text: a streamed row leaves the cell out rather than
+// write an empty string into it (as Excel does; a year of vouchers has many).
+func omitEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // VoucherCSV writes the vouchers in a layout as CSV: UTF-8 with a BOM, a header row,
@@ -364,6 +373,7 @@ func HandOff(ctx context.Context, w io.Writer, b *ledger.Book, by *ledger.User, 
 		return fmt.Errorf("hand-off: reopen statements: %w", err)
 	}
 	defer f.Close()
+	fastZip(f)
 	cat := i18n.For(i18n.ZH)
 	vsh := cat.T("report.handoff.vouchers")
 	if _, err := f.NewSheet(vsh); err != nil {
@@ -438,8 +448,8 @@ func streamHandOffVouchers(f *excelize.File, sh string, vouchers []ledger.Vouche
 			} else {
 				c, cr = excelize.Cell{StyleID: money, Value: moneyFloat(l.Amount)}, cr+l.Amount
 			}
-			r := []any{string(v.Date), v.Number(), summary, l.Account, l.Name, l.Partner, names.partnerName(l.Partner), l.Item, d, c,
-				v.Maker, v.Auditor, v.Doc}
+			r := []any{string(v.Date), v.Number(), omitEmpty(summary), l.Account, l.Name, omitEmpty(l.Partner),
+				omitEmpty(names.partnerName(l.Partner)), omitEmpty(l.Item), d, c, v.Maker, omitEmpty(v.Auditor), omitEmpty(v.Doc)}
 			if err := sw.SetRow(cell(1, n), r); err != nil {
 				return err
 			}

@@ -94,24 +94,51 @@ func cell(col, row int) string {
 	return c
 }
 
+// writeSheet streams the statement's sheet (a StreamWriter: a stock summary of 2,000
+// items writes in a fraction of the time cell-by-cell setting takes). The sheet's
+// properties and page layout are set before the rows, the widths, panes and merge with
+// the stream.
 func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st *xlsxStyles) error {
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: ptr(9), FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil { // 9: A4
+		return err
+	}
+	sw, err := f.NewStreamWriter(sh)
+	if err != nil {
+		return err
+	}
 	ncol := 2 + len(s.Columns)
+	if err := sw.SetColWidth(1, 1, 10); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(2, 2, 36); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(3, max(ncol, 3), 16); err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	row := 0
+	put := func(cells ...any) error {
+		row++
+		if len(cells) == 0 {
+			return nil
+		}
+		return sw.SetRow(cell(1, row), cells)
+	}
 	title := cat.T("report.kind." + s.Kind)
 	if k := "report.form." + s.Kind; cat.Has(k) {
 		title += "    " + cat.T(k)
 	}
-	set := func(c string, v any) error { return f.SetCellValue(sh, c, v) }
-	if err := set("A1", title); err != nil {
+	if err := put(excelize.Cell{StyleID: st.title, Value: title}); err != nil {
 		return err
 	}
-	if err := f.MergeCell(sh, "A1", cell(ncol, 1)); err != nil {
+	if err := sw.MergeCell("A1", cell(ncol, 1)); err != nil {
 		return err
-	}
-	if err := f.SetCellStyle(sh, "A1", "A1", st.title); err != nil {
-		return err
-	}
-	if s.Kind == KindGross {
-		title += "    " + cat.T("report.gross.by."+s.By)
 	}
 	info := []string{cat.T("report.shop", map[string]any{"name": s.Shop}), cat.T("report.period", map[string]any{"period": s.Span()}),
 		cat.T("report.unit")}
@@ -120,10 +147,13 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 	} else if s.Provisional {
 		info = append(info, cat.T("report.provisional"))
 	}
+	step := max(ncol/len(info), 1)
+	infoRow := make([]any, 1+(len(info)-1)*step)
 	for i, v := range info {
-		if err := set(cell(1+i*max(ncol/len(info), 1), 2), v); err != nil {
-			return err
-		}
+		infoRow[i*step] = v
+	}
+	if err := put(infoRow...); err != nil {
+		return err
 	}
 	first, second := "report.col.line", "report.col.name"
 	switch s.Kind {
@@ -136,19 +166,16 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 	case KindGross:
 		first, second = GrossColumns(s.By)
 	}
-	head := []any{cat.T(first), cat.T(second)}
+	head := []any{excelize.Cell{StyleID: st.head, Value: cat.T(first)}, excelize.Cell{StyleID: st.head, Value: cat.T(second)}}
 	for _, c := range s.Columns {
-		head = append(head, cat.T("report.col."+c.Key))
+		head = append(head, excelize.Cell{StyleID: st.head, Value: cat.T("report.col." + c.Key)})
 	}
-	if err := f.SetSheetRow(sh, "A3", &head); err != nil {
+	if err := put(head...); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sh, "A3", cell(ncol, 3), st.head); err != nil {
-		return err
-	}
-	row := 4
+	cells := make([]any, ncol)
 	for _, l := range s.Lines {
-		var key any = l.Code
+		var key any = omitEmpty(l.Code)
 		if s.Kind == KindBalanceSheet || s.Kind == KindProfit {
 			key = l.No
 		}
@@ -156,50 +183,34 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 		if s.Kind == KindTrialBalance && l.Level > 1 {
 			name = fmt.Sprintf("%*s%s", 2*(l.Level-1), "", name)
 		}
-		if err := set(cell(1, row), key); err != nil {
-			return err
-		}
-		if err := set(cell(2, row), name); err != nil {
-			return err
-		}
 		textStyle, moneyStyle := st.text, st.money
 		if l.Bold {
 			textStyle, moneyStyle = st.bold, st.moneyBold
 		}
-		if err := f.SetCellStyle(sh, cell(1, row), cell(2, row), textStyle); err != nil {
-			return err
-		}
+		cells[0], cells[1] = excelize.Cell{StyleID: textStyle, Value: key}, excelize.Cell{StyleID: textStyle, Value: omitEmpty(name)}
 		for j, c := range s.Columns {
-			at := cell(3+j, row)
-			var err error
 			switch {
 			case c.Qty && l.Qtys == nil:
-				err = f.SetCellStyle(sh, at, at, textStyle)
+				cells[2+j] = excelize.Cell{StyleID: textStyle}
 			case c.Qty:
-				if err = f.SetCellFloat(sh, at, qtyFloat(l.Qtys[j]), -1, 64); err == nil {
-					err = f.SetCellStyle(sh, at, at, st.qty)
-				}
+				cells[2+j] = excelize.Cell{StyleID: st.qty, Value: qtyFloat(l.Qtys[j])}
 			case c.Pct: // a fraction, shown as 34.27%
-				if err = f.SetCellFloat(sh, at, float64(l.Cols[j])/10_000, 4, 64); err == nil {
-					err = f.SetCellStyle(sh, at, at, st.pct)
-				}
+				cells[2+j] = excelize.Cell{StyleID: st.pct, Value: float64(l.Cols[j]) / 10_000}
 			default:
-				if err = f.SetCellFloat(sh, at, moneyFloat(l.Cols[j]), 2, 64); err == nil {
-					err = f.SetCellStyle(sh, at, at, moneyStyle)
-				}
-			}
-			if err != nil {
-				return err
+				cells[2+j] = excelize.Cell{StyleID: moneyStyle, Value: moneyFloat(l.Cols[j])}
 			}
 		}
-		row++
-	}
-	row++
-	if len(s.Checks) > 0 {
-		if err := set(cell(1, row), cat.T("report.checks")); err != nil {
+		if err := put(cells...); err != nil {
 			return err
 		}
-		row++
+	}
+	if err := put(); err != nil {
+		return err
+	}
+	if len(s.Checks) > 0 {
+		if err := put(cat.T("report.checks")); err != nil {
+			return err
+		}
 		for _, c := range s.Checks {
 			mark := cat.T("report.check.ok")
 			if !c.OK {
@@ -209,29 +220,12 @@ func writeSheet(f *excelize.File, sh string, s Statement, cat *i18n.Catalog, st 
 			if k := "report.check." + c.Name; cat.Has(k) {
 				name = cat.T(k)
 			}
-			vals := []any{mark, name, c.Detail}
-			if err := f.SetSheetRow(sh, cell(1, row), &vals); err != nil {
+			if err := put(mark, name, omitEmpty(c.Detail)); err != nil {
 				return err
 			}
-			row++
 		}
 	}
-	if err := f.SetColWidth(sh, "A", "A", 10); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sh, "B", "B", 36); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sh, "C", excelizeCol(ncol), 16); err != nil {
-		return err
-	}
-	if err := f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return err
-	}
-	return f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: ptr(9), FitToWidth: ptr(1), FitToHeight: ptr(0)}) // 9: A4
+	return sw.Flush()
 }
 
 func excelizeCol(n int) string {

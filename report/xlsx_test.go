@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 
 // TestXLSX writes DOMAIN.md §8's closed month as one workbook and reads it back: a sheet
 // per statement, every line's number or code, name and amounts in their cells — amounts as
-// number cells — and the checks below.
+// number cells, exact to the fen — and the checks below.
 func TestXLSX(t *testing.T) {
 	g := loadGolden(t)
 	b, u := monthBook(t, g)
@@ -76,8 +77,8 @@ func TestXLSX(t *testing.T) {
 					want = l.Qtys[j].String()
 				case c.Pct: // a fraction: 34.27% is 0.3427
 					want = strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", float64(l.Cols[j])/10000), "0"), ".")
-				default:
-					want = l.Cols[j].String()
+				default: // the yuan as a number, written shortest: 1234.5 for 1,234.50
+					want = strconv.FormatFloat(float64(l.Cols[j].Fen())/100, 'f', -1, 64)
 				}
 				if raw != want || want != "" && typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
 					t.Errorf("%s %s (%s %s): %q (type %v), want %q", sh, at, l.Name, c.Key, raw, typ, want)

@@ -255,7 +255,8 @@ func readXLSX(data []byte) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := scanSheet(parts[strings.ToLower(sheetPath)]); err != nil {
+	values, err := scanSheet(parts[strings.ToLower(sheetPath)])
+	if err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxImportUnzipped,
@@ -273,14 +274,9 @@ func readXLSX(data []byte) (*table, error) {
 		return nil, importErr("not_xlsx")
 	}
 	defer shown.Close()
-	raw, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, importErr("not_xlsx")
-	}
-	defer raw.Close()
 	t := &table{}
 	line := 0
-	for shown.Next() && raw.Next() {
+	for shown.Next() {
 		line++
 		if line > MaxImportRows+1 && t.headAt == 0 || len(t.records) > MaxImportRows {
 			return nil, importErr("too_many_rows", "max", MaxImportRows)
@@ -289,16 +285,9 @@ func readXLSX(data []byte) (*table, error) {
 		if err != nil {
 			return nil, importErr("not_xlsx")
 		}
-		v, err := raw.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, importErr("not_xlsx")
-		}
 		cells := make([]cellValue, len(s))
 		for i := range s {
-			cells[i] = cellValue{shown: s[i]}
-			if i < len(v) {
-				cells[i].num = numberOf(s[i], v[i])
-			}
+			cells[i] = cellValue{shown: s[i], num: numberOf(s[i], values[cellAt{line, i + 1}])}
 		}
 		if blank(cells) {
 			continue
@@ -395,25 +384,47 @@ func readXMLPart(f *zip.File, v any) error {
 // maxNamedCells is how many formula or merged cells a refusal names.
 const maxNamedCells = 10
 
-// scanSheet streams the sheet's XML once: it counts the rows and finds formulas and
-// merged cells. A part longer than its declared size fails in archive/zip's reader.
-func scanSheet(f *zip.File) error {
+// cellAt is a cell's row and column, from 1.
+type cellAt struct{ row, col int }
+
+// scanSheet streams the sheet's XML once: it counts the rows, finds formulas and merged
+// cells, and keeps the value of every cell that is not a text (a number, a boolean, an
+// error): the value as stored, which readXLSX compares with the value as shown (one
+// pass of excelize's reader for both). A part longer than its declared size fails in
+// archive/zip's reader.
+func scanSheet(f *zip.File) (map[cellAt]string, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return importErr("not_xlsx")
+		return nil, importErr("not_xlsx")
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(io.LimitReader(rc, MaxImportUnzipped+1))
-	var rows, lastRow int
+	var rows, lastRow, col int
 	var cell string
 	var formulas, merged []string
+	values := map[cellAt]string{}
+	var value *strings.Builder // the <v> of a cell whose value is kept, while it is read
+	keep := false              // the current cell is not a text: its <v> is kept
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return importErr("not_xlsx")
+			return nil, importErr("not_xlsx")
+		}
+		switch tok := tok.(type) {
+		case xml.CharData:
+			if value != nil {
+				value.Write(tok)
+			}
+			continue
+		case xml.EndElement:
+			if tok.Name.Local == "v" && value != nil {
+				values[cellAt{lastRow, col}] = value.String()
+				value = nil
+			}
+			continue
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
@@ -427,11 +438,28 @@ func scanSheet(f *zip.File) error {
 			} else {
 				lastRow++
 			}
+			col = 0
 			if rows > MaxImportRows+1 || lastRow > MaxImportRows+1 {
-				return importErr("too_many_rows", "max", MaxImportRows)
+				return nil, importErr("too_many_rows", "max", MaxImportRows)
 			}
 		case "c":
 			cell = attr(se, "r")
+			col++
+			if cell != "" {
+				if c, _, err := excelize.CellNameToCoordinates(cell); err == nil {
+					col = c
+				}
+			}
+			switch attr(se, "t") {
+			case "s", "inlineStr", "str", "d":
+				keep = false
+			default:
+				keep = true
+			}
+		case "v":
+			if keep {
+				value = &strings.Builder{}
+			}
 		case "f":
 			if len(formulas) < maxNamedCells+1 {
 				formulas = append(formulas, cell)
@@ -444,11 +472,11 @@ func scanSheet(f *zip.File) error {
 	}
 	switch {
 	case len(formulas) > 0:
-		return importErr("formulas", "cells", cellList(formulas))
+		return nil, importErr("formulas", "cells", cellList(formulas))
 	case len(merged) > 0:
-		return importErr("merged", "cells", cellList(merged))
+		return nil, importErr("merged", "cells", cellList(merged))
 	}
-	return nil
+	return values, nil
 }
 
 func attr(se xml.StartElement, name string) string {

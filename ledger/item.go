@@ -265,8 +265,11 @@ func itemTaken(ctx context.Context, tx *store.Tx, it Item, id ItemID) error {
 // prices.
 func (b *Book) AddItem(ctx context.Context, by *User, it Item) (Item, error) {
 	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		if err := addItem(ctx, tx, by, &it); err != nil {
+			return err
+		}
 		var err error
-		it, err = addItem(ctx, tx, by, it)
+		it, err = loadItem(ctx, tx, it.Code)
 		return err
 	})
 	return it, err
@@ -277,7 +280,7 @@ func (b *Book) AddItem(ctx context.Context, by *User, it Item) (Item, error) {
 func (b *Book) AddItems(ctx context.Context, by *User, items []Item) error {
 	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
 		for i, it := range items {
-			if _, err := addItem(ctx, tx, by, it); err != nil {
+			if err := addItem(ctx, tx, by, &it); err != nil {
 				return withRow(err, i)
 			}
 		}
@@ -285,26 +288,25 @@ func (b *Book) AddItems(ctx context.Context, by *User, items []Item) error {
 	})
 }
 
-func addItem(ctx context.Context, tx *store.Tx, by *User, it Item) (Item, error) {
-	catID, err := checkItem(ctx, tx, &it)
+// addItem inserts the item (cleaned by checkItem in place) and logs it; an import does
+// not read it back (AddItem does).
+func addItem(ctx context.Context, tx *store.Tx, by *User, it *Item) error {
+	catID, err := checkItem(ctx, tx, it)
 	if err != nil {
-		return it, err
+		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO items(code, name, mnemonic, spec, unit, category_id, barcode, vat_bp,
 		buy_price, sell_price, reorder_qty, ref_cost, other_business, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 		it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy, it.Sell, it.Reorder,
 		it.RefCost, it.OtherBusiness)
 	if isUnique(err) {
-		return it, itemTaken(ctx, tx, it, 0)
+		return itemTaken(ctx, tx, *it, 0)
 	}
 	if err != nil {
-		return it, err
+		return err
 	}
 	id, _ := res.LastInsertId()
-	if err := logChange(ctx, tx, by.Name, "item.add", entItem, id, ""); err != nil {
-		return it, err
-	}
-	return loadItem(ctx, tx, it.Code)
+	return logChange(ctx, tx, by.Name, "item.add", entItem, id, "")
 }
 
 // withRow adds the row of an import to a refusal.

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -552,4 +554,63 @@ func checkParse(t *testing.T, data []byte, name string) {
 			t.Fatalf("row without code, name or unit: %+v", r)
 		}
 	}
+}
+
+// TestXLSXStoredValues: a number cell is read as shown (its format applied) and by the
+// value stored in it, whatever its format, also in a sheet whose rows and cells carry no
+// references; a text cell has no stored number.
+func TestXLSXStoredValues(t *testing.T) {
+	rows := [][]any{{"编码", "名称", "单位", "税率", "进价", "最低库存", "规格"},
+		{"A1", true, "个", 0.13, 1234.5, 10, 45662},
+		{"A2", "12", "个", 9, 1.0 / 3, -0.5, "t"}}
+	data := xlsxOf(t, rows, func(f *excelize.File) {
+		pct, _ := f.NewStyle(&excelize.Style{NumFmt: 10})
+		money, _ := f.NewStyle(&excelize.Style{NumFmt: 4})
+		zeros, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("000000")})
+		date, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		f.SetCellStyle("Sheet1", "D2", "D2", pct)
+		f.SetCellStyle("Sheet1", "E2", "E3", money)
+		f.SetCellStyle("Sheet1", "F2", "F3", zeros)
+		f.SetCellStyle("Sheet1", "G2", "G2", date)
+	})
+	want := [][]cellValue{
+		{{"A1", ""}, {"TRUE", "1"}, {"个", ""}, {"13.00%", "13"}, {"1,234.50", "1234.5"}, {"000010", "10"}, {"01-05-25", "45662"}},
+		{{"A2", ""}, {"12", ""}, {"个", ""}, {"9", ""}, {"0.33", "0.333333333"}, {"-000001", "-0.5"}, {"t", ""}},
+	}
+	noRefs := rewriteZip(t, data, "xl/worksheets/sheet1.xml", func(b []byte) []byte {
+		return regexp.MustCompile(` r="[A-Z]*[0-9]+"`).ReplaceAll(b, nil)
+	})
+	for name, data := range map[string][]byte{"refs": data, "no refs": noRefs} {
+		tb, err := readXLSX(data)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		for r, w := range want {
+			if got := tb.records[r].cells; !reflect.DeepEqual(got, w) {
+				t.Errorf("%s row %d:\n got %q\nwant %q", name, r+2, got, w)
+			}
+		}
+	}
+}
+
+// rewriteZip is data with one part changed by edit.
+func rewriteZip(t testing.TB, data []byte, part string, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if parts[f.Name], err = io.ReadAll(rc); err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+	}
+	parts[part] = edit(parts[part])
+	return zipOf(t, parts)
 }

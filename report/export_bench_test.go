@@ -251,16 +251,18 @@ func itemsXLSX(b *testing.B, n int) []byte {
 func BenchmarkBookItemImport(b *testing.B) {
 	const n = 10_000
 	data := itemsXLSX(b, n)
-	var times []time.Duration
+	var times, parses []time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		book, u, _ := openBench(b)
+		syncFile(b, book.Path()) // the copy on the disk first: its write-back would slow the import's commit
 		b.StartTimer()
 		t := time.Now()
 		rows, probs, err := report.ParseItems(bytes.NewReader(data), "items.xlsx")
 		if err != nil || len(probs) > 0 {
 			b.Fatal(err, probs)
 		}
+		parse := time.Since(t)
 		if probs, err := report.CheckItems(b.Context(), book, rows); err != nil || len(probs) > 0 {
 			b.Fatal(err, probs)
 		}
@@ -268,12 +270,26 @@ func BenchmarkBookItemImport(b *testing.B) {
 		if err != nil || done != n {
 			b.Fatal(done, err)
 		}
-		times = append(times, time.Since(t))
+		times, parses = append(times, time.Since(t)), append(parses, parse)
 		b.StopTimer()
 		book.Close() // and its copy removed now: one copy of the book is enough on the disk
 		os.Remove(book.Path())
 		b.StartTimer()
 	}
+	slices.Sort(parses)
+	b.ReportMetric(float64(parses[len(parses)/2].Microseconds())/1000, "parse-ms")
 	reportTimes(b, times)
 	b.ReportMetric(3000, "target-ms")
+}
+
+// syncFile flushes a file to the disk.
+func syncFile(b *testing.B, path string) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		b.Fatal(err)
+	}
 }

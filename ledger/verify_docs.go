@@ -24,12 +24,12 @@ func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 	}
 	last := map[string]latest{}
 	var broken int64
-	err := latestImages(ctx, tx, entDoc, func(id string, seq int64, after string, bad bool) bool {
+	err := latestImageBytes(ctx, tx, entDoc, func(id string, seq int64, after []byte, bad bool) bool {
 		if bad {
 			broken = seq
 			return false
 		}
-		last[id] = latest{seq: seq, sum: sha256.Sum256([]byte(after)), deleted: after == ""}
+		last[id] = latest{seq: seq, sum: sha256.Sum256(after), deleted: len(after) == 0}
 		return true
 	})
 	if err != nil {
@@ -230,10 +230,18 @@ func textValue(v any) any {
 
 // latestImages calls fn with each row's latest image in the trail for entity e (after
 // "" when the row was deleted), or with bad set when that image cannot be rebuilt,
-// until fn returns false. The entity's image records are read in one pass, each row's
-// together: a row's records are all its latest image can refer to, so they are kept
-// until the next row's begin.
+// until fn returns false.
 func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string, seq int64, after string, bad bool) bool) error {
+	return latestImageBytes(ctx, tx, e, func(id string, seq int64, after []byte, bad bool) bool {
+		return fn(id, seq, string(after), bad)
+	})
+}
+
+// latestImageBytes is latestImages with each image in a buffer that is reused once fn
+// returns. The entity's image records are read in one pass, each row's together: a
+// row's records are all its latest image can refer to, so they are kept until the next
+// row's begin.
+func latestImageBytes(ctx context.Context, tx *store.Tx, e entity, fn func(id string, seq int64, after []byte, bad bool) bool) error {
 	rows, err := tx.QueryContext(ctx, `SELECT entity_id, `+auditRowCols+` FROM audit_log
 		WHERE image = 1 AND entity = ? ORDER BY entity_id, seq`, e.name)
 	if err != nil {
@@ -242,19 +250,21 @@ func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string
 	defer rows.Close()
 	imgs := newImages(ctx, tx)
 	imgs.known = map[int64]auditRow{}
-	var id string
-	var last auditRow
+	var id, next string
+	var last, r auditRow
+	dest := []any{&next, &r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter} // auditRowCols
+	buf := make([]byte, 0, 4096)
 	more := true
 	settle := func() {
-		after, _, err := imgs.rowAfter(last, 0)
+		var err error
+		buf, _, err = imgs.appendAfter(buf[:0], last, 0)
 		clear(imgs.known)
 		clear(imgs.after)
-		more = fn(id, last.seq, after, err != nil)
+		more = fn(id, last.seq, buf, err != nil)
 	}
 	for more && rows.Next() {
-		var next string
-		r, err := scanAuditRow(rows, &next)
-		if err != nil {
+		r = auditRow{}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		if last.seq != 0 && next != id {

@@ -1,11 +1,13 @@
 package ledger
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"shopbooks/store"
 )
@@ -227,4 +229,66 @@ func FuzzApplyDelta(f *testing.F) {
 			t.Errorf("applyDelta(%q, %q) = %q, not JSON", before, delta, got)
 		}
 	})
+}
+
+// A record's hash is SHA-256 over the previous hash, a newline and the canonical JSON of
+// its fields (the top of audit.go), as the trail has always been written, for any
+// content: strings that need escaping, images of fmt 0 written with spaces, blobs or
+// none, times in another zone.
+func TestRecordHashIsOfItsFieldsAsJSON(t *testing.T) {
+	want := func(r *AuditRecord) string {
+		nullable := func(s string) any {
+			if s == "" {
+				return nil
+			}
+			return json.RawMessage(s)
+		}
+		blob := func(b []byte) any {
+			if b == nil {
+				return nil
+			}
+			return fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		at := r.At.UTC().Format(time.RFC3339)
+		fields := []any{r.Seq, at, r.User, r.Action, r.Entity, r.EntityID, r.Image, nullable(r.Before), nullable(r.After), r.Reason}
+		if r.Fmt == 1 {
+			fields = []any{"img", r.Seq, at, r.User, r.Action, r.Entity, r.EntityID, r.Image, blob(r.ImgBefore), blob(r.ImgAfter), r.Reason}
+		}
+		body, err := canonJSON(fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(r.PrevHash + "\n" + string(body)))
+		return fmt.Sprintf("%x", sum)
+	}
+	texts := []string{"", "admin", "洗衣液", "<b>&", "a\"b\\c", "tab\there", "\u2028", "\xff bad", "doc.audit"}
+	images := []string{"", `{"a":1}`, `{ "a" : [1, 2] }`, `{"memo":"<&>","lines":[{"q":12345678901234567}]}`}
+	r := rand.New(rand.NewPCG(3, 4))
+	zone := time.FixedZone("CST", 8*3600)
+	var h recordHasher
+	for i := range 2000 {
+		pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
+		rec := AuditRecord{Seq: r.Int64N(1 << 40), At: time.Date(2025, 1, 1+r.IntN(300), r.IntN(24), 0, r.IntN(60), 0, zone),
+			User: pick(texts), Action: pick(texts), Entity: pick(texts), EntityID: pick(texts), Image: r.IntN(2) == 0,
+			Reason: pick(texts), PrevHash: fmt.Sprintf("%064x", i)}
+		if i%2 == 0 {
+			rec.Fmt = 1
+			if r.IntN(3) > 0 {
+				rec.ImgBefore = []byte(pick(texts) + "x")
+			}
+			if r.IntN(3) > 0 {
+				rec.ImgAfter = []byte{'Z', byte(i)}
+			}
+		} else {
+			rec.Before, rec.After = pick(images), pick(images)
+		}
+		sum, err := h.sum(&rec)
+		if got, w := fmt.Sprintf("%x", sum), want(&rec); err != nil || got != w || rec.computeHash() != w {
+			t.Fatalf("record %+v: hash %s (%v), computeHash %s, want %s", rec, got, err, rec.computeHash(), w)
+		}
+	}
+	// A fmt 0 image that is not JSON (only a damaged book has one) is an error, not a panic.
+	if _, err := h.sum(&AuditRecord{Before: "{not json"}); err == nil {
+		t.Error("a record whose before image is not JSON hashed")
+	}
 }

@@ -2,9 +2,12 @@ package ledger
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 
@@ -159,12 +162,15 @@ func verifyChainFrom(ctx context.Context, tx *store.Tx, first int64) (*Error, er
 	}
 	defer rows.Close()
 	want := first
+	var h recordHasher
+	var hexSum [2 * sha256.Size]byte
 	for rows.Next() {
 		r, err := scanAudit(rows)
-		if err != nil {
+		if err != nil || r.Seq != want || r.PrevHash != prev {
 			return refuse(CodeVerifyChain, "seq", want), nil
 		}
-		if r.Seq != want || r.PrevHash != prev || r.computeHash() != r.Hash {
+		sum, err := h.sum(&r)
+		if hex.Encode(hexSum[:], sum[:]); err != nil || string(hexSum[:]) != r.Hash {
 			return refuse(CodeVerifyChain, "seq", want), nil
 		}
 		prev, want = r.Hash, want+1
@@ -316,21 +322,28 @@ func verifyPeriods(ctx context.Context, tx *store.Tx) (*Error, error) {
 func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	var item, wh string
 	var stored, computed Qty
-	// The quantities per period (stock_period_qty) equal their periods' movements (a
-	// plain scan of the table: the cheapest read of every movement).
+	// The quantities per period (stock_period_qty) equal their periods' movements: the
+	// movements and the stored quantities (negated) netted in one grouping, so that a
+	// key that does not cancel is one where they differ (read from stock_moves_day, which
+	// holds every column it needs).
 	var period string
-	err := tx.QueryRowContext(ctx, `WITH sums AS (
-			SELECT period, item_id, warehouse_id, sum(qty) AS q FROM stock_moves NOT INDEXED GROUP BY period, item_id, warehouse_id),
-		cmp AS (
-			SELECT s.period, s.item_id, s.warehouse_id, ifnull(p.qty, 0) AS stored, s.q AS computed
-			FROM sums s LEFT JOIN stock_period_qty p ON p.period = s.period AND p.item_id = s.item_id AND p.warehouse_id = s.warehouse_id
-			UNION ALL
-			SELECT p.period, p.item_id, p.warehouse_id, p.qty, 0 FROM stock_period_qty p
-			WHERE p.qty <> 0 AND NOT EXISTS (SELECT 1 FROM sums s WHERE s.period = p.period AND s.item_id = p.item_id AND s.warehouse_id = p.warehouse_id))
-		SELECT c.period, i.code, w.code, c.stored, c.computed FROM cmp c JOIN items i ON i.id = c.item_id
-		JOIN warehouses w ON w.id = c.warehouse_id WHERE c.stored <> c.computed ORDER BY c.period, i.code, w.code LIMIT 1`).
-		Scan(&period, &item, &wh, &stored, &computed)
+	var itemID, whID int64
+	err := tx.QueryRowContext(ctx, `SELECT c.period, c.item_id, c.warehouse_id, i.code, w.code FROM (
+			SELECT period, item_id, warehouse_id FROM (
+				SELECT period, item_id, warehouse_id, qty FROM stock_moves
+				UNION ALL
+				SELECT period, item_id, warehouse_id, -qty FROM stock_period_qty)
+			GROUP BY period, item_id, warehouse_id HAVING sum(qty) <> 0) c
+		JOIN items i ON i.id = c.item_id JOIN warehouses w ON w.id = c.warehouse_id
+		ORDER BY c.period, i.code, w.code LIMIT 1`).Scan(&period, &itemID, &whID, &item, &wh)
 	if err == nil {
+		err = tx.QueryRowContext(ctx, `SELECT
+			ifnull((SELECT qty FROM stock_period_qty WHERE period = ?1 AND item_id = ?2 AND warehouse_id = ?3), 0),
+			ifnull((SELECT sum(qty) FROM stock_moves WHERE period = ?1 AND item_id = ?2 AND warehouse_id = ?3), 0)`,
+			period, itemID, whID).Scan(&stored, &computed)
+		if err != nil {
+			return nil, err
+		}
 		return refuse(CodeVerifyOnHand, "item", item, "warehouse", wh+" ("+period+")", "stored", stored.String(), "computed", computed.String()), nil
 	}
 	if err != sql.ErrNoRows {
@@ -439,14 +452,17 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 		return nil, err
 	}
 	var stock, gl Money
-	err = tx.QueryRowContext(ctx, `SELECT c.period, c.s,
-			(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
-		FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ?1 GROUP BY period) c
-		JOIN periods p ON p.period = c.period AND p.closed = 1
-		WHERE c.s <> (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
-		ORDER BY c.period LIMIT 1`, from, roles[InventoryRole]).Scan(&period, &stock, &gl)
+	// The account's balance at each period's end: its movements up to the period, added
+	// up once in period order (gl), after the opening stock.
+	err = tx.QueryRowContext(ctx, `WITH gl AS (
+			SELECT period, sum(sum(debit - credit)) OVER (ORDER BY period) AS upto
+			FROM account_periods WHERE account = ?2 GROUP BY period),
+		c AS (
+			SELECT x.period, x.s, (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
+				ifnull((SELECT upto FROM gl WHERE gl.period <= x.period ORDER BY gl.period DESC LIMIT 1), 0) AS g
+			FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ?1 GROUP BY period) x
+			JOIN periods p ON p.period = x.period AND p.closed = 1)
+		SELECT period, s, g FROM c WHERE s <> g ORDER BY period LIMIT 1`, from, roles[InventoryRole]).Scan(&period, &stock, &gl)
 	if err == nil {
 		return refuse(CodeVerifyStock1405, "period", period, "stock", stock.Format(), "account", gl.Format()), nil
 	}
@@ -459,38 +475,101 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 // verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
 // one its latest close recorded.
 func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
-	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 ORDER BY period")
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range periods {
-		if f, err := verifySealOf(ctx, tx, p); f != nil || err != nil {
-			return f, err
-		}
-	}
-	return nil, nil
+	return verifySealsFrom(ctx, tx, "")
 }
 
-// verifySealOf recomputes one closed period's seal and compares it with the one its
-// latest close recorded.
-func verifySealOf(ctx context.Context, tx *store.Tx, p string) (*Error, error) {
-	var after string
-	err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0 AND entity = 'period'
-		AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
-	if err == sql.ErrNoRows {
-		return refuse(CodeVerifySeal, "period", p), nil
+// verifySealsFrom is verifySeals for the closed periods from `from` on. Their vouchers
+// are read in one pass, in periodSeal's order (period, then number), each image hashed
+// as it is written.
+func verifySealsFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
+	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 AND period >= ? ORDER BY period", from)
+	if err != nil || len(periods) == 0 {
+		return nil, err
 	}
+	// periodSeal's vouchers: voucherImagesBelow's with no bound.
+	const closed = `WHERE p.closed = 1 AND v.period >= ?1 AND v.no < ?2`
+	heads, err := tx.QueryContext(ctx, `SELECT v.id, v.period, v.no, v.date, v.source, v.status, v.summary
+		FROM vouchers v JOIN periods p ON p.period = v.period `+closed+` ORDER BY v.period, v.no`, from, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
-	var rec struct{ Seal string }
-	json.Unmarshal([]byte(after), &rec)
-	seal, _, err := periodSeal(ctx, tx, Period(p))
+	defer heads.Close()
+	lines, err := tx.QueryContext(ctx, `SELECT l.voucher_id, l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0),
+		l.side, l.amount, l.summary FROM vouchers v JOIN periods p ON p.period = v.period
+		JOIN voucher_lines l ON l.voucher_id = v.id `+closed+` ORDER BY v.period, v.no, l.line_no`, from, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
-	if seal != rec.Seal {
-		return refuse(CodeVerifySeal, "period", p), nil
+	defer lines.Close()
+	var line voucherImgLine
+	lineOf := int64(-1) // the voucher of line; -1 once the lines are read
+	nextLine := func() error {
+		if !lines.Next() {
+			lineOf = -1
+			return lines.Err()
+		}
+		return lines.Scan(&lineOf, &line.account, &line.partnerID, &line.itemID, &line.side, &line.amount, &line.summary)
+	}
+	if err := nextLine(); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	at := 0 // periods[at] is the period being hashed
+	// sealed compares the seal of periods[at], hashed so far, with its close's record.
+	sealed := func() (*Error, error) {
+		p := periods[at]
+		seal := hex.EncodeToString(h.Sum(nil))
+		h.Reset()
+		at++
+		var after string
+		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0
+			AND entity = 'period' AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
+		if err == sql.ErrNoRows {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var rec struct{ Seal string }
+		json.Unmarshal([]byte(after), &rec)
+		if seal != rec.Seal {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
+		return nil, nil
+	}
+	var v voucherImg
+	var kept []voucherImgLine
+	for heads.Next() {
+		var id int64
+		if err := heads.Scan(&id, &v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary); err != nil {
+			return nil, err
+		}
+		for at < len(periods) && periods[at] < v.Period {
+			if f, err := sealed(); f != nil || err != nil {
+				return f, err
+			}
+		}
+		kept = kept[:0]
+		for lineOf == id {
+			kept = append(kept, line)
+			if err := nextLine(); err != nil {
+				return nil, err
+			}
+		}
+		v.Lines = nil // a voucher without lines writes "lines":null
+		if len(kept) > 0 {
+			v.Lines = kept
+		}
+		h.Write([]byte(v.encode()))
+		h.Write([]byte{'\n'})
+	}
+	if err := heads.Err(); err != nil {
+		return nil, err
+	}
+	for at < len(periods) {
+		if f, err := sealed(); f != nil || err != nil {
+			return f, err
+		}
 	}
 	return nil, nil
 }

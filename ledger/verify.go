@@ -371,18 +371,38 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	if err != sql.ErrNoRows {
 		return nil, err
 	}
+	// Movements belong to audited stock documents only, and each line's add up to what
+	// it moves: the movements' quantities and the lines' (negated) netted per line in one
+	// grouping, so that a line that does not cancel — or a movement of no such line — is
+	// one where they differ.
 	var number string
-	err = tx.QueryRowContext(ctx, `SELECT number FROM (
-			SELECT d.number FROM docs d WHERE d.status <> 'audited' AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.doc_id = d.id)
+	err = tx.QueryRowContext(ctx, `SELECT d.number FROM docs d WHERE d.status <> 'audited'
+		AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.doc_id = d.id) LIMIT 1`).Scan(&number)
+	if err == nil {
+		return refuse(CodeVerifyMoves, "number", number), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var line int64
+	err = tx.QueryRowContext(ctx, `SELECT line FROM (
+			SELECT line_id AS line, abs(qty) AS q FROM stock_moves
 			UNION ALL
-			SELECT d.number FROM doc_lines l JOIN docs d ON d.id = l.doc_id
-			WHERE d.status = 'audited' AND d.type IN ('CG', 'CT', 'XS', 'XT', 'QR', 'QC', 'DB', 'PD')
-			AND ifnull((SELECT sum(abs(m.qty)) FROM stock_moves m WHERE m.line_id = l.id), 0) <>
-				CASE d.type WHEN 'DB' THEN 2 * l.qty WHEN 'PD' THEN abs(l.qty - ifnull(l.book_qty, l.qty)) ELSE l.qty END)
-		LIMIT 1`).Scan(&number)
+			SELECT l.id, -CASE d.type WHEN 'DB' THEN 2 * l.qty WHEN 'PD' THEN abs(l.qty - ifnull(l.book_qty, l.qty)) ELSE l.qty END
+			FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+			WHERE d.status = 'audited' AND d.type IN ('CG', 'CT', 'XS', 'XT', 'QR', 'QC', 'DB', 'PD'))
+		GROUP BY line HAVING sum(q) <> 0 LIMIT 1`).Scan(&line)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	// The line's document, or the document its movements name when it has none.
+	err = tx.QueryRowContext(ctx, `SELECT ifnull(
+		(SELECT d.number FROM doc_lines l JOIN docs d ON d.id = l.doc_id WHERE l.id = ?1),
+		(SELECT ifnull(d.number, m.doc_id) FROM stock_moves m LEFT JOIN docs d ON d.id = m.doc_id WHERE m.line_id = ?1 LIMIT 1))`,
+		line).Scan(&number)
 	if err != nil {
 		return nil, err
 	}

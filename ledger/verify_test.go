@@ -640,3 +640,47 @@ func TestVerifyNamesClosedPeriods(t *testing.T) {
 		})
 	}
 }
+
+// Movements that no longer match their document's lines name the document: a line's
+// movement moved to another line of the same item (the quantities on hand still add up),
+// a movement moved to a line that does not exist, and movements of a draft.
+func TestVerifyNamesMovements(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sql  string
+		doc  int // index into the documents below
+	}{
+		{"moved between lines", `UPDATE stock_moves SET line_id = (SELECT max(line_id) FROM stock_moves WHERE doc_id = 1)
+			WHERE line_id = (SELECT min(line_id) FROM stock_moves WHERE doc_id = 1)`, 0},
+		{"moved to no line", `UPDATE stock_moves SET line_id = 999999 WHERE doc_id = 1 AND qty = -20000`, 0},
+		{"on a draft", `INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq, line_no, kind, qty)
+			SELECT 2, l.id, l.item_id, l.warehouse_id, '2025-01-11', '2025-01', 99, 1, 2, q FROM doc_lines l, (SELECT 1 AS q UNION ALL SELECT -1)
+			WHERE l.doc_id = 2`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, u := shopWithStock(t)
+			ctx := t.Context()
+			audited := delivery("2025-01-10", 1)
+			audited.Lines = append(audited.Lines, DocLine{Item: "A", Qty: Units(2), Price: 20_000_000, UseItemVAT: true})
+			var numbers []string
+			for _, d := range []Doc{audited, delivery("2025-01-11", 1)} {
+				saved, err := b.SaveDoc(ctx, u, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				numbers = append(numbers, saved.Number)
+			}
+			if err := b.AuditDoc(ctx, u, numbers[0]); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, rawDB(t, b.Path()), tc.sql)
+			rep, err := b.Verify(ctx, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := rep.Failure; f == nil || f.Code != CodeVerifyMoves || f.Args["number"] != numbers[tc.doc] {
+				t.Errorf("failure %v, want %s naming %s", f, CodeVerifyMoves, numbers[tc.doc])
+			}
+		})
+	}
+}

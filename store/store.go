@@ -31,6 +31,9 @@ type DB struct {
 	path   string
 	writer *writer
 	busy   time.Duration // how long a writer of this process waits for another; 0: BusyTimeout
+	// checkURI opens IntegrityCheck's own connection; "" checks on the pool (a snapshot
+	// opened read-only and immutable).
+	checkURI string
 	// Now is the clock every transaction reads once; tests replace it.
 	Now func() time.Time
 }
@@ -80,7 +83,7 @@ func Create(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter()}
+	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter(), checkURI: checkURI(path)}
 	fail := func(err error) (*DB, error) {
 		db.Close()
 		os.Remove(path)
@@ -139,7 +142,7 @@ func openWith(ctx context.Context, path string, migs []migration) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter()}
+	d := &DB{sql: db, path: path, Now: time.Now, writer: newWriter(), checkURI: checkURI(path)}
 	fail := func(err error) (*DB, error) {
 		db.Close()
 		return nil, err
@@ -289,17 +292,42 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) error {
 
 // IntegrityCheck runs PRAGMA quick_check (full=false) or integrity_check and returns the
 // first problem SQLite reports, or "" when the file is sound.
+//
+// A book opened by Create or Open is checked on a read-only connection of its own, made
+// for the check and closed after it: the check reads every page of the file while verify
+// reads the book on the pool's connections, and its page cache (checkCacheKB) is left
+// neither to the pool nor to the writer afterwards.
 func (d *DB) IntegrityCheck(ctx context.Context, full bool) (string, error) {
 	q := "PRAGMA quick_check(1)"
 	if full {
 		q = "PRAGMA integrity_check(1)"
 	}
+	db := d.sql
+	if d.checkURI != "" {
+		c, err := sql.Open("sqlite", d.checkURI)
+		if err != nil {
+			return "", fmt.Errorf("check %s: %w", d.path, err)
+		}
+		defer c.Close()
+		db = c
+	}
 	var res string
-	if err := d.sql.QueryRowContext(ctx, q).Scan(&res); err != nil {
+	if err := db.QueryRowContext(ctx, q).Scan(&res); err != nil {
 		return "", classify(err)
 	}
 	if res == "ok" {
 		return "", nil
 	}
 	return res, nil
+}
+
+// checkCacheKB is the page cache of IntegrityCheck's connection: a whole check reads
+// every page, and the indexes' pages again for each row, while verify's other checks
+// read the book beside it.
+const checkCacheKB = 65536
+
+// checkURI is the URI of the read-only connection IntegrityCheck opens on the book at
+// path.
+func checkURI(path string) string {
+	return fileURI(path, fmt.Sprintf("mode=ro&_pragma=busy_timeout(%d)&_pragma=cache_size(-%d)", BusyTimeout.Milliseconds(), checkCacheKB))
 }

@@ -1023,3 +1023,66 @@ func TestErrorValues(t *testing.T) {
 		t.Error("Classify rewrote a non-SQLite error")
 	}
 }
+
+// IntegrityCheck reads the book on a connection of its own: it runs while every
+// connection of the pool is taken, sees what the WAL holds, and the full check compares
+// the indexes with their tables where the quick one does not.
+func TestIntegrityCheckOnItsOwnConnection(t *testing.T) {
+	ctx := t.Context()
+	path := makeClosedBook(t)
+	raw := rawDB(t, path)
+	for _, q := range []string{
+		"CREATE TABLE t(a INTEGER, b INTEGER)",
+		"CREATE INDEX t_a ON t(a)",
+		"INSERT INTO t(a, b) VALUES (1, 10), (2, 20), (3, 30)",
+		"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t(b)' WHERE name = 't_a'",
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Write(ctx, func(tx *Tx) error { // committed to the WAL only
+		_, err := tx.ExecContext(ctx, "INSERT INTO units(name, name_en) VALUES ('瓶', 'bottle')")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.sql.SetMaxOpenConns(2) // the writer's connection and the one the read below holds
+	held, release := make(chan struct{}), make(chan struct{})
+	go d.Read(ctx, func(tx *Tx) error {
+		var n int
+		tx.QueryRowContext(ctx, "SELECT count(*) FROM units").Scan(&n)
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	defer close(release)
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if res, err := d.IntegrityCheck(cctx, false); err != nil || res != "" {
+		t.Errorf("quick check = %q, %v; want sound (it does not compare indexes with tables)", res, err)
+	}
+	if res, err := d.IntegrityCheck(cctx, true); err != nil || !strings.Contains(res, "t_a") {
+		t.Errorf("full check = %q, %v; want the index t_a named", res, err)
+	}
+	c, err := sql.Open("sqlite", d.checkURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var units int
+	if err := c.QueryRowContext(cctx, "SELECT count(*) FROM units WHERE name = '瓶'").Scan(&units); err != nil || units != 1 {
+		t.Errorf("the check's connection sees %d units (%v), want the one in the WAL", units, err)
+	}
+	if _, err := c.ExecContext(cctx, "INSERT INTO units(name, name_en) VALUES ('箱', 'box')"); err == nil {
+		t.Error("the check's connection wrote to the book")
+	}
+}

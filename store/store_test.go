@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -1085,4 +1086,94 @@ func TestIntegrityCheckOnItsOwnConnection(t *testing.T) {
 	if _, err := c.ExecContext(cctx, "INSERT INTO units(name, name_en) VALUES ('箱', 'box')"); err == nil {
 		t.Error("the check's connection wrote to the book")
 	}
+}
+
+// faultSink keeps the read of a mapped page from being optimised away.
+var faultSink byte
+
+// A memory fault on a mapped file that is cut short is the file's corruption, named;
+// any other panic goes on.
+func TestPageFaultIsCorruption(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mapped")
+	if err := os.WriteFile(path, make([]byte, 3*4096), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := syscall.Mmap(int(f.Fd()), 0, 3*4096, syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(m)
+	if err := os.Truncate(path, 4096); err != nil {
+		t.Fatal(err)
+	}
+	err = func() (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() { err = pageFault(path, recover()) }()
+		faultSink = m[2*4096] // past the end of the file: SIGBUS
+		return nil
+	}()
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		t.Errorf("fault on a cut-short map: %v, want %v naming the file", err, ErrCorrupt)
+	}
+	defer func() {
+		if r := recover(); r != "not a fault" {
+			t.Errorf("another panic came back as %v", r)
+		}
+	}()
+	pageFault(path, "not a fault")
+}
+
+// A book cut short while the full check reads it is reported as corrupt (a page the map
+// no longer holds faults, or SQLite finds the file shorter than it says), and the
+// program goes on.
+func TestIntegrityCheckOfABookCutShort(t *testing.T) {
+	ctx := t.Context()
+	path := makeClosedBook(t)
+	raw := rawDB(t, path)
+	for _, q := range []string{
+		"CREATE TABLE t(a INTEGER, b TEXT, c INTEGER)",
+		"CREATE INDEX t_a ON t(a, c)",
+		"CREATE INDEX t_b ON t(b)",
+		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
+			INSERT INTO t(a, b, c) SELECT (i * 7919) % 100003, hex(randomblob(12)), i FROM n`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		detail string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		detail, err := d.IntegrityCheck(ctx, true)
+		done <- result{detail, err}
+	}()
+	// Most often the check is under way by then (it takes about 100 ms); when it is not
+	// yet, SQLite finds the file short instead.
+	time.Sleep(20 * time.Millisecond)
+	if err := os.Truncate(path, st.Size()/4/4096*4096); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.detail == "" && !errors.Is(r.err, ErrCorrupt) {
+		t.Errorf("check of a book cut short = %q, %v; want it found corrupt", r.detail, r.err)
+	}
+	t.Logf("check of a book cut short: %q, %v", r.detail, r.err)
 }

@@ -1025,25 +1025,31 @@ func TestErrorValues(t *testing.T) {
 	}
 }
 
+// closedBookWith is makeClosedBook with the statements run on it by another program.
+func closedBookWith(t *testing.T, queries ...string) string {
+	t.Helper()
+	path := makeClosedBook(t)
+	raw := rawDB(t, path)
+	for _, q := range queries {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	return path
+}
+
 // IntegrityCheck reads the book on a connection of its own: it runs while every
 // connection of the pool is taken, sees what the WAL holds, and the full check compares
 // the indexes with their tables where the quick one does not.
 func TestIntegrityCheckOnItsOwnConnection(t *testing.T) {
 	ctx := t.Context()
-	path := makeClosedBook(t)
-	raw := rawDB(t, path)
-	for _, q := range []string{
+	path := closedBookWith(t,
 		"CREATE TABLE t(a INTEGER, b INTEGER)",
 		"CREATE INDEX t_a ON t(a)",
 		"INSERT INTO t(a, b) VALUES (1, 10), (2, 20), (3, 30)",
 		"PRAGMA writable_schema = ON",
-		"UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t(b)' WHERE name = 't_a'",
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+		"UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t(b)' WHERE name = 't_a'")
 	d, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -1133,20 +1139,12 @@ func TestPageFaultIsCorruption(t *testing.T) {
 // program goes on.
 func TestIntegrityCheckOfABookCutShort(t *testing.T) {
 	ctx := t.Context()
-	path := makeClosedBook(t)
-	raw := rawDB(t, path)
-	for _, q := range []string{
+	path := closedBookWith(t,
 		"CREATE TABLE t(a INTEGER, b TEXT, c INTEGER)",
 		"CREATE INDEX t_a ON t(a, c)",
 		"CREATE INDEX t_b ON t(b)",
 		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
-			INSERT INTO t(a, b, c) SELECT (i * 7919) % 100003, hex(randomblob(12)), i FROM n`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+			INSERT INTO t(a, b, c) SELECT (i * 7919) % 100003, hex(randomblob(12)), i FROM n`)
 	d, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

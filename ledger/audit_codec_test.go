@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -290,5 +291,60 @@ func TestRecordHashIsOfItsFieldsAsJSON(t *testing.T) {
 	// A fmt 0 image that is not JSON (only a damaged book has one) is an error, not a panic.
 	if _, err := h.sum(&AuditRecord{Before: "{not json"}); err == nil {
 		t.Error("a record whose before image is not JSON hashed")
+	}
+}
+
+// verify_chain names the first record that breaks the chain, whatever breaks it, from
+// the first record or from a later one.
+func TestChainDigest(t *testing.T) {
+	// chain makes n linked records from seq first on, after the hash prev.
+	chain := func(first int64, prev string, n int) [][]driver.Value {
+		var out [][]driver.Value
+		for i := range n {
+			r := AuditRecord{Seq: first + int64(i), At: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), User: "admin",
+				Action: "item.update", Entity: "item", EntityID: "7", Image: true, Fmt: 1, ImgAfter: []byte{'J', '{', '}'}, PrevHash: prev}
+			r.Hash = r.computeHash()
+			out = append(out, []driver.Value{r.Seq, "2025-01-02T03:04:05Z", r.User, r.Action, r.Entity, r.EntityID, int64(1),
+				"", "", r.Reason, r.PrevHash, r.Hash, int64(1), nil, r.ImgAfter})
+			prev = r.Hash
+		}
+		return out
+	}
+	run := func(first int64, prev string, rows [][]driver.Value) int64 {
+		d := &chainDigest{}
+		for _, r := range rows {
+			if err := d.Step(append([]driver.Value{first, prev}, r...)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad, _ := d.Result()
+		return bad.(int64)
+	}
+	for _, tc := range []struct {
+		name   string
+		first  int64
+		change func(rows [][]driver.Value) [][]driver.Value
+		want   int64
+	}{
+		{"sound", 1, nil, 0},
+		{"sound from a later record", 40, nil, 0},
+		{"a gap", 1, func(rows [][]driver.Value) [][]driver.Value { return append(rows[:2], rows[3:]...) }, 3},
+		{"a user rewritten", 1, func(rows [][]driver.Value) [][]driver.Value { rows[3][2] = "mallory"; return rows }, 4},
+		{"a link rewritten", 1, func(rows [][]driver.Value) [][]driver.Value { rows[1][10] = rows[0][10]; return rows }, 2},
+		{"an image flag that is not one", 1, func(rows [][]driver.Value) [][]driver.Value { rows[2][6] = int64(2); return rows }, 3},
+		{"a time that is not one", 1, func(rows [][]driver.Value) [][]driver.Value { rows[0][1] = "yesterday"; return rows }, 1},
+		{"text where a number belongs", 40, func(rows [][]driver.Value) [][]driver.Value { rows[1][0] = "41"; return rows }, 41},
+	} {
+		prev := ""
+		if tc.first > 1 {
+			prev = fmt.Sprintf("%064x", tc.first-1)
+		}
+		rows := chain(tc.first, prev, 5)
+		if tc.change != nil {
+			rows = tc.change(rows)
+		}
+		if got := run(tc.first, prev, rows); got != tc.want {
+			t.Errorf("%s: first bad record %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

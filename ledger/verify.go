@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"shopbooks/store"
 )
@@ -41,22 +43,13 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //   - schema: every table, index and trigger is the one the migrations made (a dropped
 //     closed-period or append-only trigger is found here).
 //
-// It reads one snapshot and changes nothing.
+// Each group of checks (runChecks) reads one snapshot; it changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
-	// SQLite's check reads every page on a connection of its own while the others run
-	// (two cores do both at once); its verdict comes first, as if it had run first.
-	type integrity struct {
-		detail string
-		err    error
-	}
-	ictx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan integrity, 1)
-	go func() {
-		detail, err := b.db.IntegrityCheck(ictx, full)
-		done <- integrity{detail, err}
-	}()
-	rep, checksErr := b.runChecks(ictx, VerifyReport{}, []verifyCheck{
+	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
+		// SQLite's own check reads every page, on a connection of its own: the longest
+		// group on a book of years, so it is the first one started.
+		{"integrity", func(ctx context.Context, _ *store.Tx) (*Error, error) { return b.integrity(ctx, full) }},
+	}, []verifyCheck{
 		{"chain", verifyChain},
 		{"rows", verifyRows},
 		{"accounts", verifyAccounts},
@@ -68,18 +61,22 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 	}, []verifyCheck{
 		{"seals", verifySeals},
 	})
-	in := <-done
-	if in.err != nil {
-		if c := CodeOf(fromStore(in.err)); c != CodeInternal {
-			return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.err.Error())}, nil
+}
+
+// integrity is SQLite's check (quick_check; integrity_check when full): what it reports,
+// or a file it cannot read, is the failure.
+func (b *Book) integrity(ctx context.Context, full bool) (*Error, error) {
+	detail, err := b.db.IntegrityCheck(ctx, full)
+	if err != nil {
+		if c := CodeOf(fromStore(err)); c != CodeInternal {
+			return refuse(CodeVerifyIntegrity, "detail", err.Error()), nil
 		}
-		return VerifyReport{}, in.err
+		return nil, err
 	}
-	if in.detail != "" {
-		return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.detail)}, nil
+	if detail != "" {
+		return refuse(CodeVerifyIntegrity, "detail", detail), nil
 	}
-	rep.Checks = append([]string{"verify.check.integrity"}, rep.Checks...)
-	return rep, checksErr
+	return nil, nil
 }
 
 // verifyCheck is one named check of a verify, run inside its read transaction.
@@ -93,6 +90,10 @@ type verifyCheck struct {
 // migrations'. The report is the one a run of the groups one after the other would
 // give: the checks passed in order up to the first failure in that order. Each check
 // reads only its own snapshot, so groups need not share one.
+//
+// As many groups run at once as Go runs goroutines in parallel (GOMAXPROCS), taken in
+// their order as each one ends: more at once only share the same cores, in turns, with
+// each other's pages and SQLite's locks. A group after one that failed is not started.
 func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]verifyCheck) (VerifyReport, error) {
 	type result struct {
 		passed  []string
@@ -100,24 +101,40 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]veri
 		err     error
 	}
 	results := make([]result, len(groups))
+	next := make(chan int, len(groups))
+	for i := range groups {
+		next <- i
+	}
+	close(next)
+	var failed atomic.Int64 // the first group that failed so far; len(groups) for none
+	failed.Store(int64(len(groups)))
 	var wg sync.WaitGroup
-	for i, checks := range groups {
+	for range min(len(groups), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			r := &results[i]
-			r.err = b.db.Read(ctx, func(tx *store.Tx) error {
-				for _, c := range checks {
-					f, err := c.fn(ctx, tx)
-					if err != nil {
-						return fmt.Errorf("verify %s: %w", c.name, err)
-					}
-					if f != nil {
-						r.failure = f
-						return nil
-					}
-					r.passed = append(r.passed, "verify.check."+c.name)
+			for i := range next {
+				if int64(i) > failed.Load() {
+					continue
 				}
-				return nil
-			})
+				r := &results[i]
+				r.err = b.db.Read(ctx, func(tx *store.Tx) error {
+					for _, c := range groups[i] {
+						f, err := c.fn(ctx, tx)
+						if err != nil {
+							return fmt.Errorf("verify %s: %w", c.name, err)
+						}
+						if f != nil {
+							r.failure = f
+							return nil
+						}
+						r.passed = append(r.passed, "verify.check."+c.name)
+					}
+					return nil
+				})
+				if r.err != nil || r.failure != nil {
+					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
+					}
+				}
+			}
 		})
 	}
 	wg.Wait()

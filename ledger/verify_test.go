@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -680,6 +681,48 @@ func TestVerifyNamesMovements(t *testing.T) {
 			}
 			if f := rep.Failure; f == nil || f.Code != CodeVerifyMoves || f.Args["number"] != numbers[tc.doc] {
 				t.Errorf("failure %v, want %s naming %s", f, CodeVerifyMoves, numbers[tc.doc])
+			}
+		})
+	}
+}
+
+// runChecks gives the report a run of the groups one after the other would give, however
+// many run at once: the checks passed in order up to the first failure in that order,
+// and a group after a failed one is not started when it has to wait for a core.
+func TestRunChecksReportsInOrder(t *testing.T) {
+	b, _ := openTestBook(t)
+	pass := func(context.Context, *store.Tx) (*Error, error) { return nil, nil }
+	fail := func(name string) func(context.Context, *store.Tx) (*Error, error) {
+		return func(context.Context, *store.Tx) (*Error, error) { return refuse(CodeVerifyChain, "seq", name), nil }
+	}
+	var ran sync.Map
+	mark := func(name string) func(context.Context, *store.Tx) (*Error, error) {
+		return func(context.Context, *store.Tx) (*Error, error) { ran.Store(name, true); return nil, nil }
+	}
+	for _, procs := range []int{1, 2, 8} {
+		t.Run(fmt.Sprint(procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			ran.Clear()
+			rep, err := b.runChecks(t.Context(), VerifyReport{}, []verifyCheck{{"a", pass}, {"b", pass}},
+				[]verifyCheck{{"c", pass}, {"d", fail("d")}, {"e", mark("e")}},
+				[]verifyCheck{{"f", fail("f")}},
+				[]verifyCheck{{"g", mark("g")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rep.Checks, " "); got != "verify.check.a verify.check.b verify.check.c" ||
+				rep.Failure == nil || rep.Failure.Args["seq"] != "d" {
+				t.Errorf("checks %s, failure %v; want a b c, then d's", got, rep.Failure)
+			}
+			if _, ok := ran.Load("e"); ok {
+				t.Error("a check after its group's failure ran")
+			}
+			if _, ok := ran.Load("g"); ok && procs == 1 {
+				t.Error("a group after a failed one was started")
+			}
+			rep, err = b.runChecks(t.Context(), VerifyReport{}, []verifyCheck{{"a", pass}}, []verifyCheck{{"b", pass}})
+			if err != nil || !rep.OK() || strings.Join(rep.Checks, " ") != "verify.check.a verify.check.b verify.check.schema" {
+				t.Errorf("all passed: %v %v %v", rep.Checks, rep.Failure, err)
 			}
 		})
 	}

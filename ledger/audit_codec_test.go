@@ -348,3 +348,36 @@ func TestChainDigest(t *testing.T) {
 		}
 	}
 }
+
+// verify_net keeps the keys whose sums do not cancel, in the order met, as JSON that
+// SQLite reads back: keys of text (escaped as JSON), integers and NULL, values that are
+// NULL, and a sum that overflows (which does not cancel, however it wraps).
+func TestNetDigest(t *testing.T) {
+	const big = int64(1) << 62
+	d := &netDigest{}
+	for _, row := range [][]driver.Value{
+		{int64(2), "1405", "2025-01", int64(100), int64(5)},
+		{int64(2), `a"<b>`, nil, int64(7), nil},
+		{int64(2), "1405", "2025-01", int64(-100), int64(-5)},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil}, // 2^64: 0 once wrapped
+		{int64(2), "2202", int64(3), int64(1), int64(0)},
+		{int64(2), "2202", int64(3), int64(-1), int64(0)},
+	} {
+		if err := d.Step(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := d.Result()
+	if want := `[["a\"\u003cb\u003e",null],["1001","2025-01"]]`; err != nil || got != want {
+		t.Errorf("verify_net = %v, %v; want %s", got, err, want)
+	}
+	if err := d.Step([]driver.Value{int64(2), "x", "y", 1.5, int64(0)}); err == nil {
+		t.Error("a value that is not an integer was added")
+	}
+	if err := (&netDigest{}).Step([]driver.Value{"2", "x", int64(1)}); err == nil {
+		t.Error("a row without the key's length was taken")
+	}
+}

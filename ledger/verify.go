@@ -338,11 +338,11 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	var period string
 	var itemID, whID int64
 	err := tx.QueryRowContext(ctx, `SELECT c.period, c.item_id, c.warehouse_id, i.code, w.code FROM (
-			SELECT period, item_id, warehouse_id FROM (
-				SELECT period, item_id, warehouse_id, qty FROM stock_moves
-				UNION ALL
-				SELECT period, item_id, warehouse_id, -qty FROM stock_period_qty)
-			GROUP BY period, item_id, warehouse_id HAVING sum(qty) <> 0) c
+			SELECT k.value ->> 0 AS period, k.value ->> 1 AS item_id, k.value ->> 2 AS warehouse_id FROM json_each((
+				SELECT verify_net(3, period, item_id, warehouse_id, qty) FROM (
+					SELECT period, item_id, warehouse_id, qty FROM stock_moves
+					UNION ALL
+					SELECT period, item_id, warehouse_id, -qty FROM stock_period_qty))) k) c
 		JOIN items i ON i.id = c.item_id JOIN warehouses w ON w.id = c.warehouse_id
 		ORDER BY c.period, i.code, w.code LIMIT 1`).Scan(&period, &itemID, &whID, &item, &wh)
 	if err == nil {
@@ -432,18 +432,17 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	var account, period string
 	// Summaries and voucher lines netted in one grouping: any key whose sums do not
 	// cancel is a summary that differs from its lines (or lines without a summary).
-	err := tx.QueryRowContext(ctx, `SELECT account, period FROM (
-			SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
-				pl_credit AS pcr
-			FROM account_periods WHERE period >= ?1
-			UNION ALL
-			SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
-				-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
-				-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
-				-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-			FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1)
-		GROUP BY account, pid, iid, period
-		HAVING sum(dr) <> 0 OR sum(cr) <> 0 OR sum(pdr) <> 0 OR sum(pcr) <> 0
+	err := tx.QueryRowContext(ctx, `SELECT k.value ->> 0 AS account, k.value ->> 3 AS period FROM json_each((
+			SELECT verify_net(4, account, pid, iid, period, dr, cr, pdr, pcr) FROM (
+				SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
+					pl_credit AS pcr
+				FROM account_periods WHERE period >= ?1
+				UNION ALL
+				SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
+					-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
+					-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
+					-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
+				FROM voucher_lines l CROSS JOIN vouchers v ON v.id = l.voucher_id WHERE v.period >= ?1))) k
 		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
 	if err == nil {
 		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
@@ -452,9 +451,9 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 		return nil, err
 	}
 	var number string
-	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND (
-		(SELECT count(*) FROM voucher_lines l WHERE l.voucher_id = v.id) < 2 OR
-		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0)
+	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND
+		(SELECT count(*) < 2 OR ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) <> 0
+			FROM voucher_lines l WHERE l.voucher_id = v.id)
 		ORDER BY v.period, v.no LIMIT 1`, from).Scan(&number)
 	if err == nil {
 		return refuse(CodeVerifyVoucher, "number", number), nil

@@ -4,6 +4,10 @@ import (
 	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"shopbooks/store"
@@ -13,8 +17,13 @@ import (
 // aggregate function (store.Digest), instead of fetching every column of every record
 // through the driver.
 func init() {
-	if err := store.RegisterDigest("verify_chain", func() store.Digest { return &chainDigest{} }); err != nil {
-		panic(err)
+	for name, make := range map[string]func() store.Digest{
+		"verify_chain": func() store.Digest { return &chainDigest{} },
+		"verify_net":   func() store.Digest { return &netDigest{} },
+	} {
+		if err := store.RegisterDigest(name, make); err != nil {
+			panic(err)
+		}
 	}
 }
 
@@ -91,4 +100,97 @@ func asBlob(v driver.Value, dst *[]byte) bool {
 		return true
 	}
 	return as(v, dst)
+}
+
+// netDigest is verify_net(n, k1…kn, v1…vm): it adds up the values v of the rows that
+// share a key k1…kn, and its value is the keys whose sums are not all zero, as a JSON
+// array of arrays: GROUP BY k1…kn HAVING sum(v1) <> 0 OR …, the sums kept in a hash
+// table instead of the rows sorted. The values are integers (NULL adds nothing); a sum
+// that overflows does not cancel.
+type netDigest struct {
+	at    map[string]int // a key's JSON text → its sums' index in sums
+	sums  []int64        // m a key
+	over  []bool         // a key's sums overflowed
+	keys  []string       // in the order met
+	key   []byte
+	n, m  int
+	begun bool
+}
+
+func (d *netDigest) Step(args []driver.Value) error {
+	if !d.begun {
+		n, ok := args[0].(int64)
+		if !ok || n < 1 || int(n) >= len(args) {
+			return errors.New("verify_net: the key's length comes first")
+		}
+		d.n, d.m, d.at, d.begun = int(n), len(args)-1-int(n), map[string]int{}, true
+	}
+	if len(args) != 1+d.n+d.m {
+		return errors.New("verify_net: rows of different lengths")
+	}
+	d.key = append(d.key[:0], '[')
+	for i, k := range args[1 : 1+d.n] {
+		if i > 0 {
+			d.key = append(d.key, ',')
+		}
+		switch k := k.(type) {
+		case nil:
+			d.key = append(d.key, "null"...)
+		case int64:
+			d.key = strconv.AppendInt(d.key, k, 10)
+		case string:
+			d.key = appendCanonString(d.key, k)
+		default:
+			return fmt.Errorf("verify_net: a key of type %T", k)
+		}
+	}
+	d.key = append(d.key, ']')
+	at, ok := d.at[string(d.key)]
+	if !ok {
+		key := string(d.key) // a copy: the key outlives the row
+		at = d.newKey(key)
+		d.at[key] = at
+	}
+	return d.add(at, args[1+d.n:])
+}
+
+// newKey makes room for the sums of a key met for the first time.
+func (d *netDigest) newKey(text string) int {
+	d.keys = append(d.keys, text)
+	d.sums = append(d.sums, make([]int64, d.m)...)
+	d.over = append(d.over, false)
+	return len(d.keys) - 1
+}
+
+// add adds a row's values to the sums of key at.
+func (d *netDigest) add(at int, values []driver.Value) error {
+	sums := d.sums[at*d.m : (at+1)*d.m]
+	for i, v := range values {
+		switch v := v.(type) {
+		case nil:
+		case int64:
+			s := sums[i] + v
+			if (v > 0 && s < sums[i]) || (v < 0 && s > sums[i]) {
+				d.over[at] = true
+			}
+			sums[i] = s
+		default:
+			return fmt.Errorf("verify_net: a value of type %T", v)
+		}
+	}
+	return nil
+}
+
+func (d *netDigest) Result() (driver.Value, error) {
+	out := []byte{'['}
+	for at, key := range d.keys {
+		if !d.over[at] && !slices.ContainsFunc(d.sums[at*d.m:(at+1)*d.m], func(s int64) bool { return s != 0 }) {
+			continue
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, key...)
+	}
+	return string(append(out, ']')), nil
 }

@@ -442,7 +442,7 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 					-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
 					-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
 					-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-				FROM voucher_lines l CROSS JOIN vouchers v ON v.id = l.voucher_id WHERE v.period >= ?1))) k
+				FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1))) k
 		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
 	if err == nil {
 		return refuse(CodeVerifySummaries, "account", account, "period", period), nil

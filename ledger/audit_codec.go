@@ -215,6 +215,7 @@ func appendDelta(dst, before, delta []byte, sc *deltaScratch) ([]byte, error) {
 	set := delta[setAt:]
 	dst = append(dst, '{')
 	first := true
+	sc.marked = [2]int{-1, -1}
 	put := func(src []byte, m member) {
 		if del[string(m.key(src))] {
 			return
@@ -223,6 +224,9 @@ func appendDelta(dst, before, delta []byte, sc *deltaScratch) ([]byte, error) {
 			dst = append(dst, ',')
 		}
 		first = false
+		if sc.mark != "" && string(m.name(src)) == sc.mark {
+			sc.marked = [2]int{len(dst) + m.vs - m.ks, len(dst) + m.ve - m.ks}
+		}
 		dst = append(dst, src[m.ks:m.ve]...) // "key":value
 	}
 	base := sc.base
@@ -256,6 +260,10 @@ func appendDelta(dst, before, delta []byte, sc *deltaScratch) ([]byte, error) {
 // deltaScratch is what appendDelta cuts its objects into, kept between calls.
 type deltaScratch struct {
 	base, top, set []member
+	// mark names a member whose value's place in its output appendDelta records in
+	// marked: offsets into dst, -1 when the output has no such member.
+	mark   string
+	marked [2]int
 }
 
 // member is one member of a compact JSON object, as offsets into the object's text: its

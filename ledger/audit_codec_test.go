@@ -381,3 +381,43 @@ func TestNetDigest(t *testing.T) {
 		t.Error("a row without the key's length was taken")
 	}
 }
+
+// A delta rebuilding an image tells where the member it was asked to mark is in the
+// image, as splitObject finds it, or that it has none; and docSumsOf gives the same sums
+// with the place told or looked for.
+func TestDeltaMarksAMember(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	m := &images{after: map[int64]imageAt{}}
+	m.delta.mark = "lines"
+	var sc deltaScratch
+	seen := 0
+	for range 2000 {
+		before, after := randomImage(r), randomImage(r)
+		row := auditRow{seq: 2, fmt: 1, imgBefore: encodeFull(before), imgAfter: encodeAfter(before, after, 0)}
+		if row.imgAfter[0] != 'D' && row.imgAfter[0] != 'E' {
+			continue
+		}
+		m.delta.marked = [2]int{-1, -1}
+		got, _, err := m.appendAfter(nil, row, 0)
+		if err != nil || string(got) != after {
+			t.Fatalf("rebuilt %s (%v), want %s", got, err, after)
+		}
+		want := [2]int{-1, -1}
+		ms, _ := splitObject(nil, got, true)
+		for _, mb := range ms {
+			if string(mb.name(got)) == "lines" {
+				want = [2]int{mb.vs, mb.ve}
+				seen++
+			}
+		}
+		if m.delta.marked != want {
+			t.Fatalf("%s: lines marked at %v, want %v", got, m.delta.marked, want)
+		}
+		if docSumsOf(got, m.delta.marked, &sc) != docSumsOf(got, [2]int{-1, -1}, &sc) {
+			t.Fatalf("%s: the sums differ with the place told", got)
+		}
+	}
+	if seen == 0 {
+		t.Error("no image had lines")
+	}
+}

@@ -18,8 +18,10 @@ import (
 // through the driver.
 func init() {
 	for name, make := range map[string]func() store.Digest{
-		"verify_chain": func() store.Digest { return &chainDigest{} },
-		"verify_net":   func() store.Digest { return &netDigest{} },
+		"verify_chain":     func() store.Digest { return &chainDigest{} },
+		"verify_net":       func() store.Digest { return &netDigest{} },
+		"verify_doc_heads": func() store.Digest { return &headsDigest{} },
+		"verify_doc_lines": func() store.Digest { return &linesDigest{} },
 	} {
 		if err := store.RegisterDigest(name, make); err != nil {
 			panic(err)

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,29 +74,76 @@ type AuditRecord struct {
 }
 
 func (r *AuditRecord) computeHash() string {
-	nullable := func(s string) any {
-		if s == "" {
-			return nil
-		}
-		return json.RawMessage(s)
-	}
-	var fields []any
-	if r.Fmt == 1 {
-		fields = []any{"img", r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
-			r.Image, blobHash(r.ImgBefore), blobHash(r.ImgAfter), r.Reason}
-	} else {
-		fields = []any{r.Seq, r.At.UTC().Format(time.RFC3339), r.User, r.Action, r.Entity, r.EntityID,
-			r.Image, nullable(r.Before), nullable(r.After), r.Reason}
-	}
-	body, err := canonJSON(fields)
+	var h recordHasher
+	sum, err := h.sum(r)
 	if err != nil {
 		panic(err) // only strings, numbers and valid JSON go in
 	}
-	h := sha256.New()
-	h.Write([]byte(r.PrevHash))
-	h.Write([]byte{'\n'})
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(sum[:])
+}
+
+// recordHasher computes records' hashes one after the other, reusing its buffer and
+// digest: verify hashes every record of the trail.
+type recordHasher struct {
+	buf []byte
+	h   hash.Hash
+}
+
+// sum is the record's hash. It fails only on a fmt 0 record whose before or after is
+// not JSON, which appendAudit never writes.
+func (rh *recordHasher) sum(r *AuditRecord) (sum [sha256.Size]byte, err error) {
+	if rh.h == nil {
+		rh.h = sha256.New()
+	}
+	if rh.buf, err = r.appendHashed(rh.buf[:0]); err != nil {
+		return sum, err
+	}
+	rh.h.Reset()
+	rh.h.Write([]byte(r.PrevHash))
+	rh.h.Write([]byte{'\n'})
+	rh.h.Write(rh.buf)
+	rh.h.Sum(sum[:0])
+	return sum, nil
+}
+
+// appendHashed appends the JSON array a record's hash covers (see the top of this file),
+// the bytes json.Marshal writes for it.
+func (r *AuditRecord) appendHashed(b []byte) ([]byte, error) {
+	b = append(b, '[')
+	if r.Fmt == 1 {
+		b = append(b, `"img",`...)
+	}
+	b = strconv.AppendInt(b, r.Seq, 10)
+	b = append(b, ',', '"')
+	b = r.At.UTC().AppendFormat(b, time.RFC3339) // digits, '-', ':', 'T' and 'Z': nothing to escape
+	b = append(b, '"', ',')
+	for _, s := range []string{r.User, r.Action, r.Entity, r.EntityID} {
+		b = append(appendCanonString(b, s), ',')
+	}
+	b = append(strconv.AppendBool(b, r.Image), ',')
+	if r.Fmt == 1 {
+		for _, img := range [][]byte{r.ImgBefore, r.ImgAfter} {
+			if img == nil {
+				b = append(b, "null,"...)
+				continue
+			}
+			sum := sha256.Sum256(img)
+			b = append(hex.AppendEncode(append(b, '"'), sum[:]), '"', ',')
+		}
+	} else {
+		for _, img := range []string{r.Before, r.After} {
+			if img == "" {
+				b = append(b, "null,"...)
+				continue
+			}
+			var err error
+			if b, err = appendCanon(b, json.RawMessage(img)); err != nil {
+				return b, err
+			}
+			b = append(b, ',')
+		}
+	}
+	return append(appendCanonString(b, r.Reason), ']'), nil
 }
 
 // appendAudit adds one record at the end of the chain, inside the caller's transaction.

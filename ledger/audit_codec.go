@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"shopbooks/store"
@@ -78,8 +76,23 @@ var (
 		}
 		return w
 	}}
-	inflaters = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), []byte(imageDict)) }}
+	inflaters = sync.Pool{New: func() any {
+		f := &inflater{}
+		f.r = flate.NewReaderDict(&f.src, imageDictBytes)
+		return f
+	}}
 )
+
+// imageDictBytes is imageDict as the flate API takes it, made once: a reader copies it
+// into its window at each Reset, so it is never written.
+var imageDictBytes = []byte(imageDict)
+
+// inflater is a flate reader with the source it reads, kept together in a pool so that
+// inflating an image allocates nothing but its output.
+type inflater struct {
+	src bytes.Reader
+	r   io.ReadCloser
+}
 
 func deflateImage(tag byte, s string) []byte {
 	var buf bytes.Buffer
@@ -94,13 +107,31 @@ func deflateImage(tag byte, s string) []byte {
 }
 
 func inflateImage(data []byte) (string, error) {
-	r := inflaters.Get().(io.ReadCloser)
-	defer inflaters.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(data), []byte(imageDict)); err != nil {
-		return "", err
-	}
-	out, err := io.ReadAll(r)
+	out, err := appendInflated(make([]byte, 0, 512), data)
 	return string(out), err
+}
+
+// appendInflated appends what data inflates to (raw DEFLATE with imageDict) to dst.
+func appendInflated(dst, data []byte) ([]byte, error) {
+	f := inflaters.Get().(*inflater)
+	defer inflaters.Put(f)
+	f.src.Reset(data)
+	if err := f.r.(flate.Resetter).Reset(&f.src, imageDictBytes); err != nil {
+		return dst, err
+	}
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := f.r.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
 }
 
 // encodeFull stores an image whole: deflated when that is shorter.
@@ -144,116 +175,151 @@ func imageDelta(before, after string) (string, bool) {
 // are compact JSON objects with sorted keys, so it merges their top-level members
 // without decoding the values (json.Marshal of the merged map writes the same bytes).
 func applyDelta(before, delta string) (string, error) {
-	base, ok := splitObject(before, true)
-	if !ok {
-		return "", errors.New("delta base: not a compact JSON object")
+	out, err := appendDelta(make([]byte, 0, len(before)+len(delta)), []byte(before), []byte(delta), nil)
+	return string(out), err
+}
+
+// appendDelta appends to dst the image applyDelta rebuilds from before and delta; sc,
+// when not nil, keeps the members it cuts from one call to the next.
+func appendDelta(dst, before, delta []byte, sc *deltaScratch) ([]byte, error) {
+	if sc == nil {
+		sc = &deltaScratch{}
 	}
-	top, ok := splitObject(delta, false) // {"set":…,"del":…}
-	if !ok {
-		return "", errors.New("delta: not a compact JSON object")
+	var ok bool
+	if sc.base, ok = splitObject(sc.base[:0], before, true); !ok {
+		return dst, errors.New("delta base: not a compact JSON object")
 	}
-	var set []member
+	if sc.top, ok = splitObject(sc.top[:0], delta, false); !ok { // {"set":…,"del":…}
+		return dst, errors.New("delta: not a compact JSON object")
+	}
+	sc.set = sc.set[:0]
+	setAt := 0 // where in the delta the set object starts: its members' offsets count from there
 	var del map[string]bool
-	for _, m := range top {
-		switch m.key {
+	for _, m := range sc.top {
+		switch string(m.key(delta)) {
 		case `"set"`:
-			if set, ok = splitObject(m.val, true); !ok {
-				return "", errors.New("delta: set is not an object")
+			if sc.set, ok = splitObject(sc.set[:0], m.val(delta), true); !ok {
+				return dst, errors.New("delta: set is not an object")
 			}
+			setAt = m.vs
 		case `"del"`:
 			var keys []string
-			if err := json.Unmarshal([]byte(m.val), &keys); err != nil {
-				return "", fmt.Errorf("delta: del: %w", err)
+			if err := json.Unmarshal(m.val(delta), &keys); err != nil {
+				return dst, fmt.Errorf("delta: del: %w", err)
 			}
 			del = map[string]bool{}
 			for _, k := range keys {
 				del[string(appendCanonString(nil, k))] = true
 			}
 		default:
-			return "", fmt.Errorf("delta: unknown member %s", m.key)
+			return dst, fmt.Errorf("delta: unknown member %s", m.key(delta))
 		}
 	}
-	var out strings.Builder
-	out.Grow(len(before) + len(delta))
-	out.WriteByte('{')
+	set := delta[setAt:]
+	dst = append(dst, '{')
 	first := true
-	put := func(m member) {
-		if del[m.key] {
+	sc.marked = [2]int{-1, -1}
+	put := func(src []byte, m member) {
+		if del[string(m.key(src))] {
 			return
 		}
 		if !first {
-			out.WriteByte(',')
+			dst = append(dst, ',')
 		}
 		first = false
-		out.WriteString(m.key)
-		out.WriteByte(':')
-		out.WriteString(m.val)
+		if sc.mark != "" && string(m.name(src)) == sc.mark {
+			sc.marked = [2]int{len(dst) + m.vs - m.ks, len(dst) + m.ve - m.ks}
+		}
+		dst = append(dst, src[m.ks:m.ve]...) // "key":value
 	}
+	base := sc.base
 	i, j := 0, 0
-	for i < len(base) || j < len(set) {
+	for i < len(base) || j < len(sc.set) {
+		var c int
 		switch {
-		case j == len(set) || (i < len(base) && base[i].name < set[j].name):
-			put(base[i])
+		case j == len(sc.set):
+			c = -1
+		case i == len(base):
+			c = 1
+		default:
+			c = bytes.Compare(base[i].name(before), sc.set[j].name(set))
+		}
+		switch {
+		case c < 0:
+			put(before, base[i])
 			i++
-		case i == len(base) || set[j].name < base[i].name:
-			put(set[j])
+		case c > 0:
+			put(set, sc.set[j])
 			j++
 		default: // the same key: the delta's value
-			put(set[j])
+			put(set, sc.set[j])
 			i++
 			j++
 		}
 	}
-	out.WriteByte('}')
-	return out.String(), nil
+	return append(dst, '}'), nil
 }
 
-// member is one member of a JSON object: its key as written (quoted) and as a name,
-// and its value as written.
+// deltaScratch is what appendDelta cuts its objects into, kept between calls.
+type deltaScratch struct {
+	base, top, set []member
+	// mark names a member whose value's place in its output appendDelta records in
+	// marked: offsets into dst, -1 when the output has no such member.
+	mark   string
+	marked [2]int
+}
+
+// member is one member of a compact JSON object, as offsets into the object's text: its
+// key as written (quoted) is [ks:ke], its value [vs:ve], with a colon between them.
 type member struct {
-	key, name, val string
+	ks, ke, vs, ve int
 }
 
-// splitObject cuts a compact JSON object into its members, in order, or ok false when
-// s is not one, its keys need unescaping, or, when sorted, they are not in order.
-func splitObject(s string, sorted bool) (ms []member, ok bool) {
+func (m member) key(s []byte) []byte  { return s[m.ks:m.ke] }
+func (m member) name(s []byte) []byte { return s[m.ks+1 : m.ke-1] }
+func (m member) val(s []byte) []byte  { return s[m.vs:m.ve] }
+
+// splitObject appends to ms the members of the compact JSON object s, in order, or
+// returns ok false when s is not one, its keys need unescaping, or, when sorted, they
+// are not in order.
+func splitObject(ms []member, s []byte, sorted bool) (_ []member, ok bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, false
+		return ms, false
 	}
 	i := 1
 	if s[i] == '}' {
-		return nil, i == len(s)-1
+		return ms, i == len(s)-1
 	}
-	ms = make([]member, 0, 48)
+	first := len(ms)
 	for {
 		if i >= len(s) || s[i] != '"' {
-			return nil, false
+			return ms, false
 		}
-		end := strings.IndexByte(s[i+1:], '"')
+		end := bytes.IndexByte(s[i+1:], '"')
 		if end < 0 {
-			return nil, false
+			return ms, false
 		}
-		key := s[i : i+end+2]
-		if strings.IndexByte(key, '\\') >= 0 {
-			return nil, false
+		m := member{ks: i, ke: i + end + 2}
+		if bytes.IndexByte(m.key(s), '\\') >= 0 {
+			return ms, false
 		}
-		i += end + 2
+		i = m.ke
 		if i >= len(s) || s[i] != ':' {
-			return nil, false
+			return ms, false
 		}
 		i++
 		n := skipValue(s, i)
 		if n <= i {
-			return nil, false
+			return ms, false
 		}
-		name := key[1 : len(key)-1]
-		if sorted && len(ms) > 0 && ms[len(ms)-1].name >= name {
-			return nil, false
+		m.vs, m.ve = i, n
+		if sorted && len(ms) > first && bytes.Compare(ms[len(ms)-1].name(s), m.name(s)) >= 0 {
+			return ms, false
 		}
-		ms = append(ms, member{key: key, name: name, val: s[i:n]})
+		ms = append(ms, m)
 		i = n
 		if i >= len(s) {
-			return nil, false
+			return ms, false
 		}
 		switch s[i] {
 		case ',':
@@ -261,14 +327,14 @@ func splitObject(s string, sorted bool) (ms []member, ok bool) {
 		case '}':
 			return ms, i == len(s)-1
 		default:
-			return nil, false
+			return ms, false
 		}
 	}
 }
 
 // skipValue returns where the compact JSON value starting at s[i] ends, or i when it
 // does not end well.
-func skipValue(s string, i int) int {
+func skipValue(s []byte, i int) int {
 	depth := 0
 	for j := i; j < len(s); j++ {
 		switch c := s[j]; c {
@@ -343,15 +409,6 @@ func refImage(seq int64) []byte {
 	return binary.AppendUvarint([]byte{'R'}, uint64(seq))
 }
 
-// blobHash is what a record's hash takes of a stored image: nil for none.
-func blobHash(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	s := sha256.Sum256(b)
-	return fmt.Sprintf("%x", s)
-}
-
 var errBadImage = errors.New("audit image: unknown form")
 
 // auditRow is a record as stored: what rebuilding its images reads.
@@ -369,6 +426,8 @@ type images struct {
 	tx    *store.Tx
 	after map[int64]imageAt
 	known map[int64]auditRow // records already read, by seq
+	bufs  [][]byte           // scratch for the images deltas apply to (appendAfter)
+	delta deltaScratch
 }
 
 type imageAt struct {
@@ -422,35 +481,11 @@ func (m *images) afterOf(seq int64) (string, int, error) {
 
 // beforeOf is a record's before image ("" for none).
 func (m *images) beforeOf(r auditRow) (string, int, error) {
-	return m.rowBefore(r, 0)
-}
-
-func (m *images) rowBefore(r auditRow, hops int) (string, int, error) {
 	if r.fmt == 0 {
 		return r.before, 0, nil
 	}
-	if r.imgBefore == nil {
-		return "", 0, nil
-	}
-	if r.imgBefore[0] == 'R' {
-		seq, n := binary.Uvarint(r.imgBefore[1:])
-		if n <= 0 || int64(seq) >= r.seq || hops > maxImageDepth+1 {
-			return "", 0, fmt.Errorf("audit record %d: %w", r.seq, errBadImage)
-		}
-		if a, ok := m.after[int64(seq)]; ok {
-			return a.img, a.depth, nil
-		}
-		t, err := m.row(int64(seq))
-		if err != nil {
-			return "", 0, err
-		}
-		return m.rowAfter(t, hops+1)
-	}
-	img, err := decodeFull(r.imgBefore)
-	if err != nil {
-		return "", 0, fmt.Errorf("audit record %d: %w", r.seq, err)
-	}
-	return img, 0, nil
+	b, depth, err := m.appendBefore(nil, r, 0)
+	return string(b), depth, err
 }
 
 // afterOfRow is a record's after image ("" for none).
@@ -465,43 +500,108 @@ func (m *images) rowAfter(r auditRow, hops int) (string, int, error) {
 	if r.fmt == 0 {
 		return r.after, 0, nil
 	}
+	b, depth, err := m.appendAfter(nil, r, hops)
+	return string(b), depth, err
+}
+
+// appendBefore appends a record's before image to dst (nothing for none) and tells how
+// many deltas it took; hops counts the references followed to get here.
+func (m *images) appendBefore(dst []byte, r auditRow, hops int) ([]byte, int, error) {
+	if r.fmt == 0 {
+		return append(dst, r.before...), 0, nil
+	}
+	if r.imgBefore == nil {
+		return dst, 0, nil
+	}
+	if r.imgBefore[0] == 'R' {
+		seq, n := binary.Uvarint(r.imgBefore[1:])
+		if n <= 0 || int64(seq) >= r.seq || hops > maxImageDepth+1 {
+			return dst, 0, fmt.Errorf("audit record %d: %w", r.seq, errBadImage)
+		}
+		if a, ok := m.after[int64(seq)]; ok {
+			return append(dst, a.img...), a.depth, nil
+		}
+		t, err := m.row(int64(seq))
+		if err != nil {
+			return dst, 0, err
+		}
+		return m.appendAfter(dst, t, hops+1)
+	}
+	dst, err := appendFull(dst, r.imgBefore)
+	if err != nil {
+		return dst, 0, fmt.Errorf("audit record %d: %w", r.seq, err)
+	}
+	return dst, 0, nil
+}
+
+// appendAfter appends a record's after image to dst (nothing for none) and tells how
+// many deltas it took. A delta's before image is rebuilt in a buffer of m's own.
+func (m *images) appendAfter(dst []byte, r auditRow, hops int) ([]byte, int, error) {
+	if r.fmt == 0 {
+		return append(dst, r.after...), 0, nil
+	}
 	if r.imgAfter == nil {
-		return "", 0, nil
+		return dst, 0, nil
 	}
 	switch r.imgAfter[0] {
 	case 'D', 'E':
-		delta := string(r.imgAfter[1:])
+		delta := r.imgAfter[1:]
 		if r.imgAfter[0] == 'E' {
 			var err error
-			if delta, err = inflateImage(r.imgAfter[1:]); err != nil {
-				return "", 0, fmt.Errorf("audit record %d: %w", r.seq, err)
+			delta, err = appendInflated(m.buffer(2*hops), r.imgAfter[1:])
+			m.keep(2*hops, delta)
+			if err != nil {
+				return dst, 0, fmt.Errorf("audit record %d: %w", r.seq, err)
 			}
 		}
-		before, depth, err := m.rowBefore(r, hops)
+		before, depth, err := m.appendBefore(m.buffer(2*hops+1), r, hops)
+		m.keep(2*hops+1, before)
 		if err != nil {
-			return "", 0, err
+			return dst, 0, err
 		}
-		img, err := applyDelta(before, delta)
-		if err != nil {
-			return "", 0, fmt.Errorf("audit record %d: %w", r.seq, err)
+		if dst, err = appendDelta(dst, before, delta, &m.delta); err != nil {
+			return dst, 0, fmt.Errorf("audit record %d: %w", r.seq, err)
 		}
-		return img, depth + 1, nil
+		return dst, depth + 1, nil
 	}
-	img, err := decodeFull(r.imgAfter)
+	dst, err := appendFull(dst, r.imgAfter)
 	if err != nil {
-		return "", 0, fmt.Errorf("audit record %d: %w", r.seq, err)
+		return dst, 0, fmt.Errorf("audit record %d: %w", r.seq, err)
 	}
-	return img, 0, nil
+	return dst, 0, nil
+}
+
+// buffer is m's scratch buffer i, emptied; keep hands it back, grown as it was used.
+func (m *images) buffer(i int) []byte {
+	for len(m.bufs) <= i {
+		m.bufs = append(m.bufs, make([]byte, 0, 4096))
+	}
+	return m.bufs[i][:0]
+}
+
+func (m *images) keep(i int, b []byte) {
+	if cap(b) > cap(m.bufs[i]) {
+		m.bufs[i] = b
+	}
 }
 
 func decodeFull(b []byte) (string, error) {
+	if b[0] == 'J' {
+		return string(b[1:]), nil
+	}
+	out, err := appendFull(make([]byte, 0, 512), b)
+	return string(out), err
+}
+
+// appendFull appends a whole stored image ('J' or 'Z') to dst.
+func appendFull(dst, b []byte) ([]byte, error) {
 	switch b[0] {
 	case 'J':
-		return string(b[1:]), nil
+		return append(dst, b[1:]...), nil
 	case 'Z':
-		return inflateImage(b[1:])
+		return appendInflated(dst, b[1:])
 	}
-	return "", errBadImage
+	return dst, errBadImage
 }
 
 // encodeImages is how appendAudit stores an image change: the before image as a

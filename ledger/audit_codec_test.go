@@ -1,11 +1,14 @@
 package ledger
 
 import (
+	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"shopbooks/store"
 )
@@ -230,4 +233,194 @@ func FuzzApplyDelta(f *testing.F) {
 			t.Errorf("applyDelta(%q, %q) = %q, not JSON", before, delta, got)
 		}
 	})
+}
+
+// A record's hash is SHA-256 over the previous hash, a newline and the canonical JSON of
+// its fields (the top of audit.go), as the trail has always been written, for any
+// content: strings that need escaping, images of fmt 0 written with spaces, blobs or
+// none, times in another zone.
+func TestRecordHashIsOfItsFieldsAsJSON(t *testing.T) {
+	want := func(r *AuditRecord) string {
+		nullable := func(s string) any {
+			if s == "" {
+				return nil
+			}
+			return json.RawMessage(s)
+		}
+		blob := func(b []byte) any {
+			if b == nil {
+				return nil
+			}
+			return fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		at := r.At.UTC().Format(time.RFC3339)
+		fields := []any{r.Seq, at, r.User, r.Action, r.Entity, r.EntityID, r.Image, nullable(r.Before), nullable(r.After), r.Reason}
+		if r.Fmt == 1 {
+			fields = []any{"img", r.Seq, at, r.User, r.Action, r.Entity, r.EntityID, r.Image, blob(r.ImgBefore), blob(r.ImgAfter), r.Reason}
+		}
+		body, err := canonJSON(fields)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(r.PrevHash + "\n" + string(body)))
+		return fmt.Sprintf("%x", sum)
+	}
+	texts := []string{"", "admin", "洗衣液", "<b>&", "a\"b\\c", "tab\there", "\u2028", "\xff bad", "doc.audit"}
+	images := []string{"", `{"a":1}`, `{ "a" : [1, 2] }`, `{"memo":"<&>","lines":[{"q":12345678901234567}]}`}
+	r := rand.New(rand.NewPCG(3, 4))
+	zone := time.FixedZone("CST", 8*3600)
+	var h recordHasher
+	for i := range 2000 {
+		pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
+		rec := AuditRecord{Seq: r.Int64N(1 << 40), At: time.Date(2025, 1, 1+r.IntN(300), r.IntN(24), 0, r.IntN(60), 0, zone),
+			User: pick(texts), Action: pick(texts), Entity: pick(texts), EntityID: pick(texts), Image: r.IntN(2) == 0,
+			Reason: pick(texts), PrevHash: fmt.Sprintf("%064x", i)}
+		if i%2 == 0 {
+			rec.Fmt = 1
+			if r.IntN(3) > 0 {
+				rec.ImgBefore = []byte(pick(texts) + "x")
+			}
+			if r.IntN(3) > 0 {
+				rec.ImgAfter = []byte{'Z', byte(i)}
+			}
+		} else {
+			rec.Before, rec.After = pick(images), pick(images)
+		}
+		sum, err := h.sum(&rec)
+		if got, w := fmt.Sprintf("%x", sum), want(&rec); err != nil || got != w || rec.computeHash() != w {
+			t.Fatalf("record %+v: hash %s (%v), computeHash %s, want %s", rec, got, err, rec.computeHash(), w)
+		}
+	}
+	// A fmt 0 image that is not JSON (only a damaged book has one) is an error, not a panic.
+	if _, err := h.sum(&AuditRecord{Before: "{not json"}); err == nil {
+		t.Error("a record whose before image is not JSON hashed")
+	}
+}
+
+// verify_chain names the first record that breaks the chain, whatever breaks it, from
+// the first record or from a later one.
+func TestChainDigest(t *testing.T) {
+	// chain makes n linked records from seq first on, after the hash prev.
+	chain := func(first int64, prev string, n int) [][]driver.Value {
+		var out [][]driver.Value
+		for i := range n {
+			r := AuditRecord{Seq: first + int64(i), At: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), User: "admin",
+				Action: "item.update", Entity: "item", EntityID: "7", Image: true, Fmt: 1, ImgAfter: []byte{'J', '{', '}'}, PrevHash: prev}
+			r.Hash = r.computeHash()
+			out = append(out, []driver.Value{r.Seq, "2025-01-02T03:04:05Z", r.User, r.Action, r.Entity, r.EntityID, int64(1),
+				"", "", r.Reason, r.PrevHash, r.Hash, int64(1), nil, r.ImgAfter})
+			prev = r.Hash
+		}
+		return out
+	}
+	run := func(first int64, prev string, rows [][]driver.Value) int64 {
+		d := &chainDigest{}
+		for _, r := range rows {
+			if err := d.Step(append([]driver.Value{first, prev}, r...)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad, _ := d.Result()
+		return bad.(int64)
+	}
+	for _, tc := range []struct {
+		name   string
+		first  int64
+		change func(rows [][]driver.Value) [][]driver.Value
+		want   int64
+	}{
+		{"sound", 1, nil, 0},
+		{"sound from a later record", 40, nil, 0},
+		{"a gap", 1, func(rows [][]driver.Value) [][]driver.Value { return append(rows[:2], rows[3:]...) }, 3},
+		{"a user rewritten", 1, func(rows [][]driver.Value) [][]driver.Value { rows[3][2] = "mallory"; return rows }, 4},
+		{"a link rewritten", 1, func(rows [][]driver.Value) [][]driver.Value { rows[1][10] = rows[0][10]; return rows }, 2},
+		{"an image flag that is not one", 1, func(rows [][]driver.Value) [][]driver.Value { rows[2][6] = int64(2); return rows }, 3},
+		{"a time that is not one", 1, func(rows [][]driver.Value) [][]driver.Value { rows[0][1] = "yesterday"; return rows }, 1},
+		{"text where a number belongs", 40, func(rows [][]driver.Value) [][]driver.Value { rows[1][0] = "41"; return rows }, 41},
+	} {
+		prev := ""
+		if tc.first > 1 {
+			prev = fmt.Sprintf("%064x", tc.first-1)
+		}
+		rows := chain(tc.first, prev, 5)
+		if tc.change != nil {
+			rows = tc.change(rows)
+		}
+		if got := run(tc.first, prev, rows); got != tc.want {
+			t.Errorf("%s: first bad record %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// verify_net keeps the keys whose sums do not cancel, in the order met, as JSON that
+// SQLite reads back: keys of text (escaped as JSON), integers and NULL, values that are
+// NULL, and a sum that overflows (which does not cancel, however it wraps).
+func TestNetDigest(t *testing.T) {
+	const big = int64(1) << 62
+	d := &netDigest{}
+	for _, row := range [][]driver.Value{
+		{int64(2), "1405", "2025-01", int64(100), int64(5)},
+		{int64(2), `a"<b>`, nil, int64(7), nil},
+		{int64(2), "1405", "2025-01", int64(-100), int64(-5)},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil},
+		{int64(2), "1001", "2025-01", big, nil}, // 2^64: 0 once wrapped
+		{int64(2), "2202", int64(3), int64(1), int64(0)},
+		{int64(2), "2202", int64(3), int64(-1), int64(0)},
+	} {
+		if err := d.Step(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := d.Result()
+	if want := `[["a\"\u003cb\u003e",null],["1001","2025-01"]]`; err != nil || got != want {
+		t.Errorf("verify_net = %v, %v; want %s", got, err, want)
+	}
+	if err := d.Step([]driver.Value{int64(2), "x", "y", 1.5, int64(0)}); err == nil {
+		t.Error("a value that is not an integer was added")
+	}
+	if err := (&netDigest{}).Step([]driver.Value{"2", "x", int64(1)}); err == nil {
+		t.Error("a row without the key's length was taken")
+	}
+}
+
+// A delta rebuilding an image tells where the member it was asked to mark is in the
+// image, as splitObject finds it, or that it has none; and docSumsOf gives the same sums
+// with the place told or looked for.
+func TestDeltaMarksAMember(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	m := &images{after: map[int64]imageAt{}}
+	m.delta.mark = "lines"
+	var sc deltaScratch
+	seen := 0
+	for range 2000 {
+		before, after := randomImage(r), randomImage(r)
+		row := auditRow{seq: 2, fmt: 1, imgBefore: encodeFull(before), imgAfter: encodeAfter(before, after, 0)}
+		if row.imgAfter[0] != 'D' && row.imgAfter[0] != 'E' {
+			continue
+		}
+		m.delta.marked = [2]int{-1, -1}
+		got, _, err := m.appendAfter(nil, row, 0)
+		if err != nil || string(got) != after {
+			t.Fatalf("rebuilt %s (%v), want %s", got, err, after)
+		}
+		want := [2]int{-1, -1}
+		ms, _ := splitObject(nil, got, true)
+		for _, mb := range ms {
+			if string(mb.name(got)) == "lines" {
+				want = [2]int{mb.vs, mb.ve}
+				seen++
+			}
+		}
+		if m.delta.marked != want {
+			t.Fatalf("%s: lines marked at %v, want %v", got, m.delta.marked, want)
+		}
+		if docSumsOf(got, m.delta.marked, &sc) != docSumsOf(got, [2]int{-1, -1}, &sc) {
+			t.Fatalf("%s: the sums differ with the place told", got)
+		}
+	}
+	if seen == 0 {
+		t.Error("no image had lines")
+	}
 }

@@ -2,11 +2,16 @@ package ledger
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"shopbooks/store"
 )
@@ -38,22 +43,13 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //   - schema: every table, index and trigger is the one the migrations made (a dropped
 //     closed-period or append-only trigger is found here).
 //
-// It reads one snapshot and changes nothing.
+// Each group of checks (runChecks) reads one snapshot; it changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
-	// SQLite's check reads every page on a connection of its own while the others run
-	// (two cores do both at once); its verdict comes first, as if it had run first.
-	type integrity struct {
-		detail string
-		err    error
-	}
-	ictx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan integrity, 1)
-	go func() {
-		detail, err := b.db.IntegrityCheck(ictx, full)
-		done <- integrity{detail, err}
-	}()
-	rep, checksErr := b.runChecks(ictx, VerifyReport{}, []verifyCheck{
+	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
+		// SQLite's own check reads every page, on a connection of its own: the longest
+		// group on a book of years, so it is the first one started.
+		{"integrity", func(ctx context.Context, _ *store.Tx) (*Error, error) { return b.integrity(ctx, full) }},
+	}, []verifyCheck{
 		{"chain", verifyChain},
 		{"rows", verifyRows},
 		{"accounts", verifyAccounts},
@@ -66,18 +62,22 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 	}, []verifyCheck{
 		{"seals", verifySeals},
 	})
-	in := <-done
-	if in.err != nil {
-		if c := CodeOf(fromStore(in.err)); c != CodeInternal {
-			return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.err.Error())}, nil
+}
+
+// integrity is SQLite's check (quick_check; integrity_check when full): what it reports,
+// or a file it cannot read, is the failure.
+func (b *Book) integrity(ctx context.Context, full bool) (*Error, error) {
+	detail, err := b.db.IntegrityCheck(ctx, full)
+	if err != nil {
+		if c := CodeOf(fromStore(err)); c != CodeInternal {
+			return refuse(CodeVerifyIntegrity, "detail", err.Error()), nil
 		}
-		return VerifyReport{}, in.err
+		return nil, err
 	}
-	if in.detail != "" {
-		return VerifyReport{Failure: refuse(CodeVerifyIntegrity, "detail", in.detail)}, nil
+	if detail != "" {
+		return refuse(CodeVerifyIntegrity, "detail", detail), nil
 	}
-	rep.Checks = append([]string{"verify.check.integrity"}, rep.Checks...)
-	return rep, checksErr
+	return nil, nil
 }
 
 // verifyCheck is one named check of a verify, run inside its read transaction.
@@ -91,6 +91,10 @@ type verifyCheck struct {
 // migrations'. The report is the one a run of the groups one after the other would
 // give: the checks passed in order up to the first failure in that order. Each check
 // reads only its own snapshot, so groups need not share one.
+//
+// As many groups run at once as Go runs goroutines in parallel (GOMAXPROCS), taken in
+// their order as each one ends: more at once only share the same cores, in turns, with
+// each other's pages and SQLite's locks. A group after one that failed is not started.
 func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]verifyCheck) (VerifyReport, error) {
 	type result struct {
 		passed  []string
@@ -98,24 +102,40 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]veri
 		err     error
 	}
 	results := make([]result, len(groups))
+	next := make(chan int, len(groups))
+	for i := range groups {
+		next <- i
+	}
+	close(next)
+	var failed atomic.Int64 // the first group that failed so far; len(groups) for none
+	failed.Store(int64(len(groups)))
 	var wg sync.WaitGroup
-	for i, checks := range groups {
+	for range min(len(groups), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			r := &results[i]
-			r.err = b.db.Read(ctx, func(tx *store.Tx) error {
-				for _, c := range checks {
-					f, err := c.fn(ctx, tx)
-					if err != nil {
-						return fmt.Errorf("verify %s: %w", c.name, err)
-					}
-					if f != nil {
-						r.failure = f
-						return nil
-					}
-					r.passed = append(r.passed, "verify.check."+c.name)
+			for i := range next {
+				if int64(i) > failed.Load() {
+					continue
 				}
-				return nil
-			})
+				r := &results[i]
+				r.err = b.db.Read(ctx, func(tx *store.Tx) error {
+					for _, c := range groups[i] {
+						f, err := c.fn(ctx, tx)
+						if err != nil {
+							return fmt.Errorf("verify %s: %w", c.name, err)
+						}
+						if f != nil {
+							r.failure = f
+							return nil
+						}
+						r.passed = append(r.passed, "verify.check."+c.name)
+					}
+					return nil
+				})
+				if r.err != nil || r.failure != nil {
+					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
+					}
+				}
+			}
 		})
 	}
 	wg.Wait()
@@ -154,23 +174,18 @@ func verifyChainFrom(ctx context.Context, tx *store.Tx, first int64) (*Error, er
 			return nil, err
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log WHERE seq >= ? ORDER BY seq`, first)
+	// In seq order (the subquery's ORDER BY stands: the outer query aggregates), which
+	// the table's own order gives without a sort.
+	var bad int64
+	err := tx.QueryRowContext(ctx, `SELECT verify_chain(?1, ?2, `+auditCols+`)
+		FROM (SELECT * FROM audit_log WHERE seq >= ?1 ORDER BY seq)`, first, prev).Scan(&bad)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	want := first
-	for rows.Next() {
-		r, err := scanAudit(rows)
-		if err != nil {
-			return refuse(CodeVerifyChain, "seq", want), nil
-		}
-		if r.Seq != want || r.PrevHash != prev || r.computeHash() != r.Hash {
-			return refuse(CodeVerifyChain, "seq", want), nil
-		}
-		prev, want = r.Hash, want+1
+	if bad != 0 {
+		return refuse(CodeVerifyChain, "seq", bad), nil
 	}
-	return nil, rows.Err()
+	return nil, nil
 }
 
 func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
@@ -317,21 +332,28 @@ func verifyPeriods(ctx context.Context, tx *store.Tx) (*Error, error) {
 func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	var item, wh string
 	var stored, computed Qty
-	// The quantities per period (stock_period_qty) equal their periods' movements (a
-	// plain scan of the table: the cheapest read of every movement).
+	// The quantities per period (stock_period_qty) equal their periods' movements: the
+	// movements and the stored quantities (negated) netted in one grouping, so that a
+	// key that does not cancel is one where they differ (read from stock_moves_day, which
+	// holds every column it needs).
 	var period string
-	err := tx.QueryRowContext(ctx, `WITH sums AS (
-			SELECT period, item_id, warehouse_id, sum(qty) AS q FROM stock_moves NOT INDEXED GROUP BY period, item_id, warehouse_id),
-		cmp AS (
-			SELECT s.period, s.item_id, s.warehouse_id, ifnull(p.qty, 0) AS stored, s.q AS computed
-			FROM sums s LEFT JOIN stock_period_qty p ON p.period = s.period AND p.item_id = s.item_id AND p.warehouse_id = s.warehouse_id
-			UNION ALL
-			SELECT p.period, p.item_id, p.warehouse_id, p.qty, 0 FROM stock_period_qty p
-			WHERE p.qty <> 0 AND NOT EXISTS (SELECT 1 FROM sums s WHERE s.period = p.period AND s.item_id = p.item_id AND s.warehouse_id = p.warehouse_id))
-		SELECT c.period, i.code, w.code, c.stored, c.computed FROM cmp c JOIN items i ON i.id = c.item_id
-		JOIN warehouses w ON w.id = c.warehouse_id WHERE c.stored <> c.computed ORDER BY c.period, i.code, w.code LIMIT 1`).
-		Scan(&period, &item, &wh, &stored, &computed)
+	var itemID, whID int64
+	err := tx.QueryRowContext(ctx, `SELECT c.period, c.item_id, c.warehouse_id, i.code, w.code FROM (
+			SELECT k.value ->> 0 AS period, k.value ->> 1 AS item_id, k.value ->> 2 AS warehouse_id FROM json_each((
+				SELECT verify_net(3, period, item_id, warehouse_id, qty) FROM (
+					SELECT period, item_id, warehouse_id, qty FROM stock_moves
+					UNION ALL
+					SELECT period, item_id, warehouse_id, -qty FROM stock_period_qty))) k) c
+		JOIN items i ON i.id = c.item_id JOIN warehouses w ON w.id = c.warehouse_id
+		ORDER BY c.period, i.code, w.code LIMIT 1`).Scan(&period, &itemID, &whID, &item, &wh)
 	if err == nil {
+		err = tx.QueryRowContext(ctx, `SELECT
+			ifnull((SELECT qty FROM stock_period_qty WHERE period = ?1 AND item_id = ?2 AND warehouse_id = ?3), 0),
+			ifnull((SELECT sum(qty) FROM stock_moves WHERE period = ?1 AND item_id = ?2 AND warehouse_id = ?3), 0)`,
+			period, itemID, whID).Scan(&stored, &computed)
+		if err != nil {
+			return nil, err
+		}
 		return refuse(CodeVerifyOnHand, "item", item, "warehouse", wh+" ("+period+")", "stored", stored.String(), "computed", computed.String()), nil
 	}
 	if err != sql.ErrNoRows {
@@ -359,18 +381,38 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	if err != sql.ErrNoRows {
 		return nil, err
 	}
+	// Movements belong to audited stock documents only, and each line's add up to what
+	// it moves: the movements' quantities and the lines' (negated) netted per line in one
+	// grouping, so that a line that does not cancel — or a movement of no such line — is
+	// one where they differ.
 	var number string
-	err = tx.QueryRowContext(ctx, `SELECT number FROM (
-			SELECT d.number FROM docs d WHERE d.status <> 'audited' AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.doc_id = d.id)
+	err = tx.QueryRowContext(ctx, `SELECT d.number FROM docs d WHERE d.status <> 'audited'
+		AND EXISTS (SELECT 1 FROM stock_moves m WHERE m.doc_id = d.id) LIMIT 1`).Scan(&number)
+	if err == nil {
+		return refuse(CodeVerifyMoves, "number", number), nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	var line int64
+	err = tx.QueryRowContext(ctx, `SELECT line FROM (
+			SELECT line_id AS line, abs(qty) AS q FROM stock_moves
 			UNION ALL
-			SELECT d.number FROM doc_lines l JOIN docs d ON d.id = l.doc_id
-			WHERE d.status = 'audited' AND d.type IN ('CG', 'CT', 'XS', 'XT', 'QR', 'QC', 'DB', 'PD')
-			AND ifnull((SELECT sum(abs(m.qty)) FROM stock_moves m WHERE m.line_id = l.id), 0) <>
-				CASE d.type WHEN 'DB' THEN 2 * l.qty WHEN 'PD' THEN abs(l.qty - ifnull(l.book_qty, l.qty)) ELSE l.qty END)
-		LIMIT 1`).Scan(&number)
+			SELECT l.id, -CASE d.type WHEN 'DB' THEN 2 * l.qty WHEN 'PD' THEN abs(l.qty - ifnull(l.book_qty, l.qty)) ELSE l.qty END
+			FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+			WHERE d.status = 'audited' AND d.type IN ('CG', 'CT', 'XS', 'XT', 'QR', 'QC', 'DB', 'PD'))
+		GROUP BY line HAVING sum(q) <> 0 LIMIT 1`).Scan(&line)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	// The line's document, or the document its movements name when it has none.
+	err = tx.QueryRowContext(ctx, `SELECT ifnull(
+		(SELECT d.number FROM doc_lines l JOIN docs d ON d.id = l.doc_id WHERE l.id = ?1),
+		(SELECT ifnull(d.number, m.doc_id) FROM stock_moves m LEFT JOIN docs d ON d.id = m.doc_id WHERE m.line_id = ?1 LIMIT 1))`,
+		line).Scan(&number)
 	if err != nil {
 		return nil, err
 	}
@@ -391,18 +433,17 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	var account, period string
 	// Summaries and voucher lines netted in one grouping: any key whose sums do not
 	// cancel is a summary that differs from its lines (or lines without a summary).
-	err := tx.QueryRowContext(ctx, `SELECT account, period FROM (
-			SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
-				pl_credit AS pcr
-			FROM account_periods WHERE period >= ?1
-			UNION ALL
-			SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
-				-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
-				-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
-				-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-			FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1)
-		GROUP BY account, pid, iid, period
-		HAVING sum(dr) <> 0 OR sum(cr) <> 0 OR sum(pdr) <> 0 OR sum(pcr) <> 0
+	err := tx.QueryRowContext(ctx, `SELECT k.value ->> 0 AS account, k.value ->> 3 AS period FROM json_each((
+			SELECT verify_net(4, account, pid, iid, period, dr, cr, pdr, pcr) FROM (
+				SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
+					pl_credit AS pcr
+				FROM account_periods WHERE period >= ?1
+				UNION ALL
+				SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
+					-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
+					-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
+					-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
+				FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1))) k
 		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
 	if err == nil {
 		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
@@ -411,9 +452,9 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 		return nil, err
 	}
 	var number string
-	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND (
-		(SELECT count(*) FROM voucher_lines l WHERE l.voucher_id = v.id) < 2 OR
-		(SELECT ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) FROM voucher_lines l WHERE l.voucher_id = v.id) <> 0)
+	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND
+		(SELECT count(*) < 2 OR ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) <> 0
+			FROM voucher_lines l WHERE l.voucher_id = v.id)
 		ORDER BY v.period, v.no LIMIT 1`, from).Scan(&number)
 	if err == nil {
 		return refuse(CodeVerifyVoucher, "number", number), nil
@@ -440,14 +481,17 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 		return nil, err
 	}
 	var stock, gl Money
-	err = tx.QueryRowContext(ctx, `SELECT c.period, c.s,
-			(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
-		FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ?1 GROUP BY period) c
-		JOIN periods p ON p.period = c.period AND p.closed = 1
-		WHERE c.s <> (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
-			(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = ?2 AND period <= c.period)
-		ORDER BY c.period LIMIT 1`, from, roles[InventoryRole]).Scan(&period, &stock, &gl)
+	// The account's balance at each period's end: its movements up to the period, added
+	// up once in period order (gl), after the opening stock.
+	err = tx.QueryRowContext(ctx, `WITH gl AS (
+			SELECT period, sum(sum(debit - credit)) OVER (ORDER BY period) AS upto
+			FROM account_periods WHERE account = ?2 GROUP BY period),
+		c AS (
+			SELECT x.period, x.s, (SELECT ifnull(sum(amount), 0) FROM opening_stock) +
+				ifnull((SELECT upto FROM gl WHERE gl.period <= x.period ORDER BY gl.period DESC LIMIT 1), 0) AS g
+			FROM (SELECT period, sum(amount) AS s FROM item_period_costs WHERE period >= ?1 GROUP BY period) x
+			JOIN periods p ON p.period = x.period AND p.closed = 1)
+		SELECT period, s, g FROM c WHERE s <> g ORDER BY period LIMIT 1`, from, roles[InventoryRole]).Scan(&period, &stock, &gl)
 	if err == nil {
 		return refuse(CodeVerifyStock1405, "period", period, "stock", stock.Format(), "account", gl.Format()), nil
 	}
@@ -460,38 +504,101 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 // verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
 // one its latest close recorded.
 func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
-	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 ORDER BY period")
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range periods {
-		if f, err := verifySealOf(ctx, tx, p); f != nil || err != nil {
-			return f, err
-		}
-	}
-	return nil, nil
+	return verifySealsFrom(ctx, tx, "")
 }
 
-// verifySealOf recomputes one closed period's seal and compares it with the one its
-// latest close recorded.
-func verifySealOf(ctx context.Context, tx *store.Tx, p string) (*Error, error) {
-	var after string
-	err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0 AND entity = 'period'
-		AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
-	if err == sql.ErrNoRows {
-		return refuse(CodeVerifySeal, "period", p), nil
+// verifySealsFrom is verifySeals for the closed periods from `from` on. Their vouchers
+// are read in one pass, in periodSeal's order (period, then number), each image hashed
+// as it is written.
+func verifySealsFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
+	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 AND period >= ? ORDER BY period", from)
+	if err != nil || len(periods) == 0 {
+		return nil, err
 	}
+	// periodSeal's vouchers: voucherImagesBelow's with no bound.
+	const closed = `WHERE p.closed = 1 AND v.period >= ?1 AND v.no < ?2`
+	heads, err := tx.QueryContext(ctx, `SELECT v.id, v.period, v.no, v.date, v.source, v.status, v.summary
+		FROM vouchers v JOIN periods p ON p.period = v.period `+closed+` ORDER BY v.period, v.no`, from, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
-	var rec struct{ Seal string }
-	json.Unmarshal([]byte(after), &rec)
-	seal, _, err := periodSeal(ctx, tx, Period(p))
+	defer heads.Close()
+	lines, err := tx.QueryContext(ctx, `SELECT l.voucher_id, l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0),
+		l.side, l.amount, l.summary FROM vouchers v JOIN periods p ON p.period = v.period
+		JOIN voucher_lines l ON l.voucher_id = v.id `+closed+` ORDER BY v.period, v.no, l.line_no`, from, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}
-	if seal != rec.Seal {
-		return refuse(CodeVerifySeal, "period", p), nil
+	defer lines.Close()
+	var line voucherImgLine
+	lineOf := int64(-1) // the voucher of line; -1 once the lines are read
+	nextLine := func() error {
+		if !lines.Next() {
+			lineOf = -1
+			return lines.Err()
+		}
+		return lines.Scan(&lineOf, &line.account, &line.partnerID, &line.itemID, &line.side, &line.amount, &line.summary)
+	}
+	if err := nextLine(); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	at := 0 // periods[at] is the period being hashed
+	// sealed compares the seal of periods[at], hashed so far, with its close's record.
+	sealed := func() (*Error, error) {
+		p := periods[at]
+		seal := hex.EncodeToString(h.Sum(nil))
+		h.Reset()
+		at++
+		var after string
+		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0
+			AND entity = 'period' AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
+		if err == sql.ErrNoRows {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var rec struct{ Seal string }
+		json.Unmarshal([]byte(after), &rec)
+		if seal != rec.Seal {
+			return refuse(CodeVerifySeal, "period", p), nil
+		}
+		return nil, nil
+	}
+	var v voucherImg
+	var kept []voucherImgLine
+	for heads.Next() {
+		var id int64
+		if err := heads.Scan(&id, &v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary); err != nil {
+			return nil, err
+		}
+		for at < len(periods) && periods[at] < v.Period {
+			if f, err := sealed(); f != nil || err != nil {
+				return f, err
+			}
+		}
+		kept = kept[:0]
+		for lineOf == id {
+			kept = append(kept, line)
+			if err := nextLine(); err != nil {
+				return nil, err
+			}
+		}
+		v.Lines = nil // a voucher without lines writes "lines":null
+		if len(kept) > 0 {
+			v.Lines = kept
+		}
+		h.Write([]byte(v.encode()))
+		h.Write([]byte{'\n'})
+	}
+	if err := heads.Err(); err != nil {
+		return nil, err
+	}
+	for at < len(periods) {
+		if f, err := sealed(); f != nil || err != nil {
+			return f, err
+		}
 	}
 	return nil, nil
 }

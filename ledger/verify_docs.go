@@ -3,6 +3,10 @@ package ledger
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql/driver"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,24 +16,26 @@ import (
 )
 
 // verifyDocRows is verifyRowsOf for documents, the one entity with hundreds of thousands
-// of rows: the trail's latest image of each document is rebuilt and kept as its SHA-256,
-// then every document's image is written from its rows, one at a time, and compared
-// with it; only a document that differs has its image rebuilt again, to name the field.
-// Nothing holds every document's image at once.
+// of rows. The trail's latest image of each document is rebuilt and kept as its sums
+// (docSums); the rows' images are written inside SQLite, by verify_doc_heads and
+// verify_doc_lines, as the same sums, and the two are compared document by document in
+// the order of their ids. Only a document that differs has its images rebuilt again, to
+// name the field. Nothing holds every document's image at once.
 func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 	type latest struct {
 		seq     int64
-		sum     [32]byte
+		sums    docSums
 		deleted bool
 	}
 	last := map[string]latest{}
 	var broken int64
-	err := latestImages(ctx, tx, entDoc, func(id string, seq int64, after string, bad bool) bool {
+	var sc deltaScratch
+	err := latestImageBytes(ctx, tx, entDoc, "lines", func(id string, seq int64, after []byte, lines [2]int, bad bool) bool {
 		if bad {
 			broken = seq
 			return false
 		}
-		last[id] = latest{seq: seq, sum: sha256.Sum256([]byte(after)), deleted: after == ""}
+		last[id] = latest{seq: seq, sums: docSumsOf(after, lines, &sc), deleted: len(after) == 0}
 		return true
 	})
 	if err != nil {
@@ -39,33 +45,42 @@ func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return refuse(CodeVerifyChain, "seq", broken), nil
 	}
 
-	var failure *Error
-	err = forEachDocImage(ctx, tx, func(id string, img []byte) error {
+	heads, lines, err := rowDocSums(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	for ; len(heads) >= docSumLen; heads = heads[docSumLen:] {
+		n := int64(binary.BigEndian.Uint64(heads))
+		id := strconv.FormatInt(n, 10)
 		l, ok := last[id]
 		delete(last, id)
 		if !ok || l.deleted {
-			failure = refuse(CodeVerifyUnrecorded, "what", entDoc.name, "id", label(string(img), id))
-			return errStop
+			img, err := docImages(ctx, tx, "WHERE id = ?", n)
+			if err != nil {
+				return nil, err
+			}
+			return refuse(CodeVerifyUnrecorded, "what", entDoc.name, "id", label(img[id], id)), nil
 		}
-		if sha256.Sum256(img) == l.sum {
-			return nil
+		row := docSums{lines: emptyLines}
+		copy(row.head[:], heads[8:docSumLen])
+		if s, ok := lines[n]; ok {
+			row.lines = s
+		}
+		if row == l.sums {
+			continue
+		}
+		img, err := docImages(ctx, tx, "WHERE id = ?", n)
+		if err != nil {
+			return nil, err
 		}
 		after, _, err := newImages(ctx, tx).afterOf(l.seq)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if field, was, now := imageDiff(after, string(img)); field != "" {
-			failure = refuse(CodeVerifyChanged, "what", entDoc.name, "id", label(after, id), "field", field,
-				"was", was, "now", now, "seq", l.seq)
-			return errStop
+		if field, was, now := imageDiff(after, img[id]); field != "" {
+			return refuse(CodeVerifyChanged, "what", entDoc.name, "id", label(after, id), "field", field,
+				"was", was, "now", now, "seq", l.seq), nil
 		}
-		return nil
-	})
-	if failure != nil {
-		return failure, nil
-	}
-	if err != nil {
-		return nil, err
 	}
 	// What the trail has and the book has not: the earliest such record is named.
 	var gone []int64
@@ -92,148 +107,270 @@ func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 	return nil, nil
 }
 
-var errStop = fmt.Errorf("stop")
-
-// forEachDocImage calls fn with every document's image, in the order of their ids: the
-// same bytes as docImages, written from the rows of docs and doc_lines read side by
-// side, without building a map per row.
-func forEachDocImage(ctx context.Context, tx *store.Tx, fn func(id string, img []byte) error) error {
-	heads, err := tx.QueryContext(ctx, "SELECT * FROM docs ORDER BY id")
-	if err != nil {
-		return err
-	}
-	defer heads.Close()
-	lines, err := tx.QueryContext(ctx, "SELECT * FROM doc_lines ORDER BY doc_id, line_no")
-	if err != nil {
-		return err
-	}
-	defer lines.Close()
-	hcols, err := heads.Columns()
-	if err != nil {
-		return err
-	}
-	lcols, err := lines.Columns()
-	if err != nil {
-		return err
-	}
-	// The members in the order json.Marshal writes a map: sorted keys; "lines" (-1)
-	// among the head's columns.
-	type col struct {
-		name string
-		key  []byte // quoted, with its colon
-		at   int
-	}
-	order := func(names []string, withLines bool) []col {
-		var cs []col
-		for i, n := range names {
-			cs = append(cs, col{n, append(appendCanonString(nil, n), ':'), i})
-		}
-		if withLines {
-			cs = append(cs, col{"lines", []byte(`"lines":`), -1})
-		}
-		slices.SortFunc(cs, func(a, b col) int { return strings.Compare(a.name, b.name) })
-		return cs
-	}
-	hord, lord := order(hcols, true), order(lcols, false)
-	hid, ldoc := slices.Index(hcols, "id"), slices.Index(lcols, "doc_id")
-	if hid < 0 || ldoc < 0 {
-		return fmt.Errorf("docs or doc_lines without its key column")
-	}
-	hvals, hptrs := scanTargets(len(hcols))
-	lvals, lptrs := scanTargets(len(lcols))
-	haveLine := false
-	nextLine := func() error {
-		haveLine = lines.Next()
-		if !haveLine {
-			return lines.Err()
-		}
-		return lines.Scan(lptrs...)
-	}
-	if err := nextLine(); err != nil {
-		return err
-	}
-	buf := make([]byte, 0, 4096)
-	for heads.Next() {
-		if err := heads.Scan(hptrs...); err != nil {
-			return err
-		}
-		id, ok := hvals[hid].(int64)
-		if !ok {
-			return fmt.Errorf("docs: id %v", hvals[hid])
-		}
-		buf = append(buf[:0], '{')
-		for i, c := range hord {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, c.key...)
-			if c.at >= 0 {
-				if buf, err = appendCanon(buf, textValue(hvals[c.at])); err != nil {
-					return err
-				}
-				continue
-			}
-			buf = append(buf, '[')
-			n := 0
-			for haveLine {
-				d, _ := lvals[ldoc].(int64)
-				if d > id {
-					break
-				}
-				if d == id {
-					if n > 0 {
-						buf = append(buf, ',')
-					}
-					n++
-					buf = append(buf, '{')
-					for j, lc := range lord {
-						if j > 0 {
-							buf = append(buf, ',')
-						}
-						buf = append(buf, lc.key...)
-						if buf, err = appendCanon(buf, textValue(lvals[lc.at])); err != nil {
-							return err
-						}
-					}
-					buf = append(buf, '}')
-				}
-				if err := nextLine(); err != nil {
-					return err
-				}
-			}
-			buf = append(buf, ']')
-		}
-		buf = append(buf, '}')
-		if err := fn(strconv.FormatInt(id, 10), buf); err != nil {
-			return err
-		}
-	}
-	return heads.Err()
+// docSums is a document's image as verifyDocRows compares it: the SHA-256 of its head —
+// the image with the value of its "lines" member cut out, a zero byte in its place — and
+// the SHA-256 of that value. Equal sums are equal images: the cut is where the member
+// named "lines" begins, which nothing before it can hide.
+type docSums struct {
+	head, lines [sha256.Size]byte
 }
 
-func scanTargets(n int) ([]any, []any) {
-	vals := make([]any, n)
-	ptrs := make([]any, n)
-	for i := range vals {
-		ptrs[i] = &vals[i]
+// emptyLines is the lines' sum of a document without lines.
+var emptyLines = sha256.Sum256([]byte("[]"))
+
+// docSumsOf is docSums of an image (the zero docSums for none), the value of its member
+// "lines" at lines when known (else -1: it is looked for). An image without such a
+// member has its whole text as its head and a lines' sum no image has.
+func docSumsOf(img []byte, lines [2]int, sc *deltaScratch) docSums {
+	var s docSums
+	if len(img) == 0 {
+		return s
 	}
-	return vals, ptrs
+	vs, ve := lines[0], lines[1]
+	if vs < 0 {
+		vs, ve = len(img), len(img)
+		var ok bool
+		if sc.base, ok = splitObject(sc.base[:0], img, true); ok {
+			for _, m := range sc.base {
+				if string(m.name(img)) == "lines" {
+					vs, ve = m.vs, m.ve
+				}
+			}
+		}
+	}
+	h := sha256.New()
+	h.Write(img[:vs])
+	h.Write([]byte{0})
+	h.Write(img[ve:])
+	h.Sum(s.head[:0])
+	if vs == ve {
+		s.lines = sha256.Sum256([]byte("no lines"))
+	} else {
+		s.lines = sha256.Sum256(img[vs:ve])
+	}
+	return s
 }
 
-// textValue is a scanned value as scanRowMap keeps it: text as a string.
-func textValue(v any) any {
-	if b, ok := v.([]byte); ok {
-		return string(b)
+// docSumLen is the length of an entry of verify_doc_heads and verify_doc_lines: a
+// document's id, big-endian, and a sum.
+const docSumLen = 8 + sha256.Size
+
+// rowDocSums is the sums of the documents' images as docImages writes them from the
+// rows: the heads' in the order of the ids (docSumLen a document), the lines' by id for
+// the documents that have lines.
+func rowDocSums(ctx context.Context, tx *store.Tx) (heads []byte, lines map[int64][sha256.Size]byte, err error) {
+	sums := func(fn, table, order string) ([]byte, error) {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+table+" LIMIT 0")
+		if err != nil {
+			return nil, err
+		}
+		cols, err := rows.Columns()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+		names, _ := json.Marshal(cols)
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
+		}
+		var out []byte
+		err = tx.QueryRowContext(ctx, "SELECT "+fn+"(?, "+strings.Join(quoted, ", ")+") FROM (SELECT * FROM "+table+
+			" ORDER BY "+order+")", string(names)).Scan(&out)
+		return out, err
 	}
-	return v
+	if heads, err = sums("verify_doc_heads", "docs", "id"); err != nil {
+		return nil, nil, err
+	}
+	all, err := sums("verify_doc_lines", "doc_lines", "doc_id, line_no")
+	if err != nil {
+		return nil, nil, err
+	}
+	lines = make(map[int64][sha256.Size]byte, len(all)/docSumLen)
+	for ; len(all) >= docSumLen; all = all[docSumLen:] {
+		lines[int64(binary.BigEndian.Uint64(all))] = [sha256.Size]byte(all[8:docSumLen])
+	}
+	return heads, lines, nil
+}
+
+// docImageWriter writes rows of docs or doc_lines as docImages does: an object with the
+// row's columns as members, sorted by name, values as scanRowMap keeps them.
+type docImageWriter struct {
+	members []docMember // in the order written
+	idAt    int         // the column of the document's id
+	buf     []byte
+}
+
+type docMember struct {
+	key []byte // quoted, with its colon
+	at  int    // the column; -1 for "lines"
+}
+
+// newDocImageWriter is the writer of rows with columns named as in the JSON array
+// names; withLines adds a member "lines" (a document's), and idCol names the column of
+// the document's id.
+func newDocImageWriter(names string, withLines bool, idCol string) (*docImageWriter, error) {
+	var cols []string
+	if err := json.Unmarshal([]byte(names), &cols); err != nil {
+		return nil, fmt.Errorf("column names %q: %w", names, err)
+	}
+	w := &docImageWriter{idAt: slices.Index(cols, idCol)}
+	if w.idAt < 0 {
+		return nil, fmt.Errorf("no column %s in %s", idCol, names)
+	}
+	order := slices.Clone(cols)
+	if withLines {
+		order = append(order, "lines")
+	}
+	slices.Sort(order)
+	for _, n := range order {
+		at := slices.Index(cols, n)
+		if withLines && n == "lines" {
+			at = -1
+		}
+		w.members = append(w.members, docMember{append(appendCanonString(nil, n), ':'), at})
+	}
+	return w, nil
+}
+
+// appendRow appends the row's object to b; at the member "lines" it calls lines.
+func (w *docImageWriter) appendRow(b []byte, row []driver.Value, lines func([]byte) []byte) ([]byte, error) {
+	b = append(b, '{')
+	for i, m := range w.members {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, m.key...)
+		if m.at < 0 {
+			b = lines(b)
+			continue
+		}
+		v := row[m.at]
+		if s, ok := v.([]byte); ok {
+			v = string(s) // as scanRowMap keeps text
+		}
+		var err error
+		if b, err = appendCanon(b, v); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// id is the document's id in the row.
+func (w *docImageWriter) id(row []driver.Value) (int64, error) {
+	id, ok := row[w.idAt].(int64)
+	if !ok {
+		return 0, fmt.Errorf("a document's id %v", row[w.idAt])
+	}
+	return id, nil
+}
+
+// docRows is what verify_doc_heads and verify_doc_lines share: the writer, made at the
+// first row from the column names that come first in each, and the entries written.
+type docRows struct {
+	w   *docImageWriter
+	out []byte
+}
+
+// row is the row in args (after the names) and its document's id.
+func (d *docRows) row(args []driver.Value, withLines bool, idCol string) ([]driver.Value, int64, error) {
+	if d.w == nil {
+		names, _ := args[0].(string)
+		w, err := newDocImageWriter(names, withLines, idCol)
+		if err != nil {
+			return nil, 0, err
+		}
+		d.w = w
+	}
+	id, err := d.w.id(args[1:])
+	return args[1:], id, err
+}
+
+// sum adds the entry of document id: its id and the SHA-256 of b.
+func (d *docRows) sum(id int64, b []byte) {
+	d.out = binary.BigEndian.AppendUint64(d.out, uint64(id))
+	s := sha256.Sum256(b)
+	d.out = append(d.out, s[:]...)
+}
+
+// headsDigest is verify_doc_heads(names, columns…) over the rows of docs in the order of
+// their ids: its value is, for each, the id and docSums' head of the image docImages
+// writes of it.
+type headsDigest struct{ docRows }
+
+func (d *headsDigest) Step(args []driver.Value) error {
+	row, id, err := d.row(args, true, "id")
+	if err != nil {
+		return err
+	}
+	if d.w.buf, err = d.w.appendRow(d.w.buf[:0], row, func(b []byte) []byte { return append(b, 0) }); err != nil {
+		return err
+	}
+	d.sum(id, d.w.buf)
+	return nil
+}
+
+func (d *headsDigest) Result() (driver.Value, error) { return d.out, nil }
+
+// linesDigest is verify_doc_lines(names, columns…) over the rows of doc_lines in the
+// order of their documents and line numbers: its value is, for each document, its id and
+// docSums' lines of the image docImages writes of it.
+type linesDigest struct {
+	docRows
+	doc   int64 // the document whose lines are being written
+	begun bool
+}
+
+func (d *linesDigest) Step(args []driver.Value) error {
+	row, doc, err := d.row(args, false, "doc_id")
+	if err != nil {
+		return err
+	}
+	switch {
+	case !d.begun || doc != d.doc:
+		if d.begun && doc < d.doc {
+			return errors.New("verify_doc_lines: lines out of order")
+		}
+		d.done()
+		d.doc, d.begun = doc, true
+		d.w.buf = append(d.w.buf[:0], '[')
+	default:
+		d.w.buf = append(d.w.buf, ',')
+	}
+	d.w.buf, err = d.w.appendRow(d.w.buf, row, nil)
+	return err
+}
+
+// done adds the entry of the document whose lines were written so far.
+func (d *linesDigest) done() {
+	if d.begun {
+		d.sum(d.doc, append(d.w.buf, ']'))
+	}
+}
+
+func (d *linesDigest) Result() (driver.Value, error) {
+	d.done()
+	d.begun = false
+	return d.out, nil
 }
 
 // latestImages calls fn with each row's latest image in the trail for entity e (after
 // "" when the row was deleted), or with bad set when that image cannot be rebuilt,
-// until fn returns false. The entity's image records are read in one pass, each row's
-// together: a row's records are all its latest image can refer to, so they are kept
-// until the next row's begin.
+// until fn returns false.
 func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string, seq int64, after string, bad bool) bool) error {
+	return latestImageBytes(ctx, tx, e, "", func(id string, seq int64, after []byte, _ [2]int, bad bool) bool {
+		return fn(id, seq, string(after), bad)
+	})
+}
+
+// latestImageBytes is latestImages with each image in a buffer that is reused once fn
+// returns, and where in it the value of the member named mark is when a delta wrote it
+// last (-1 when not known: fn finds it itself). The entity's image records are read in
+// one pass, each row's together: a row's records are all its latest image can refer to,
+// so they are kept until the next row's begin.
+func latestImageBytes(ctx context.Context, tx *store.Tx, e entity, mark string,
+	fn func(id string, seq int64, after []byte, markAt [2]int, bad bool) bool) error {
 	rows, err := tx.QueryContext(ctx, `SELECT entity_id, `+auditRowCols+` FROM audit_log
 		WHERE image = 1 AND entity = ? ORDER BY entity_id, seq`, e.name)
 	if err != nil {
@@ -242,19 +379,23 @@ func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string
 	defer rows.Close()
 	imgs := newImages(ctx, tx)
 	imgs.known = map[int64]auditRow{}
-	var id string
-	var last auditRow
+	imgs.delta.mark = mark
+	var id, next string
+	var last, r auditRow
+	dest := []any{&next, &r.seq, &r.fmt, &r.before, &r.after, &r.imgBefore, &r.imgAfter} // auditRowCols
+	buf := make([]byte, 0, 4096)
 	more := true
 	settle := func() {
-		after, _, err := imgs.rowAfter(last, 0)
+		var err error
+		imgs.delta.marked = [2]int{-1, -1}
+		buf, _, err = imgs.appendAfter(buf[:0], last, 0)
 		clear(imgs.known)
 		clear(imgs.after)
-		more = fn(id, last.seq, after, err != nil)
+		more = fn(id, last.seq, buf, imgs.delta.marked, err != nil)
 	}
 	for more && rows.Next() {
-		var next string
-		r, err := scanAuditRow(rows, &next)
-		if err != nil {
+		r = auditRow{}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		if last.seq != 0 && next != id {

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"database/sql/driver"
+	"encoding/binary"
 	"fmt"
 	"testing"
 
@@ -33,27 +35,40 @@ func docsBook(t *testing.T) (*Book, []string) {
 	return b, numbers
 }
 
-// forEachDocImage writes every document as docImages does.
-func TestForEachDocImageIsDocImages(t *testing.T) {
+// The sums verify_doc_heads and verify_doc_lines make of the rows are docSums of the
+// images docImages writes: for documents with lines, without lines (a deleted draft's
+// are gone), and with text that needs escaping.
+func TestRowDocSumsAreDocImages(t *testing.T) {
 	b, _ := docsBook(t)
 	ctx := t.Context()
+	rawExec(t, rawDB(t, b.Path()), "DELETE FROM doc_lines WHERE doc_id = 3")
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		want, err := docImages(ctx, tx, "")
 		if err != nil {
 			return err
 		}
-		n := 0
-		err = forEachDocImage(ctx, tx, func(id string, img []byte) error {
-			n++
-			if string(img) != want[id] {
-				t.Errorf("doc %s:\n got %s\nwant %s", id, img, want[id])
-			}
-			return nil
-		})
-		if n != len(want) || n != 5 {
-			t.Errorf("%d documents written, %d in the book", n, len(want))
+		heads, lines, err := rowDocSums(ctx, tx)
+		if err != nil {
+			return err
 		}
-		return err
+		n := 0
+		var sc deltaScratch
+		for ; len(heads) >= docSumLen; heads = heads[docSumLen:] {
+			n++
+			id := int64(binary.BigEndian.Uint64(heads))
+			got := docSums{lines: emptyLines}
+			copy(got.head[:], heads[8:docSumLen])
+			if s, ok := lines[id]; ok {
+				got.lines = s
+			}
+			if img := want[fmt.Sprint(id)]; got != docSumsOf([]byte(img), [2]int{-1, -1}, &sc) {
+				t.Errorf("doc %d: the rows' sums are not those of %s", id, img)
+			}
+		}
+		if n != len(want) || n != 5 || len(lines) != 4 {
+			t.Errorf("%d documents summed (%d with lines), %d in the book", n, len(lines), len(want))
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -89,5 +104,17 @@ func TestVerifyDocRows(t *testing.T) {
 	b, _ := docsBook(t)
 	if rep, err := b.Verify(t.Context(), true); err != nil || !rep.OK() {
 		t.Fatalf("untouched book: %v %v", err, rep.Failure)
+	}
+}
+
+// verify_doc_lines refuses lines that do not come in the order of their documents: a
+// document's lines split in two would be summed as two documents.
+func TestLinesDigestOrder(t *testing.T) {
+	d := &linesDigest{}
+	names := `["doc_id","line_no"]`
+	for i, row := range [][]driver.Value{{names, int64(2), int64(1)}, {names, int64(2), int64(2)}, {names, int64(1), int64(1)}} {
+		if err := d.Step(row); (err != nil) != (i == 2) {
+			t.Errorf("row %d: %v", i, err)
+		}
 	}
 }

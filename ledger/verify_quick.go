@@ -72,5 +72,5 @@ func verifyLatestSeal(ctx context.Context, tx *store.Tx) (*Error, error) {
 	if !p.Valid {
 		return nil, nil
 	}
-	return verifySealOf(ctx, tx, p.String)
+	return verifySealsFrom(ctx, tx, Period(p.String))
 }

@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+
+	"shopbooks/store"
 )
 
 // legitBook makes a book through the services only — many kinds of writes, some undone
@@ -510,5 +513,217 @@ func rewriteImages(t *testing.T, db *sql.DB, how string) {
 	}
 	if !changed {
 		t.Fatalf("%s: no stored image holds %q", how, old)
+	}
+}
+
+// tamperGuarded runs the statements with the trigger that guards them dropped, then
+// puts the trigger back as it was, so that only what the statements changed differs.
+func tamperGuarded(t *testing.T, db *sql.DB, trigger string, queries ...string) {
+	t.Helper()
+	var def string
+	if err := db.QueryRow("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", trigger).Scan(&def); err != nil {
+		t.Fatalf("trigger %s: %v", trigger, err)
+	}
+	rawExec(t, db, "DROP TRIGGER "+trigger)
+	rawExec(t, db, queries...)
+	rawExec(t, db, def)
+}
+
+// A period's stored quantity that no longer adds up is named with its item, warehouse,
+// period and both figures: one changed, and one of a key that has no movements at all.
+func TestVerifyNamesPeriodQuantities(t *testing.T) {
+	for _, tc := range []struct {
+		name, sql, warehouse string
+		stored, computed     Qty
+	}{
+		{"changed", "UPDATE stock_period_qty SET qty = qty + 3 WHERE period = '2025-01'", "W1 (2025-01)", -Units(2) + 3, -Units(2)},
+		{"without movements", `INSERT INTO stock_period_qty(period, item_id, warehouse_id, qty)
+			SELECT '2025-02', i.id, w.id, 5 FROM items i, warehouses w WHERE i.code = 'A' AND w.code = 'W2'`, "W2 (2025-02)", 5, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, u := shopWithStock(t)
+			d, err := b.SaveDoc(t.Context(), u, delivery("2025-01-10", 2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.AuditDoc(t.Context(), u, d.Number); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, rawDB(t, b.Path()), tc.sql)
+			rep, err := b.Verify(t.Context(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := rep.Failure
+			if f == nil || f.Code != CodeVerifyOnHand || f.Args["item"] != "A" || f.Args["warehouse"] != tc.warehouse ||
+				f.Args["stored"] != tc.stored.String() || f.Args["computed"] != tc.computed.String() {
+				t.Errorf("failure %v, want %s on A at %s: stored %s, computed %s", f, CodeVerifyOnHand, tc.warehouse, tc.stored, tc.computed)
+			}
+		})
+	}
+}
+
+// twoClosedMonths is closedMonth with February closed too, after a manual voucher.
+func twoClosedMonths(t *testing.T) *Book {
+	t.Helper()
+	b, u, _ := closedMonth(t)
+	ctx := t.Context()
+	if _, err := b.SaveAndAuditVoucher(ctx, u, Voucher{Date: "2025-02-28", Summary: "计提折旧", Lines: []VoucherLine{
+		{Account: "560207", Side: "D", Amount: 50000}, {Account: "1602", Side: "C", Amount: 50000}}}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := b.ClosePeriod(ctx, u, "2025-02", CloseOptions{}); err != nil {
+		t.Fatalf("close February: %v %+v", err, res.Findings)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Fatalf("two closed months: %v %v", err, rep.Failure)
+	}
+	return b
+}
+
+// The stock at a closed period's end against 1405, and each closed period's seal: the
+// earliest closed period whose figures or vouchers were changed is the one named, with
+// its figures, by the full check; the quick one looks at the latest only.
+func TestVerifyNamesClosedPeriods(t *testing.T) {
+	costs := func(p string) string {
+		return fmt.Sprintf(`UPDATE item_period_costs SET amount = amount + 7 WHERE period = '%s'
+			AND item_id = (SELECT min(item_id) FROM item_period_costs WHERE period = '%[1]s')`, p)
+	}
+	voucher := func(p string) string {
+		return fmt.Sprintf(`UPDATE vouchers SET summary = summary || '改' WHERE id =
+			(SELECT min(id) FROM vouchers WHERE period = '%s' AND source <> 'manual')`, p)
+	}
+	for _, tc := range []struct {
+		name, trigger string
+		sql           []string
+		code          Code
+		period        string
+		quick         bool // whether VerifyQuick finds it too
+	}{
+		{"costs of January", "item_period_costs_closed_upd", []string{costs("2025-01")}, CodeVerifyStock1405, "2025-01", false},
+		{"costs of February", "item_period_costs_closed_upd", []string{costs("2025-02")}, CodeVerifyStock1405, "2025-02", true},
+		{"costs of both", "item_period_costs_closed_upd", []string{costs("2025-02"), costs("2025-01")}, CodeVerifyStock1405, "2025-01", true},
+		{"a voucher of January", "vouchers_closed_upd", []string{voucher("2025-01")}, CodeVerifySeal, "2025-01", false},
+		{"a voucher of February", "vouchers_closed_upd", []string{voucher("2025-02")}, CodeVerifySeal, "2025-02", true},
+		{"a voucher of each", "vouchers_closed_upd", []string{voucher("2025-02"), voucher("2025-01")}, CodeVerifySeal, "2025-01", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoClosedMonths(t)
+			var stock, gl Money
+			err := b.db.Read(t.Context(), func(tx *store.Tx) error {
+				return tx.QueryRowContext(t.Context(), `SELECT (SELECT sum(amount) FROM item_period_costs WHERE period = ?1),
+					(SELECT ifnull(sum(amount), 0) FROM opening_stock) +
+					(SELECT ifnull(sum(debit - credit), 0) FROM account_periods WHERE account = '1405' AND period <= ?1)`,
+					tc.period).Scan(&stock, &gl)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tamperGuarded(t, rawDB(t, b.Path()), tc.trigger, tc.sql...)
+			rep, err := b.Verify(t.Context(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := rep.Failure
+			if f == nil || f.Code != tc.code || f.Args["period"] != tc.period {
+				t.Fatalf("failure %v, want %s of %s", f, tc.code, tc.period)
+			}
+			if tc.code == CodeVerifyStock1405 && (f.Args["stock"] != (stock+7).Format() || f.Args["account"] != gl.Format()) {
+				t.Errorf("failure %v, want stock %s against %s", f, (stock + 7).Format(), gl.Format())
+			}
+			quick, err := b.VerifyQuick(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found := quick.Failure != nil && quick.Failure.Code == tc.code; found != tc.quick {
+				t.Errorf("quick check: %v", quick.Failure)
+			}
+		})
+	}
+}
+
+// Movements that no longer match their document's lines name the document: a line's
+// movement moved to another line of the same item (the quantities on hand still add up),
+// a movement moved to a line that does not exist, and movements of a draft.
+func TestVerifyNamesMovements(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sql  string
+		doc  int // index into the documents below
+	}{
+		{"moved between lines", `UPDATE stock_moves SET line_id = (SELECT max(line_id) FROM stock_moves WHERE doc_id = 1)
+			WHERE line_id = (SELECT min(line_id) FROM stock_moves WHERE doc_id = 1)`, 0},
+		{"moved to no line", `UPDATE stock_moves SET line_id = 999999 WHERE doc_id = 1 AND qty = -20000`, 0},
+		{"on a draft", `INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq, line_no, kind, qty)
+			SELECT 2, l.id, l.item_id, l.warehouse_id, '2025-01-11', '2025-01', 99, 1, 2, q FROM doc_lines l, (SELECT 1 AS q UNION ALL SELECT -1)
+			WHERE l.doc_id = 2`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, u := shopWithStock(t)
+			ctx := t.Context()
+			audited := delivery("2025-01-10", 1)
+			audited.Lines = append(audited.Lines, DocLine{Item: "A", Qty: Units(2), Price: 20_000_000, UseItemVAT: true})
+			var numbers []string
+			for _, d := range []Doc{audited, delivery("2025-01-11", 1)} {
+				saved, err := b.SaveDoc(ctx, u, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				numbers = append(numbers, saved.Number)
+			}
+			if err := b.AuditDoc(ctx, u, numbers[0]); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, rawDB(t, b.Path()), tc.sql)
+			rep, err := b.Verify(ctx, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := rep.Failure; f == nil || f.Code != CodeVerifyMoves || f.Args["number"] != numbers[tc.doc] {
+				t.Errorf("failure %v, want %s naming %s", f, CodeVerifyMoves, numbers[tc.doc])
+			}
+		})
+	}
+}
+
+// runChecks gives the report a run of the groups one after the other would give, however
+// many run at once: the checks passed in order up to the first failure in that order,
+// and a group after a failed one is not started when it has to wait for a core.
+func TestRunChecksReportsInOrder(t *testing.T) {
+	b, _ := openTestBook(t)
+	pass := func(context.Context, *store.Tx) (*Error, error) { return nil, nil }
+	fail := func(name string) func(context.Context, *store.Tx) (*Error, error) {
+		return func(context.Context, *store.Tx) (*Error, error) { return refuse(CodeVerifyChain, "seq", name), nil }
+	}
+	var ran sync.Map
+	mark := func(name string) func(context.Context, *store.Tx) (*Error, error) {
+		return func(context.Context, *store.Tx) (*Error, error) { ran.Store(name, true); return nil, nil }
+	}
+	for _, procs := range []int{1, 2, 8} {
+		t.Run(fmt.Sprint(procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			ran.Clear()
+			rep, err := b.runChecks(t.Context(), VerifyReport{}, []verifyCheck{{"a", pass}, {"b", pass}},
+				[]verifyCheck{{"c", pass}, {"d", fail("d")}, {"e", mark("e")}},
+				[]verifyCheck{{"f", fail("f")}},
+				[]verifyCheck{{"g", mark("g")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rep.Checks, " "); got != "verify.check.a verify.check.b verify.check.c" ||
+				rep.Failure == nil || rep.Failure.Args["seq"] != "d" {
+				t.Errorf("checks %s, failure %v; want a b c, then d's", got, rep.Failure)
+			}
+			if _, ok := ran.Load("e"); ok {
+				t.Error("a check after its group's failure ran")
+			}
+			if _, ok := ran.Load("g"); ok && procs == 1 {
+				t.Error("a group after a failed one was started")
+			}
+			rep, err = b.runChecks(t.Context(), VerifyReport{}, []verifyCheck{{"a", pass}}, []verifyCheck{{"b", pass}})
+			if err != nil || !rep.OK() || strings.Join(rep.Checks, " ") != "verify.check.a verify.check.b verify.check.schema" {
+				t.Errorf("all passed: %v %v %v", rep.Checks, rep.Failure, err)
+			}
+		})
 	}
 }

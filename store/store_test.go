@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -1022,4 +1023,155 @@ func TestErrorValues(t *testing.T) {
 	if Classify(wrapped) != wrapped {
 		t.Error("Classify rewrote a non-SQLite error")
 	}
+}
+
+// closedBookWith is makeClosedBook with the statements run on it by another program.
+func closedBookWith(t *testing.T, queries ...string) string {
+	t.Helper()
+	path := makeClosedBook(t)
+	raw := rawDB(t, path)
+	for _, q := range queries {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	return path
+}
+
+// IntegrityCheck reads the book on a connection of its own: it runs while every
+// connection of the pool is taken, sees what the WAL holds, and the full check compares
+// the indexes with their tables where the quick one does not.
+func TestIntegrityCheckOnItsOwnConnection(t *testing.T) {
+	ctx := t.Context()
+	path := closedBookWith(t,
+		"CREATE TABLE t(a INTEGER, b INTEGER)",
+		"CREATE INDEX t_a ON t(a)",
+		"INSERT INTO t(a, b) VALUES (1, 10), (2, 20), (3, 30)",
+		"PRAGMA writable_schema = ON",
+		"UPDATE sqlite_master SET sql = 'CREATE INDEX t_a ON t(b)' WHERE name = 't_a'")
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Write(ctx, func(tx *Tx) error { // committed to the WAL only
+		_, err := tx.ExecContext(ctx, "INSERT INTO units(name, name_en) VALUES ('瓶', 'bottle')")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.sql.SetMaxOpenConns(2) // the writer's connection and the one the read below holds
+	held, release := make(chan struct{}), make(chan struct{})
+	go d.Read(ctx, func(tx *Tx) error {
+		var n int
+		tx.QueryRowContext(ctx, "SELECT count(*) FROM units").Scan(&n)
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	defer close(release)
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if res, err := d.IntegrityCheck(cctx, false); err != nil || res != "" {
+		t.Errorf("quick check = %q, %v; want sound (it does not compare indexes with tables)", res, err)
+	}
+	if res, err := d.IntegrityCheck(cctx, true); err != nil || !strings.Contains(res, "t_a") {
+		t.Errorf("full check = %q, %v; want the index t_a named", res, err)
+	}
+	c, err := sql.Open("sqlite", d.checkURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var units int
+	if err := c.QueryRowContext(cctx, "SELECT count(*) FROM units WHERE name = '瓶'").Scan(&units); err != nil || units != 1 {
+		t.Errorf("the check's connection sees %d units (%v), want the one in the WAL", units, err)
+	}
+	if _, err := c.ExecContext(cctx, "INSERT INTO units(name, name_en) VALUES ('箱', 'box')"); err == nil {
+		t.Error("the check's connection wrote to the book")
+	}
+}
+
+// faultSink keeps the read of a mapped page from being optimised away.
+var faultSink byte
+
+// A memory fault on a mapped file that is cut short is the file's corruption, named;
+// any other panic goes on.
+func TestPageFaultIsCorruption(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mapped")
+	if err := os.WriteFile(path, make([]byte, 3*4096), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := syscall.Mmap(int(f.Fd()), 0, 3*4096, syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Munmap(m)
+	if err := os.Truncate(path, 4096); err != nil {
+		t.Fatal(err)
+	}
+	err = func() (err error) {
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() { err = pageFault(path, recover()) }()
+		faultSink = m[2*4096] // past the end of the file: SIGBUS
+		return nil
+	}()
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		t.Errorf("fault on a cut-short map: %v, want %v naming the file", err, ErrCorrupt)
+	}
+	defer func() {
+		if r := recover(); r != "not a fault" {
+			t.Errorf("another panic came back as %v", r)
+		}
+	}()
+	pageFault(path, "not a fault")
+}
+
+// A book cut short while the full check reads it is reported as corrupt (a page the map
+// no longer holds faults, or SQLite finds the file shorter than it says), and the
+// program goes on.
+func TestIntegrityCheckOfABookCutShort(t *testing.T) {
+	ctx := t.Context()
+	path := closedBookWith(t,
+		"CREATE TABLE t(a INTEGER, b TEXT, c INTEGER)",
+		"CREATE INDEX t_a ON t(a, c)",
+		"CREATE INDEX t_b ON t(b)",
+		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
+			INSERT INTO t(a, b, c) SELECT (i * 7919) % 100003, hex(randomblob(12)), i FROM n`)
+	d, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		detail string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		detail, err := d.IntegrityCheck(ctx, true)
+		done <- result{detail, err}
+	}()
+	// Most often the check is under way by then (it takes about 100 ms); when it is not
+	// yet, SQLite finds the file short instead.
+	time.Sleep(20 * time.Millisecond)
+	if err := os.Truncate(path, st.Size()/4/4096*4096); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.detail == "" && !errors.Is(r.err, ErrCorrupt) {
+		t.Errorf("check of a book cut short = %q, %v; want it found corrupt", r.detail, r.err)
+	}
+	t.Logf("check of a book cut short: %q, %v", r.detail, r.err)
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"shopbooks/ledger"
 	"shopbooks/ledger/demo"
 )
 
@@ -27,33 +26,8 @@ func BenchmarkBookRestoreParts(b *testing.B) {
 		b.Fatal(err)
 	}
 	parts := &restoreTimes{}
-	book, err := ledger.Open(b.Context(), path, slog.New(parts))
-	if err != nil {
-		b.Fatal(err)
-	}
-	u, err := book.Login(b.Context(), "admin", "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	info, err := book.Backup(b.Context(), u, b.TempDir(), "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var times []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		r, err := book.RestoreAs(b.Context(), u, info.Path, "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		times = append(times, time.Since(start))
-		book = r.Book
-		if u, err = book.Login(b.Context(), "admin", ""); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Cleanup(func() { book.Close() })
-	report(b, times, 10_000)
+	book, u := openLoggedIn(b, path, slog.New(parts))
+	restoreRuns(b, book, u)
 	parts.report(b)
 }
 

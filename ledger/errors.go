@@ -138,6 +138,7 @@ const (
 	// opening, ...Opening without the period) a partner account's partners do not add up to it
 	CodeVerifyPartners        Code = "verify.partner_sums"
 	CodeVerifyPartnersOpening Code = "verify.partner_sums_opening"
+	CodeVerifyItemList        Code = "verify.item_list" // item: the kept item list differs from the item
 )
 
 // Error is a refusal the user can act on: Code and Args make the message (translated by

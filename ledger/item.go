@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,60 +57,39 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	return it, err
 }
 
-// Items lists items by code.
+// Items lists items by code. The whole list (no text) is read from item_list, one ready
+// text a row; a filtered one from items.
 func (b *Book) Items(ctx context.Context, f ItemFilter) ([]Item, error) {
+	t := Normalize(f.Text)
+	var out []Item
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if t == "" {
+			if out, err = listedItems(ctx, tx, f); err != errUnpacked {
+				return err
+			}
+		}
+		out, err = scanItems(ctx, tx, f, t)
+		return err
+	})
+	return out, fromStore(err)
+}
+
+// scanItems reads the items of f (with its normalised text t) from items, value by value.
+func scanItems(ctx context.Context, tx *store.Tx, f ItemFilter, t string) ([]Item, error) {
 	q := "SELECT " + itemCols + itemFrom + " WHERE 1"
 	var args []any
 	if !f.Inactive {
 		q += " AND i.active = 1"
 	}
-	if t := Normalize(f.Text); t != "" {
-		p := likePattern(t)
+	if t != "" {
 		q += ` AND (i.code LIKE ?1 ESCAPE '\' OR i.name LIKE ?1 ESCAPE '\' OR i.mnemonic LIKE ?1 ESCAPE '\' OR i.barcode LIKE ?1 ESCAPE '\')`
-		args = append(args, p)
+		args = append(args, likePattern(t))
 	}
 	q += " ORDER BY i.code"
 	if f.Limit > 0 {
 		q += " LIMIT " + itoa(f.Limit)
 	}
-	var out []Item
-	err := b.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		if out, err = packedItems(ctx, tx, strings.Replace(q, itemCols, itemPacked, 1), args); err != errUnpacked {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			it, err := scanItem(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, it)
-		}
-		return rows.Err()
-	})
-	return out, fromStore(err)
-}
-
-// itemPacked is itemCols as one text a row, the values apart by a unit separator
-// (U+001F), which no code or text of the book holds (the services refuse control
-// characters): the driver's cost is per value read, and a list reads 17 values of each
-// of thousands of items.
-const itemPacked = `i.id || char(31) || i.code || char(31) || i.name || char(31) || i.mnemonic || char(31) ||
-	i.spec || char(31) || i.unit || char(31) || ifnull(c.code, '') || char(31) || ifnull(c.name, '') || char(31) ||
-	i.barcode || char(31) || i.vat_bp || char(31) || i.buy_price || char(31) || i.sell_price || char(31) ||
-	i.reorder_qty || char(31) || i.ref_cost || char(31) || i.other_business || char(31) || i.active || char(31) || i.version`
-
-// errUnpacked: a row read by itemPacked does not split into its values (a separator in
-// a text changed behind the book's back); the list is read value by value instead.
-var errUnpacked = errors.New("item row does not unpack")
-
-// packedItems reads the items of the query q (selecting itemPacked).
-func packedItems(ctx context.Context, tx *store.Tx, q string, args []any) ([]Item, error) {
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -117,42 +97,119 @@ func packedItems(ctx context.Context, tx *store.Tx, q string, args []any) ([]Ite
 	defer rows.Close()
 	var out []Item
 	for rows.Next() {
-		var row string
-		if err := rows.Scan(&row); err != nil {
+		it, err := scanItem(rows)
+		if err != nil {
 			return nil, err
-		}
-		it, ok := unpackItem(row)
-		if !ok {
-			return nil, errUnpacked
 		}
 		out = append(out, it)
 	}
 	return out, rows.Err()
 }
 
-// unpackItem splits a row of itemPacked into an item.
-func unpackItem(row string) (Item, bool) {
-	var f [17]string
-	for i := range f {
-		var found bool
-		if f[i], row, found = strings.Cut(row, "\x1f"); found != (i < len(f)-1) {
-			return Item{}, false
+// errUnpacked: a row of item_list does not split into its values, or names a category
+// that does not exist (changed behind the book's back: verify names it); the list is
+// read from items instead.
+var errUnpacked = errors.New("item row does not unpack")
+
+// listedItems reads the items of f (no text) from item_list, in code order.
+func listedItems(ctx context.Context, tx *store.Tx, f ItemFilter) ([]Item, error) {
+	type category struct{ code, name string }
+	cats := map[int64]category{}
+	rows, err := tx.QueryContext(ctx, "SELECT id, code, name FROM categories")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c category
+		if err := rows.Scan(&id, &c.code, &c.name); err != nil {
+			return nil, err
 		}
+		cats[id] = c
 	}
-	var n [9]int64 // id, vat_bp, buy, sell, reorder, ref_cost, other_business, active, version
-	for i, s := range append(f[:1:1], f[9:]...) {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return Item{}, false
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// All rows as one text (rows apart by U+001E): the driver's cost is per row, and a
+	// subquery in key order hands group_concat its rows in that order (checked below).
+	q := "SELECT packed FROM item_list"
+	if !f.Inactive {
+		q += " WHERE active = 1"
+	}
+	q += " ORDER BY code"
+	if f.Limit > 0 {
+		q += " LIMIT " + itoa(f.Limit)
+	}
+	var all sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT group_concat(packed, char(30)) FROM ("+q+")").Scan(&all); err != nil {
+		return nil, err
+	}
+	if all.String == "" {
+		return nil, nil
+	}
+	out := make([]Item, 0, strings.Count(all.String, "\x1e")+1)
+	for row := range strings.SplitSeq(all.String, "\x1e") {
+		it, cat, ok := unpackItem(row)
+		if ok && cat != 0 {
+			c, found := cats[cat]
+			it.Category, it.CategoryName, ok = c.code, c.name, found
 		}
-		n[i] = v
+		if !ok {
+			return nil, errUnpacked
+		}
+		out = append(out, it)
 	}
-	if n[6]&^1 != 0 || n[7]&^1 != 0 {
-		return Item{}, false
+	if !slices.IsSortedFunc(out, func(a, b Item) int { return compareNoCase(a.Code, b.Code) }) {
+		slices.SortFunc(out, func(a, b Item) int { return compareNoCase(a.Code, b.Code) })
 	}
-	return Item{ID: ItemID(n[0]), Code: f[1], Name: f[2], Mnemonic: f[3], Spec: f[4], Unit: f[5], Category: f[6],
-		CategoryName: f[7], Barcode: f[8], VAT: Rate(n[1]), Buy: Price(n[2]), Sell: Price(n[3]), Reorder: Qty(n[4]),
-		RefCost: Price(n[5]), OtherBusiness: n[6] == 1, Active: n[7] == 1, Version: n[8]}, true
+	return out, nil
+}
+
+// unpackItem splits a row of item_list (migration 10: id, code, name, mnemonic, spec,
+// unit, category_id or empty, barcode, vat_bp, buy_price, sell_price, reorder_qty,
+// ref_cost, other_business, active, version) into an item and its category's id (0:
+// none).
+func unpackItem(row string) (Item, int64, bool) {
+	ok := true
+	text := func() string {
+		f, rest, found := strings.Cut(row, "\x1f")
+		ok = ok && found
+		row = rest
+		return f
+	}
+	num := func(last bool) int64 {
+		f := row
+		if !last {
+			f = text()
+		}
+		v, err := strconv.ParseInt(f, 10, 64)
+		ok = ok && err == nil
+		return v
+	}
+	flag := func() bool {
+		v := num(false)
+		ok = ok && v&^1 == 0
+		return v == 1
+	}
+	var it Item
+	it.ID = ItemID(num(false))
+	it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit = text(), text(), text(), text(), text()
+	var cat int64
+	if c := text(); c != "" {
+		var err error
+		cat, err = strconv.ParseInt(c, 10, 64)
+		ok = ok && err == nil && cat != 0
+	}
+	it.Barcode = text()
+	it.VAT, it.Buy, it.Sell = Rate(num(false)), Price(num(false)), Price(num(false))
+	it.Reorder, it.RefCost = Qty(num(false)), Price(num(false))
+	it.OtherBusiness, it.Active = flag(), flag()
+	it.Version = num(true)
+	if !ok {
+		return Item{}, 0, false
+	}
+	return it, cat, true
 }
 
 // Item returns the item with this code or barcode.

@@ -348,20 +348,26 @@ func TestAuditImages(t *testing.T) {
 	checkChain(t, b)
 }
 
-// TestItemsPackedEqualsValues: the list read one text a row (itemPacked) gives the
-// items the value-by-value read gives, every field; a row whose text holds the
-// separator (changed behind the book's back) sends the list to the value-by-value read.
-func TestItemsPackedEqualsValues(t *testing.T) {
+// TestItemListEqualsItems: the whole list read from item_list gives the items the
+// value-by-value read of items gives, every field, after adds, edits, a category renamed
+// and an item deactivated; a row of item_list that does not unpack (changed behind the
+// book's back) sends the list to items, and verify names the item.
+func TestItemListEqualsItems(t *testing.T) {
 	b, u := openTestBook(t)
 	ctx := t.Context()
 	if _, err := b.AddCategory(ctx, u, Category{Code: "C1", Name: "日化 用品"}); err != nil {
 		t.Fatal(err)
 	}
+	c2, err := b.AddCategory(ctx, u, Category{Code: "C2", Name: "纸品", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, it := range []Item{
 		{Code: "A1", Name: "洗衣液2kg", Spec: "2kg/瓶", Unit: "个", Category: "C1", Barcode: "6901234567890", VAT: 1300,
 			Buy: 21_500_000, Sell: 32_000_000, Reorder: Units(12), RefCost: 20_000_000},
-		{Code: "B2", Name: "抽纸", Mnemonic: "cz", Unit: "个", VAT: 900, OtherBusiness: true},
+		{Code: "b2", Name: "抽纸", Mnemonic: "cz", Unit: "个", Category: "C2", VAT: 900, OtherBusiness: true},
 		{Code: "C3", Name: "Ｘ　full width", Unit: "个", VAT: 0},
+		{Code: "B1", Name: "方便面", Unit: "个", VAT: 1300},
 	} {
 		if _, err := b.AddItem(ctx, u, it); err != nil {
 			t.Fatal(err)
@@ -370,33 +376,31 @@ func TestItemsPackedEqualsValues(t *testing.T) {
 	if err := b.SetItemActive(ctx, u, "C3", false); err != nil {
 		t.Fatal(err)
 	}
+	it, err := b.Item(ctx, "A1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Name, it.Sell = "洗衣液3kg", 45_000_000
+	if _, err := b.UpdateItem(ctx, u, it); err != nil {
+		t.Fatal(err)
+	}
+	c2.Name = "纸巾"
+	if _, err := b.UpdateCategory(ctx, u, c2); err != nil {
+		t.Fatal(err)
+	}
 	valueByValue := func(f ItemFilter) []Item {
 		var out []Item
 		err := b.db.Read(ctx, func(tx *store.Tx) error {
-			q := "SELECT " + itemCols + itemFrom
-			if !f.Inactive {
-				q += " WHERE i.active = 1"
-			}
-			rows, err := tx.QueryContext(ctx, q+" ORDER BY i.code")
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				it, err := scanItem(rows)
-				if err != nil {
-					return err
-				}
-				out = append(out, it)
-			}
-			return rows.Err()
+			var err error
+			out, err = scanItems(ctx, tx, f, "")
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
-	for _, f := range []ItemFilter{{}, {Inactive: true}} {
+	for _, f := range []ItemFilter{{}, {Inactive: true}, {Inactive: true, Limit: 2}} {
 		got, err := b.Items(ctx, f)
 		if err != nil {
 			t.Fatal(err)
@@ -406,12 +410,53 @@ func TestItemsPackedEqualsValues(t *testing.T) {
 			t.Errorf("Items(%+v) =\n%+v\nwant\n%+v", f, got, want)
 		}
 	}
-	rawExec(t, rawDB(t, b.Path()), "UPDATE items SET spec = 'a'||char(31)||'b' WHERE code = 'B2'")
+	if got, _ := b.Items(ctx, ItemFilter{}); len(got) != 3 || got[0].Code != "A1" || got[1].Code != "B1" || got[2].Code != "b2" ||
+		got[0].Name != "洗衣液3kg" || got[2].CategoryName != "纸巾" {
+		t.Errorf("list after the edits: %+v", got)
+	}
+	if rep, err := b.Verify(ctx, true); err != nil || !rep.OK() {
+		t.Fatalf("verify of a good book: %+v, %v", rep, err)
+	}
+
+	// Behind the book's back: items edited by SQL are followed by the triggers.
+	db := rawDB(t, b.Path())
+	rawExec(t, db, "UPDATE items SET spec = 'a'||char(31)||'b' WHERE code = 'B1'")
 	got, err := b.Items(ctx, ItemFilter{Inactive: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := valueByValue(ItemFilter{Inactive: true}); !reflect.DeepEqual(got, want) || got[1].Spec != "a\x1fb" {
 		t.Errorf("with a separator in a text: %+v, want %+v", got, want)
+	}
+	rawExec(t, db, "UPDATE items SET spec = '' WHERE code = 'B1'")
+	// item_list itself edited: verify names the item.
+	for _, tc := range []struct{ sql, item string }{
+		{"UPDATE item_list SET packed = replace(packed, '方便面', '方便饭') WHERE code = 'B1'", "B1"},
+		{"DELETE FROM item_list WHERE code = 'b2'", "b2"},
+		{"INSERT INTO item_list VALUES ('Z9', 1, 'x')", "Z9"},
+		{"UPDATE item_list SET active = 0 WHERE code = 'A1'", "A1"},
+	} {
+		rawExec(t, db, "DELETE FROM item_list")
+		rawExec(t, db, "INSERT INTO item_list SELECT code, active, packed FROM item_list_rows")
+		rawExec(t, db, tc.sql)
+		rep, err := b.Verify(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Failure == nil || rep.Failure.Code != CodeVerifyItemList || rep.Failure.Args["item"] != tc.item {
+			t.Errorf("%s: verify = %+v, want %s naming %s", tc.sql, rep.Failure, CodeVerifyItemList, tc.item)
+		}
+	}
+	// A row naming a category that does not exist: the list is read from items.
+	rawExec(t, db, "DELETE FROM item_list")
+	rawExec(t, db, "INSERT INTO item_list SELECT code, active, packed FROM item_list_rows")
+	rawExec(t, db, `UPDATE item_list SET packed = replace(packed,
+		char(31) || (SELECT category_id FROM items WHERE code = 'A1') || char(31) || '6901', char(31) || '77' || char(31) || '6901')`)
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM item_list WHERE packed LIKE '%'||char(31)||'77'||char(31)||'6901%'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the unknown category was not written: %d, %v", n, err)
+	}
+	if got, err := b.Items(ctx, ItemFilter{}); err != nil || !reflect.DeepEqual(got, valueByValue(ItemFilter{})) {
+		t.Errorf("with an unknown category in item_list: %+v, %v", got, err)
 	}
 }

@@ -36,6 +36,7 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //   - accounts: the chart's tree (parents exist, levels follow the code);
 //   - opening: opening balances sit on leaves, never on 1405;
 //   - periods: no closed period follows an open one;
+//   - item list: the list the items screen reads (item_list) is the items';
 //   - stock: the on-hand quantities equal the opening stock plus the movements, and every
 //     audited stock document's movements match its lines (none for the others);
 //   - ledger: account summaries equal the voucher lines, every voucher balances, the
@@ -55,6 +56,7 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
+		{"item list", verifyItemList},
 	}, []verifyCheck{
 		{"stock", verifyStock},
 		{"ledger", verifyLedger},

@@ -34,7 +34,7 @@ screenshots: deps-test
 	scripts/screenshots.sh screenshots
 
 # Every benchmark of the product, with the targets from the issues.
-bench: deps
+bench: deps-test
 	GO=$(GO) scripts/bench.sh
 
 # Each fuzz target for a short while (longer: make fuzz FUZZTIME=5m); make test runs

@@ -17,13 +17,15 @@ TIMEOUT=${BENCH_TIMEOUT:-90m}
 FILTER=${BENCH_FILTER:-.}
 OUT=BENCH.md
 RAW=$(mktemp)
-trap 'rm -f "$RAW"' EXIT
 
 echo "bench: the generated book (years ${SHOPBOOKS_BENCH_YEARS:-3}, scale ${SHOPBOOKS_BENCH_SCALE:-1}; cached in ${TMPDIR:-/tmp})" >&2
+BUILD=$(mktemp)
+trap 'rm -f "$RAW" "$BUILD"' EXIT
 if ! SHOPBOOKS_BENCH_BUILD=1 $GO test -count=1 -run '^TestBuildBenchBook$' -timeout "$TIMEOUT" ./ledger/demo -v 2>&1 |
-	grep -E 'demo month|TestBuildBenchBook|FAIL|\.book' >&2; then
+	grep -E 'demo month|TestBuildBenchBook|FAIL|\.book' | tee "$BUILD" >&2; then
 	echo "bench: the benchmark book could not be generated" >&2
 fi
+BOOK=$(grep -o '/[^ ]*\.book' "$BUILD" | head -1)
 
 echo "bench: go test -run '^\$' -bench '$FILTER' -benchmem ./..." >&2
 $GO test -run '^$' -bench "$FILTER" -benchmem -timeout "$TIMEOUT" ./... 2>&1 | tee "$RAW" >&2
@@ -76,6 +78,21 @@ table=$(awk -v reasons="$REASONS" '
 '  "$REASONS" "$RAW")
 status=$?
 
+# The window on that book (issue 8: shown in a screenshot), into screenshots/bench/.
+SHOTS=screenshots/bench
+shots=""
+if [ -n "$BOOK" ] && [ -f "$BOOK" ]; then
+	echo "bench: the window on $BOOK" >&2
+	rm -rf "$SHOTS"
+	if BOOK="$BOOK" SCREENS="home voucher_list balance_sheet stock_onhand" VOUCHER_SCREENS="" LANGS="zh-CN en" \
+		scripts/screenshots.sh "$SHOTS" >&2; then
+		shots=$(cd "$SHOTS" && ls *.png | sed "s|.*|[&]($SHOTS/&)|" | paste -sd ' ')
+	else
+		echo "bench: the window's screenshots failed" >&2
+		status=1
+	fi
+fi
+
 {
 	echo "# Benchmarks"
 	echo
@@ -86,6 +103,10 @@ status=$?
 	echo "| Package | Figure | Target | Measured | Memory | Result |"
 	echo "|---|---|---|---|---|---|"
 	echo "$table"
+	if [ -n "$shots" ]; then
+		echo
+		echo "The window on this book, as \`make bench\` left it (PNGs under $SHOTS/, not kept in the repository): $shots"
+	fi
 } > "$OUT"
 echo >&2
 cat "$OUT"

@@ -9,12 +9,14 @@
 # "voucher:2025-01/记-0001" a voucher, "backup:preview" what the newest backup holds, "backup:confirm" the question before restoring it, "lock" the idle lock. Then the count is audited and the GUI closes
 # January ("close:run", un-closed through the CLI between the languages), and the screens
 # of $AFTER show the closed month.
+# BOOK=FILE shoots the screens of $SCREENS on a copy of that book instead (no demo book,
+# no close; `make bench` shows the generated 3-year book this way).
 set -euo pipefail
 
 out=${1:-./screenshots}
 screens=${SCREENS:-"home items warehouses partners accounts opening users settings backup backup:preview backup:confirm lock sales_delivery doc:XS-202501-0003 doc:PD-202501-0001 sales_list stock_onhand stock_ledger partner_balance login"}
 # before the close (the count still a draft): the voucher entry and the checks, B3 blocking
-screens="$screens ${VOUCHER_SCREENS:-voucher:2025-01/记-0001 close:check}"
+screens="$screens ${VOUCHER_SCREENS-voucher:2025-01/记-0001 close:check}"
 after=${AFTER:-"voucher_list detail_ledger general_ledger close balance_sheet profit trial_balance gross_margin home backup"}
 langs=${LANGS:-"zh-CN en"}
 display=${DISPLAY_NUM:-:99}
@@ -46,6 +48,10 @@ mkdir -p "$HOME"
 book="$work/恒达便利店.book"
 export LANG=en_US.UTF-8
 sb() { "$bin" --book "$book" "$@" >/dev/null; }
+if [ -n "${BOOK:-}" ]; then
+	book="$work/$(basename "$BOOK")"
+	cp "$BOOK" "$book"
+else
 sb init --name 恒达便利店 --start 2025-01 --costing moving --taxpayer general
 sb warehouse add --code W1 --name 主仓
 sb warehouse add --code W2 --name 门店
@@ -91,6 +97,7 @@ SHOPBOOKS_NEW_PASSWORD=pw sb user add 李梅 --role accountant || true
 sb --user admin voucher new --date 2025-01-31 --summary 计提折旧 --line 560207:500: --line 1602::500 --audit
 # a backup for the backup screen's list and its preview (into <book dir>/backups)
 sb --user admin backup
+fi
 
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
@@ -146,6 +153,7 @@ for lang in $langs; do
 		shoot "$lang" "$screen"
 	done
 done
+[ -n "${BOOK:-}" ] && exit $fail
 # the close: the planted draft audited, then January closed from the window in each
 # language (un-closed through the CLI in between), ending at the wizard's last step
 sb --user admin doc audit PD-202501-0001

@@ -782,6 +782,17 @@ func (m *stmtVM) LedgerRef(r int) (voucher, doc string) {
 // Title is the statement's name.
 func (m *stmtVM) Title() string { return m.s.t("report.kind." + m.kind) }
 
+// loadingKey is the message shown while the statement is computed: an open period's
+// says its close is previewed, a closed one's does not.
+func (m *stmtVM) loadingKey() string {
+	for _, p := range m.periods {
+		if p.Period == m.period && p.Closed {
+			return "ui.stmt.loading_closed"
+		}
+	}
+	return "ui.stmt.loading"
+}
+
 // State says whether the period is closed, or open and previewed.
 func (m *stmtVM) State() string {
 	if !m.loaded || m.err != nil {
@@ -989,23 +1000,7 @@ func (v *stmtScreen) explPane() (fyne.CanvasObject, fyne.CanvasObject) {
 	v.explFormula = widget.NewLabel("")
 	v.explFormula.Wrapping = fyne.TextWrapWord
 	v.explFormula.Selectable = true
-	v.explTable = reportTable(s, m.ExplCols, func() int { return len(m.expl) }, func(r int, col string) string {
-		if r < 0 || r >= len(m.expl) {
-			return ""
-		}
-		x := m.expl[r]
-		switch col {
-		case "code":
-			return strings.Repeat("  ", x.indent) + x.code
-		case "name":
-			return strings.Repeat("  ", x.indent) + x.name
-		}
-		i, _ := strconv.Atoi(strings.TrimPrefix(col, "a"))
-		if i < len(x.amounts) {
-			return x.amounts[i].Format()
-		}
-		return ""
-	})
+	v.explTable = reportTable(s, m.ExplCols, func() int { return len(m.expl) }, m.ExplCell)
 	v.explTable.OnSelected = func(id widget.TableCellID) {
 		if id.Row == m.explSel {
 			return
@@ -1063,7 +1058,7 @@ func (v *stmtScreen) reload() {
 	kind, period := m.kind, m.period
 	act := widget.NewActivity()
 	act.Start()
-	wait := container.NewCenter(container.NewVBox(act, widget.NewLabel(s.t("ui.stmt.loading", map[string]any{"period": string(period)}))))
+	wait := container.NewCenter(container.NewVBox(act, widget.NewLabel(s.t(m.loadingKey(), map[string]any{"period": string(period)}))))
 	if v.body != nil {
 		v.body.Objects = append(v.body.Objects[:1], wait)
 		v.body.Objects[0].Hide()
@@ -1234,13 +1229,57 @@ func (v *stmtScreen) refreshExpl() {
 	if m.kind == report.KindGross || m.kind == report.KindStock { // the arithmetic says it all; the rows are below
 		v.explTable.Hide()
 	}
-	setWidths(v.explTable, m.ExplCols())
+	cols := m.ExplCols()
+	setWidths(v.explTable, cols)
+	fitAmounts(v.explTable, cols, len(m.expl), m.ExplCell)
 	v.explTable.UnselectAll()
 	if m.explSel >= 0 {
 		v.explTable.Select(widget.TableCellID{Row: m.explSel, Col: 0})
 	}
 	v.explTable.Refresh()
 	v.refreshLedger()
+}
+
+// ExplCell is the text of the explanation's row r in column col.
+func (m *stmtVM) ExplCell(r int, col string) string {
+	if r < 0 || r >= len(m.expl) {
+		return ""
+	}
+	x := m.expl[r]
+	switch col {
+	case "code":
+		return strings.Repeat("  ", x.indent) + x.code
+	case "name":
+		return strings.Repeat("  ", x.indent) + x.name
+	}
+	i, _ := strconv.Atoi(strings.TrimPrefix(col, "a"))
+	if i < len(x.amounts) {
+		return x.amounts[i].Format()
+	}
+	return ""
+}
+
+// fitAmounts widens t's right-aligned (amount) columns to their widest cell, so that a
+// bank balance of tens of millions is not cut to "14,171,361…". Amounts are monospaced:
+// the longest text is the widest, and only it is measured. It returns the widths set (0
+// for the columns it leaves).
+func fitAmounts(t *widget.Table, cols []docCol, rows int, cell func(int, string) string) []float32 {
+	set := make([]float32, len(cols))
+	for i, c := range cols {
+		if !c.right {
+			continue
+		}
+		longest := ""
+		for r := range rows {
+			if x := cell(r, c.id); len(x) > len(longest) {
+				longest = x
+			}
+		}
+		w := fyne.MeasureText(longest, theme.TextSize(), fyne.TextStyle{Monospace: true}).Width + theme.Padding()*8
+		set[i] = max(c.width, w)
+		t.SetColumnWidth(i, set[i])
+	}
+	return set
 }
 
 // ExplCols are the explanation's columns: code, name, the statement's amounts (the
@@ -1279,7 +1318,9 @@ func (v *stmtScreen) refreshLedger() {
 	if m.lerr != nil {
 		v.ledTitle.SetText(s.errText(m.lerr))
 	}
-	setWidths(v.ledTable, m.LedgerCols())
+	cols := m.LedgerCols()
+	setWidths(v.ledTable, cols)
+	fitAmounts(v.ledTable, cols, m.LedgerLen(), m.LedgerCell)
 	v.ledTable.UnselectAll()
 	v.ledTable.Refresh()
 	v.refreshButtons()

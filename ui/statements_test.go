@@ -462,3 +462,35 @@ func TestGrossProfitScreen(t *testing.T) {
 		t.Errorf("open month's arithmetic: %q", ov.explFormula.Text)
 	}
 }
+
+// An amount column is widened to its longest amount (a bank balance of tens of millions
+// was cut to "14,171,361…" at the column's default width); short amounts keep the
+// default, and other columns are left alone.
+func TestFitAmounts(t *testing.T) {
+	test.NewTempApp(t)
+	cols := []docCol{{"code", "ui.stmt.code", 72, false, false}, {"a0", "ui.stmt.balance", 112, false, true}, {"a1", "ui.stmt.balance", 112, false, true}}
+	cells := map[string][]string{"a0": {"5,088.94", "14,171,361.96", "-1,234,567,890.12"}, "a1": {"1.00", "", "99.99"}}
+	tbl := widget.NewTable(nil, nil, nil)
+	got := fitAmounts(tbl, cols, 3, func(r int, col string) string {
+		if c, ok := cells[col]; ok {
+			return c[r]
+		}
+		return "X"
+	})
+	want := fyne.MeasureText("-1,234,567,890.12", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width
+	if got[0] != 0 || got[1] < want || got[1] <= 112 || got[2] != 112 {
+		t.Errorf("widths %v, want [0, ≥ %.0f, 112]", got, want)
+	}
+}
+
+// The message while a statement is computed says "previews its close" for an open period
+// only.
+func TestStatementLoadingMessage(t *testing.T) {
+	m := &stmtVM{periods: []ledger.PeriodState{{Period: "2025-01", Closed: true}, {Period: "2025-02"}}}
+	for p, want := range map[ledger.Period]string{"2025-01": "ui.stmt.loading_closed", "2025-02": "ui.stmt.loading", "2025-03": "ui.stmt.loading"} {
+		m.period = p
+		if got := m.loadingKey(); got != want {
+			t.Errorf("%s: %s, want %s", p, got, want)
+		}
+	}
+}

@@ -291,6 +291,19 @@ func syncDir(dir string) {
 	}
 }
 
+// syncFile makes the file at path durable.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // SyncDir makes renames in dir durable (ledger's restore swaps files).
 func SyncDir(dir string) { syncDir(dir) }
 

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -26,6 +28,17 @@ var schemaMigrations = mustLoadMigrations(schemaFS, "schema")
 
 // Version is the schema version this program writes.
 func Version() int { return len(schemaMigrations) }
+
+// SchemaDigest names this program's schema: the first 8 bytes of the SHA-256 of its
+// migrations, in hex. Two programs with the same Version but different migrations (two
+// branches) have different digests; the benchmarks' cached books carry it.
+func SchemaDigest() string {
+	h := sha256.New()
+	for _, m := range schemaMigrations {
+		fmt.Fprintf(h, "%d %s %d\n%s\n", m.version, m.name, len(m.sql), m.sql)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
 
 func mustLoadMigrations(fsys fs.FS, dir string) []migration {
 	ms, err := loadMigrations(fsys, dir)

@@ -64,6 +64,23 @@ func dsn(path string) string {
 // Create makes a new book at path and applies every migration. It refuses to touch an
 // existing file (ErrExists).
 func Create(ctx context.Context, path string) (*DB, error) {
+	return createAt(ctx, path, len(schemaMigrations))
+}
+
+// CreateAt makes an empty book at path with the first `version` migrations only: a book
+// as an older program made it, for tests of the upgrade in other packages.
+func CreateAt(ctx context.Context, path string, version int) error {
+	if version < 1 || version > len(schemaMigrations) {
+		return fmt.Errorf("create %s: no schema version %d", path, version)
+	}
+	d, err := createAt(ctx, path, version)
+	if err != nil {
+		return err
+	}
+	return d.Close()
+}
+
+func createAt(ctx context.Context, path string, version int) (*DB, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
@@ -102,7 +119,7 @@ func Create(ctx context.Context, path string) (*DB, error) {
 	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id=%d", ApplicationID)); err != nil {
 		return fail(classify(err))
 	}
-	if err := d.migrate(ctx, schemaMigrations, 0); err != nil {
+	if err := d.migrate(ctx, schemaMigrations[:version], 0); err != nil {
 		return fail(err)
 	}
 	return d, nil

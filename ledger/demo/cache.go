@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -9,8 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"shopbooks/ledger"
+	"shopbooks/store"
 )
 
 // The benchmarks' book is generated once and kept in the temporary folder across runs
@@ -41,11 +46,68 @@ func CachePath(opt Options) string {
 
 var cacheMu sync.Mutex
 
-// CachedBook returns the path of opt's generated book, generating it first when it is
-// not in the cache. The book must not be written to: copy it (CopyBook) to change it.
+// CachedBook returns the path of opt's generated book at this program's schema,
+// generating it first when it is not in the cache; a book the cache holds at an older
+// schema is upgraded once into a copy of its own (migrated). The book must not be
+// written to: copy it (CopyBook) to change it.
 func CachedBook(ctx context.Context, opt Options, log *slog.Logger) (string, error) {
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
+	path, err := cachedBook(ctx, opt, log)
+	if err != nil {
+		return "", err
+	}
+	return migrated(ctx, path, log)
+}
+
+// migrated returns path when its book is at this program's schema, else the path of its
+// upgraded copy (<path without .book>-s<schema digest>.book), made first when missing:
+// the benchmarks measure a book as this program keeps it, not its upgrade (every copy
+// of an older book would be upgraded when opened).
+func migrated(ctx context.Context, path string, log *slog.Logger) (string, error) {
+	raw, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro")
+	if err != nil {
+		return "", err
+	}
+	var version int
+	err = raw.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	raw.Close()
+	if err != nil {
+		return "", fmt.Errorf("read the cached book %s: %w", path, err)
+	}
+	if version == store.Version() {
+		return path, nil
+	}
+	dst := strings.TrimSuffix(path, ".book") + "-s" + store.SchemaDigest() + ".book"
+	if _, err := os.Stat(dst); err == nil {
+		return dst, nil
+	}
+	log.Info("upgrading the cached book", "from", path, "to", dst)
+	dir, err := os.MkdirTemp(filepath.Dir(path), "shopbooks-upgrade-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	tmp, err := CopyBook(path, dir)
+	if err != nil {
+		return "", err
+	}
+	b, err := ledger.Open(ctx, tmp, log)
+	if err != nil {
+		return "", fmt.Errorf("upgrade the cached book: %w", err)
+	}
+	if err := b.Close(); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(tmp + "-wal"); err == nil { // the last close checkpoints the -wal away
+		return "", fmt.Errorf("upgrade the cached book: %s-wal left behind", tmp)
+	}
+	return dst, os.Rename(tmp, dst)
+}
+
+// cachedBook is CachedBook's book as generated, at the schema of the program that
+// generated it.
+func cachedBook(ctx context.Context, opt Options, log *slog.Logger) (string, error) {
 	path := CachePath(opt)
 	lock := path + ".lock"
 	for {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"shopbooks/ledger"
+	"shopbooks/store"
 )
 
 // small is a test-sized shop: two months, 60 items, 12 customers, 5 suppliers, a
@@ -117,4 +119,45 @@ func TestBuildBenchBook(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%s: %d MB in %s", path, st.Size()>>20, time.Since(start).Round(time.Second))
+}
+
+// A cached book at an older schema is upgraded once into a copy of its own, named by the
+// schema's digest; a book at this schema is returned as it is; the original is left.
+func TestCachedBookUpgrade(t *testing.T) {
+	ctx := t.Context()
+	log := slog.New(slog.DiscardHandler)
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.book")
+	if err := store.CreateAt(ctx, old, store.Version()-1); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := migrated(ctx, old, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "old-s"+store.SchemaDigest()+".book"); got != want {
+		t.Fatalf("upgraded copy at %s, want %s", got, want)
+	}
+	if after, _ := os.ReadFile(old); !bytes.Equal(before, after) {
+		t.Error("the cached book itself was changed")
+	}
+	b, err := ledger.Open(ctx, got, log) // at this schema: nothing to upgrade
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if matches, _ := filepath.Glob(filepath.Join(dir, "*.bak")); len(matches) > 0 {
+		t.Errorf("left behind: %v", matches)
+	}
+	again, err := migrated(ctx, got, log)
+	if err != nil || again != got {
+		t.Errorf("a book at this schema: %s, %v; want itself", again, err)
+	}
+	if again, err := migrated(ctx, old, log); err != nil || again != got {
+		t.Errorf("the second time: %s, %v; want the copy made the first time", again, err)
+	}
 }

@@ -56,8 +56,9 @@ func itemsEntity(s *session) *entity[ledger.Item] {
 		return func(t string) error { _, err := ledger.ParsePrice(field, t); return err }
 	}
 	return &entity[ledger.Item]{
-		id:   "items",
-		perm: ledger.PermMasterData,
+		id:      "items",
+		imports: "item",
+		perm:    ledger.PermMasterData,
 		columns: []column[ledger.Item]{
 			{title: "ui.col.code", width: 70, value: func(_ *ctxT, r ledger.Item) string { return r.Code }},
 			{title: "ui.col.name", width: 150, value: func(_ *ctxT, r ledger.Item) string { return r.Name }},

@@ -70,8 +70,9 @@ func partnersEntity(s *session) *entity[ledger.Partner] {
 		return ""
 	}
 	return &entity[ledger.Partner]{
-		id:   "partners",
-		perm: ledger.PermMasterData,
+		id:      "partners",
+		imports: "partner",
+		perm:    ledger.PermMasterData,
 		columns: []column[ledger.Partner]{
 			{title: "ui.col.code", width: 70, value: func(_ *ctxT, r ledger.Partner) string { return r.Code }},
 			{title: "ui.col.name", width: 160, value: func(_ *ctxT, r ledger.Partner) string { return r.Name }},

@@ -45,6 +45,7 @@ type masterModel interface {
 	Info() string
 	ID() string
 	Selected() bool
+	Imports() string
 }
 
 func (m *master[T]) Columns() []colInfo {
@@ -64,6 +65,7 @@ func (m *master[T]) CanDelete() bool        { return m.e.remove != nil }
 func (m *master[T]) Form() *formVM          { return m.form }
 func (m *master[T]) Info() string           { return m.info }
 func (m *master[T]) ID() string             { return m.e.id }
+func (m *master[T]) Imports() string        { return m.e.imports }
 func (m *master[T]) Selected() bool         { _, ok := m.Current(); return ok && !m.form.isNew }
 
 // masterScreen is a master-data screen: toolbar, search, a virtualised sortable table
@@ -85,6 +87,9 @@ type masterScreen struct {
 	selecting bool
 	// extra widgets under the table (the users' permission matrix, the opening check)
 	below func() fyne.CanvasObject
+	// onImport runs after an import instead of reloading this list (the opening screen
+	// reloads both its lists and its check).
+	onImport func()
 }
 
 func newMasterScreen[T any](s *session, e *entity[T]) *masterScreen {
@@ -200,6 +205,9 @@ func (v *masterScreen) build() fyne.CanvasObject {
 		if m.CanDelete() {
 			tools.Add(v.btnDel)
 		}
+		if fam := m.Imports(); fam != "" {
+			tools.Add(iconButton(s.t("ui.btn.import"), theme.UploadIcon(), func() { s.chooseImport(fam, v.imported) }))
+		}
 	} else {
 		ro := widget.NewLabel(s.t("ui.msg.read_only"))
 		ro.Importance = widget.WarningImportance
@@ -258,6 +266,18 @@ func (v *masterScreen) build() fyne.CanvasObject {
 func (v *masterScreen) sortBy(col int) {
 	v.m.SortBy(col)
 	v.refreshList()
+}
+
+// imported shows the list after an import wrote its rows.
+func (v *masterScreen) imported() {
+	if v.onImport != nil {
+		v.onImport()
+		return
+	}
+	if err := v.m.Reload(); err != nil {
+		v.s.log.Warn("reload after import", "err", err)
+	}
+	v.refresh()
 }
 
 // refreshList redraws the table and the count after a filter or sort.

@@ -29,6 +29,8 @@ func newOpening(s *session) *openingScreen {
 	o := &openingScreen{s: s}
 	o.balances = newMasterScreen(s, openingEntity(s, o.recheck))
 	o.stock = newMasterScreen(s, openingStockEntity(s, o.recheck))
+	// a file of openings holds balances and stock: both lists and the check follow it
+	o.balances.onImport, o.stock.onImport = o.imported, o.imported
 	o.recheck()
 	return o
 }
@@ -44,6 +46,19 @@ func (o *openingScreen) recheck() {
 		}
 	}
 	o.showCheck()
+}
+
+// imported shows both lists and the check after an import of openings.
+func (o *openingScreen) imported() {
+	for _, v := range []*masterScreen{o.balances, o.stock} {
+		if err := v.m.Reload(); err != nil {
+			o.s.log.Warn("reload after import", "err", err)
+		}
+		if v.table != nil {
+			v.refresh()
+		}
+	}
+	o.recheck()
 }
 
 // CheckText is the check line in words, and whether it passes.
@@ -122,8 +137,9 @@ func openingEntity(s *session, after func()) *entity[ledger.OpeningBalance] {
 	}
 	side := func(c *ctxT, r ledger.OpeningBalance) string { return c.t("ui.acct.side." + r.Side) }
 	e := &entity[ledger.OpeningBalance]{
-		id:   "opening",
-		perm: ledger.PermChart,
+		id:      "opening",
+		imports: "opening",
+		perm:    ledger.PermChart,
 		columns: []column[ledger.OpeningBalance]{
 			{title: "ui.col.account", width: 80, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.Account }},
 			{title: "ui.col.account_name", width: 140, value: func(_ *ctxT, r ledger.OpeningBalance) string { return r.AccountName }},
@@ -217,8 +233,9 @@ func parseSignedMoney(field, t string) (ledger.Money, error) {
 
 func openingStockEntity(s *session, after func()) *entity[ledger.OpeningStock] {
 	return &entity[ledger.OpeningStock]{
-		id:   "opening_stock",
-		perm: ledger.PermChart,
+		id:      "opening_stock",
+		imports: "opening",
+		perm:    ledger.PermChart,
 		columns: []column[ledger.OpeningStock]{
 			{title: "ui.col.code", width: 90, value: func(_ *ctxT, r ledger.OpeningStock) string { return r.Item }},
 			{title: "ui.col.name", width: 150, value: func(_ *ctxT, r ledger.OpeningStock) string { return r.ItemName }},

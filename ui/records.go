@@ -47,6 +47,9 @@ type entity[T any] struct {
 	inScope func(r T, scope string) bool
 	// after runs after any change (the opening check).
 	after func()
+	// imports is the family a file is imported as (导入: "item", "partner", "opening"), ""
+	// for a screen without 导入.
+	imports string
 }
 
 // master is the view-model of a master-data screen: every row in memory, the filtered

@@ -17,6 +17,7 @@ import (
 	"shopbooks/assets"
 	"shopbooks/assets/i18n"
 	"shopbooks/ledger"
+	"shopbooks/report"
 )
 
 // usedKeys lists every catalog key the window uses: the literals in the source and the
@@ -59,6 +60,9 @@ func usedKeys(t *testing.T) []string {
 		"ui.acct.aux.partner", "ui.acct.aux.item", "ui.taxpayer.general", "ui.taxpayer.small",
 		"ui.soon.backup", "ui.soon.audit_log", "ui.soon.close"} {
 		seen[x] = true
+	}
+	for _, l := range report.Layouts {
+		seen["ui.export.short."+l] = true
 	}
 	for _, fam := range []string{"item", "partner", "opening"} {
 		for _, k := range []string{"ui.import.good.", "ui.import.title.", "ui.import.done."} {

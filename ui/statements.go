@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image/color"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,8 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -872,9 +870,15 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 		v.reload()
 	})
 	v.exportB = iconButton(s.t("ui.stmt.export"), theme.DocumentSaveIcon(), v.export)
+	// the accountant's hand-off workbook of the shown month: every statement, the
+	// vouchers, the checks and the audit trail's chain head
+	handOff := iconButton(s.t("ui.export.handoff"), theme.MailSendIcon(), func() {
+		s.exportFile(s.handOffName(m.period), ".xlsx", s.writeHandOff(m.period))
+	})
 	right := container.NewHBox(refresh)
 	if s.user.Can(ledger.PermExport) {
 		right.Add(v.exportB)
+		right.Add(handOff)
 	}
 	left := container.NewHBox(title, v.periodSel, prev, next)
 	if m.kind == report.KindGross {
@@ -1367,43 +1371,8 @@ func (v *stmtScreen) export() {
 		return
 	}
 	st := m.st
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.setStatus(s.errText(err))
-			return
-		}
-		if w == nil {
-			return
-		}
-		name := w.URI().Name()
-		s.setStatus(s.t("ui.stmt.exporting", map[string]any{"file": name}))
-		go func() {
-			var buf bytes.Buffer
-			err := report.XLSX(&buf, st)
-			if err == nil {
-				_, err = w.Write(buf.Bytes())
-			}
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				storage.Delete(w.URI())
-			}
-			fyne.Do(func() {
-				if err != nil {
-					s.setStatus(s.t("ui.stmt.export_failed", map[string]any{"file": name}) + " " + s.errText(err))
-					return
-				}
-				s.setStatus(s.t("ui.stmt.exported", map[string]any{"file": name, "time": time.Now().Format("15:04")}))
-			})
-		}()
-	}, s.win)
-	d.SetFileName(fmt.Sprintf("%s-%s.xlsx", s.t("report.kind."+st.Kind), st.Period))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
-	d.SetConfirmText(s.t("ui.btn.save"))
-	d.SetDismissText(s.t("ui.btn.cancel"))
-	d.Resize(fyne.NewSize(800, 560))
-	d.Show()
+	s.exportFile(fmt.Sprintf("%s-%s.xlsx", s.t("report.kind."+st.Kind), st.Period), ".xlsx",
+		func(_ context.Context, w io.Writer) error { return report.XLSX(w, st) })
 }
 
 // salesCols are the columns of the sales lines behind a gross profit line.

@@ -245,6 +245,9 @@ func (l *voucherList) build() fyne.CanvasObject {
 	if s.user.Can(ledger.PermVoucher) {
 		btns.Add(newB)
 	}
+	if s.user.Can(ledger.PermExport) { // for the accountant's own software (金蝶/用友)
+		btns.Add(iconButton(s.t("ui.export.vouchers"), theme.DocumentSaveIcon(), func() { s.exportVouchers(m.period) }))
+	}
 	bottom := container.NewVBox(l.errL, container.NewBorder(nil, nil, l.count, btns))
 	l.refresh()
 	return container.NewBorder(top, bottom, nil, nil, t)

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/ledger"
+	"shopbooks/report"
+)
+
+// exportFile asks where to save a file (name is the proposed name, ext its extension),
+// then writes it off the window's goroutine with write, the progress in the status bar
+// (UI.md §4.5: export runs in the status bar); a failed export leaves no file.
+func (s *session) exportFile(name, ext string, write func(ctx context.Context, w io.Writer) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.setStatus(s.errText(err))
+			return
+		}
+		if w == nil {
+			return
+		}
+		s.writeExport(w, write, nil)
+	}, s.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	d.SetConfirmText(s.t("ui.btn.save"))
+	d.SetDismissText(s.t("ui.btn.cancel"))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// writeExport writes the export into w (closed after), then says in the status bar how
+// it went and calls done (when not nil) with the error.
+func (s *session) writeExport(w fyne.URIWriteCloser, write func(ctx context.Context, w io.Writer) error, done func(error)) {
+	name := w.URI().Name()
+	s.setStatus(s.t("ui.stmt.exporting", map[string]any{"file": name}))
+	go func() {
+		var buf bytes.Buffer // the file is written only once the whole export is made
+		err := write(s.ctx, &buf)
+		if err == nil {
+			_, err = w.Write(buf.Bytes())
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			storage.Delete(w.URI())
+		}
+		fyne.Do(func() {
+			if err != nil {
+				s.setStatus(s.t("ui.stmt.export_failed", map[string]any{"file": name}) + " " + s.errText(err))
+			} else {
+				s.setStatus(s.t("ui.stmt.exported", map[string]any{"file": name, "time": time.Now().Format("15:04")}))
+			}
+			if done != nil {
+				done(err)
+			}
+		})
+	}()
+}
+
+// handOffName is the hand-off workbook's proposed file name.
+func (s *session) handOffName(p ledger.Period) string {
+	return s.t("ui.export.handoff_file", map[string]any{"period": string(p)}) + ".xlsx"
+}
+
+// writeHandOff writes the accountant's hand-off workbook of period p (report.HandOff).
+func (s *session) writeHandOff(p ledger.Period) func(ctx context.Context, w io.Writer) error {
+	return func(ctx context.Context, w io.Writer) error {
+		return report.HandOff(ctx, w, s.book, s.user, p, time.Now())
+	}
+}
+
+// voucherExportFormats are the voucher export's choices: a layout's workbook or CSV.
+var voucherExportFormats = []struct{ key, layout, ext string }{
+	{"ui.export.kingdee", report.LayoutKingdee, ".xlsx"},
+	{"ui.export.yonyou", report.LayoutYonyou, ".xlsx"},
+	{"ui.export.kingdee_csv", report.LayoutKingdee, ".csv"},
+	{"ui.export.yonyou_csv", report.LayoutYonyou, ".csv"},
+}
+
+// voucherExportName is the proposed file name of period p's vouchers in a layout.
+func (s *session) voucherExportName(p ledger.Period, layout, ext string) string {
+	return s.t("ui.export.vouchers_file", map[string]any{"period": string(p), "layout": s.t("ui.export.short." + layout)}) + ext
+}
+
+// writeVouchers writes period p's vouchers for the accountant's own software in a
+// layout, as a workbook or CSV (report.VoucherWorkbook, report.VoucherCSV).
+func (s *session) writeVouchers(p ledger.Period, layout, ext string) func(ctx context.Context, w io.Writer) error {
+	return func(ctx context.Context, w io.Writer) error {
+		vs, err := s.book.Vouchers(ctx, s.user, p)
+		if err != nil {
+			return err
+		}
+		names, err := report.LoadVoucherNames(ctx, s.book)
+		if err != nil {
+			return err
+		}
+		if ext == ".csv" {
+			return report.VoucherCSV(w, vs, layout, names)
+		}
+		return report.VoucherWorkbook(w, vs, layout, names)
+	}
+}
+
+// exportVouchers asks for the layout, then where to save period p's vouchers.
+func (s *session) exportVouchers(p ledger.Period) {
+	var labels []string
+	for _, f := range voucherExportFormats {
+		labels = append(labels, s.t(f.key))
+	}
+	sel := widget.NewRadioGroup(labels, nil)
+	sel.SetSelected(labels[0])
+	dialog.ShowCustomConfirm(s.t("ui.export.vouchers_title", map[string]any{"period": string(p)}), s.t("ui.btn.next"),
+		s.t("ui.btn.cancel"), sel, func(ok bool) {
+			if !ok {
+				return
+			}
+			f := voucherExportFormats[0]
+			for i, l := range labels {
+				if l == sel.Selected {
+					f = voucherExportFormats[i]
+				}
+			}
+			s.exportFile(s.voucherExportName(p, f.layout, f.ext), f.ext, s.writeVouchers(p, f.layout, f.ext))
+		}, s.win)
+}

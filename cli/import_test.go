@@ -126,3 +126,29 @@ func TestExportThroughTheCLI(t *testing.T) {
 		t.Errorf("hand-off sheets %v", sh)
 	}
 }
+
+// `item list --xlsx` and `partner list --xlsx` write the listed records in the layout the
+// import reads: exported from one book, they import into another.
+func TestListExportImportsElsewhere(t *testing.T) {
+	s := initShop(t)
+	s.ok("item", "add", "--code", "007", "--name", "洗衣液2kg", "--unit", "瓶", "--sell", "32", "--buy", "21.5", "--barcode", "06901234567890")
+	s.ok("partner", "add", "--code", "C9", "--name", "明辉餐厅", "--customer", "--terms", "30", "--phone", "013800000001")
+	items, partners := filepath.Join(s.dir, "items.xlsx"), filepath.Join(s.dir, "partners.xlsx")
+	s.ok("item", "list", "--search", "洗衣液", "--xlsx", items)
+	s.ok("partner", "list", "--customers", "--xlsx", partners)
+
+	other := initShop(t)
+	if out := other.ok("item", "import", items); !strings.Contains(out, "1 items imported") && !strings.Contains(out, "1 item imported") {
+		t.Errorf("items into another book: %q", out)
+	}
+	if out := other.ok("item", "show", "007"); !strings.Contains(out, "06901234567890") || !strings.Contains(out, "32.00") {
+		t.Errorf("the item imported: %s", out)
+	}
+	other.ok("partner", "import", partners)
+	if out := other.ok("partner", "show", "C9"); !strings.Contains(out, "013800000001") {
+		t.Errorf("the partner imported: %s", out)
+	}
+	if out := s.ok("audit", "--format", "csv"); !strings.Contains(out, "book.export") {
+		t.Errorf("the exports are not in the trail:\n%s", out)
+	}
+}

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"io"
+
 	"shopbooks/ledger"
+	"shopbooks/report"
 )
 
 // itemFields are the flags of item add and item edit.
@@ -12,7 +15,7 @@ const itemFieldsUsage = "[--category C] [--barcode B] [--vat 13] [--buy PRICE] [
 
 func itemCommands() []command {
 	return append([]command{
-		{name: "list", usage: "item list [--search TEXT] [--all]", flags: "search= all", book: true, run: itemList},
+		{name: "list", usage: "item list [--search TEXT] [--all] [--xlsx FILE]", flags: "search= all xlsx=", book: true, run: itemList},
 		{name: "add", usage: "item add --code C --name N --unit U " + itemFieldsUsage, flags: itemFields, required: "code name unit", book: true, run: itemAdd},
 		{name: "edit", usage: "item edit CODE [--code NEW] [--name N] [--unit U] " + itemFieldsUsage, flags: itemFields,
 			minArgs: 1, maxArgs: 1, book: true, run: itemEdit},
@@ -48,6 +51,9 @@ func itemList(c *call) error {
 	items, err := c.book.Items(c.ctx, ledger.ItemFilter{Text: c.str("search"), Inactive: c.on("all")})
 	if err != nil {
 		return err
+	}
+	if path := c.str("xlsx"); path != "" { // the listed items, in the layout `item import` reads
+		return c.exportList(ledger.ExportItems, path, func(w io.Writer) error { return report.ItemsWorkbook(w, items) })
 	}
 	rows := make([][]any, len(items))
 	for i, it := range items {

@@ -1,6 +1,11 @@
 package cli
 
-import "shopbooks/ledger"
+import (
+	"io"
+
+	"shopbooks/ledger"
+	"shopbooks/report"
+)
 
 const partnerFields = "code= name= customer supplier terms= contact= phone= tax-id= address= mnemonic="
 
@@ -8,8 +13,8 @@ const partnerFieldsUsage = "[--terms DAYS] [--contact C] [--phone P] [--tax-id T
 
 func partnerCommands() []command {
 	return append([]command{
-		{name: "list", usage: "partner list [--customers|--suppliers] [--search TEXT] [--all]",
-			flags: "customers suppliers search= all", book: true, run: partnerList},
+		{name: "list", usage: "partner list [--customers|--suppliers] [--search TEXT] [--all] [--xlsx FILE]",
+			flags: "customers suppliers search= all xlsx=", book: true, run: partnerList},
 		{name: "add", usage: "partner add --code C --name N (--customer | --supplier | --customer --supplier) " + partnerFieldsUsage,
 			flags: partnerFields, required: "code name", book: true, run: partnerAdd},
 		{name: "edit", usage: "partner edit CODE [--code NEW] [--name N] [--customer[=off]] [--supplier[=off]] " + partnerFieldsUsage,
@@ -45,6 +50,9 @@ func partnerList(c *call) error {
 		Suppliers: c.on("suppliers"), Inactive: c.on("all")})
 	if err != nil {
 		return err
+	}
+	if path := c.str("xlsx"); path != "" { // the listed partners, in the layout `partner import` reads
+		return c.exportList(ledger.ExportPartners, path, func(w io.Writer) error { return report.PartnersWorkbook(w, ps) })
 	}
 	rows := make([][]any, len(ps))
 	for i, p := range ps {

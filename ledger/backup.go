@@ -455,7 +455,7 @@ func (b *Book) checkSnapshot(ctx context.Context, snap string) (int64, error) {
 const backupHeadMark = "holds records to "
 
 // unchanging are the audit actions that change nothing a backup holds worth a new one.
-var unchanging = map[string]bool{"user.login": true, "user.login_failed": true, "book.backup": true}
+var unchanging = map[string]bool{"user.login": true, "user.login_failed": true, "book.backup": true, "book.export": true}
 
 // ChangedSinceBackup tells whether the book holds anything its last backup does not: a
 // record of the audit trail after the last one that backup holds, other than logins and

@@ -310,6 +310,14 @@ func laterPermCases() []permCase {
 			return err
 		})},
 
+		// exports: a statement's everyone's but a clerk's, a list of items everyone's
+		{"Export statements", ledgerRoles, nil, func(ctx context.Context, b *Book, by *User, _ string) error {
+			return b.Export(ctx, by, ExportStatements, "2025-03")
+		}},
+		{"Export items", everyone, nil, func(ctx context.Context, b *Book, by *User, _ string) error {
+			return b.Export(ctx, by, ExportItems, "items.xlsx")
+		}},
+
 		// backups (restoring replaces the book: TestRestoreAs and TestRestorePermissions)
 		{"Backup", officeRoles, func(t *testing.T, b *Book, _ *User, tag string) {
 			if err := os.MkdirAll(b.Path()+".backups-"+tag, 0o700); err != nil {

@@ -15,10 +15,18 @@ import (
 	"shopbooks/report"
 )
 
+// export is one export of the window: what it is for the permission and the audit
+// trail (ledger.Book.Export), and how it writes its file.
+type export struct {
+	kind  ledger.ExportKind
+	what  string // what it covers, for the trail: a period, a list
+	write func(ctx context.Context, w io.Writer) error
+}
+
 // exportFile asks where to save a file (name is the proposed name, ext its extension),
-// then writes it off the window's goroutine with write, the progress in the status bar
-// (UI.md §4.5: export runs in the status bar); a failed export leaves no file.
-func (s *session) exportFile(name, ext string, write func(ctx context.Context, w io.Writer) error) {
+// then writes it off the window's goroutine, the progress in the status bar (UI.md
+// §4.5: export runs in the status bar); a failed or refused export leaves no file.
+func (s *session) exportFile(name, ext string, x export) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			s.setStatus(s.errText(err))
@@ -27,7 +35,7 @@ func (s *session) exportFile(name, ext string, write func(ctx context.Context, w
 		if w == nil {
 			return
 		}
-		s.writeExport(w, write, nil)
+		s.writeExport(w, x, nil)
 	}, s.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
@@ -37,14 +45,18 @@ func (s *session) exportFile(name, ext string, write func(ctx context.Context, w
 	d.Show()
 }
 
-// writeExport writes the export into w (closed after), then says in the status bar how
-// it went and calls done (when not nil) with the error.
-func (s *session) writeExport(w fyne.URIWriteCloser, write func(ctx context.Context, w io.Writer) error, done func(error)) {
+// writeExport writes the export into w (closed after) once the book allowed and recorded
+// it, then says in the status bar how it went and calls done (when not nil) with the
+// error.
+func (s *session) writeExport(w fyne.URIWriteCloser, x export, done func(error)) {
 	name := w.URI().Name()
 	s.setStatus(s.t("ui.stmt.exporting", map[string]any{"file": name}))
 	go func() {
 		var buf bytes.Buffer // the file is written only once the whole export is made
-		err := write(s.ctx, &buf)
+		err := s.book.Export(s.ctx, s.user, x.kind, x.what)
+		if err == nil {
+			err = x.write(s.ctx, &buf)
+		}
 		if err == nil {
 			_, err = w.Write(buf.Bytes())
 		}
@@ -72,11 +84,11 @@ func (s *session) handOffName(p ledger.Period) string {
 	return s.t("ui.export.handoff_file", map[string]any{"period": string(p)}) + ".xlsx"
 }
 
-// writeHandOff writes the accountant's hand-off workbook of period p (report.HandOff).
-func (s *session) writeHandOff(p ledger.Period) func(ctx context.Context, w io.Writer) error {
-	return func(ctx context.Context, w io.Writer) error {
+// handOff is the accountant's hand-off workbook of period p (report.HandOff).
+func (s *session) handOff(p ledger.Period) export {
+	return export{ledger.ExportStatements, "handoff " + string(p), func(ctx context.Context, w io.Writer) error {
 		return report.HandOff(ctx, w, s.book, s.user, p, time.Now())
-	}
+	}}
 }
 
 // voucherExportFormats are the voucher export's choices: a layout's workbook or CSV.
@@ -92,10 +104,10 @@ func (s *session) voucherExportName(p ledger.Period, layout, ext string) string 
 	return s.t("ui.export.vouchers_file", map[string]any{"period": string(p), "layout": s.t("ui.export.short." + layout)}) + ext
 }
 
-// writeVouchers writes period p's vouchers for the accountant's own software in a
-// layout, as a workbook or CSV (report.VoucherWorkbook, report.VoucherCSV).
-func (s *session) writeVouchers(p ledger.Period, layout, ext string) func(ctx context.Context, w io.Writer) error {
-	return func(ctx context.Context, w io.Writer) error {
+// vouchersExport is period p's vouchers for the accountant's own software in a layout,
+// as a workbook or CSV (report.VoucherWorkbook, report.VoucherCSV).
+func (s *session) vouchersExport(p ledger.Period, layout, ext string) export {
+	return export{ledger.ExportVouchers, string(p) + " " + layout + ext, func(ctx context.Context, w io.Writer) error {
 		vs, err := s.book.Vouchers(ctx, s.user, p)
 		if err != nil {
 			return err
@@ -108,7 +120,7 @@ func (s *session) writeVouchers(p ledger.Period, layout, ext string) func(ctx co
 			return report.VoucherCSV(w, vs, layout, names)
 		}
 		return report.VoucherWorkbook(w, vs, layout, names)
-	}
+	}}
 }
 
 // exportVouchers asks for the layout, then where to save period p's vouchers.
@@ -130,6 +142,6 @@ func (s *session) exportVouchers(p ledger.Period) {
 					f = voucherExportFormats[i]
 				}
 			}
-			s.exportFile(s.voucherExportName(p, f.layout, f.ext), f.ext, s.writeVouchers(p, f.layout, f.ext))
+			s.exportFile(s.voucherExportName(p, f.layout, f.ext), f.ext, s.vouchersExport(p, f.layout, f.ext))
 		}, s.win)
 }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"github.com/xuri/excelize/v2"
 
+	"shopbooks/ledger"
 	"shopbooks/report"
 )
 
@@ -46,7 +47,7 @@ func TestExportVouchersAndHandOff(t *testing.T) {
 	}
 	for _, f := range voucherExportFormats {
 		var got, want bytes.Buffer
-		if err := s.writeVouchers("2025-01", f.layout, f.ext)(ctx, &got); err != nil {
+		if err := s.vouchersExport("2025-01", f.layout, f.ext).write(ctx, &got); err != nil {
 			t.Fatal(err)
 		}
 		if f.ext == ".csv" {
@@ -75,7 +76,7 @@ func TestExportVouchersAndHandOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	fyne.DoAndWait(func() { s.writeExport(w, s.writeHandOff("2025-01"), func(err error) { done <- err }) })
+	fyne.DoAndWait(func() { s.writeExport(w, s.handOff("2025-01"), func(err error) { done <- err }) })
 	if err := waitErr(t, done); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,8 @@ func TestExportVouchersAndHandOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	fyne.DoAndWait(func() {
-		s.writeExport(w, func(context.Context, io.Writer) error { return errors.New("disk full") }, func(err error) { done <- err })
+		s.writeExport(w, export{ledger.ExportStatements, "", func(context.Context, io.Writer) error { return errors.New("disk full") }},
+			func(err error) { done <- err })
 	})
 	if err := waitErr(t, done); err == nil {
 		t.Error("a failing export reported no error")
@@ -139,4 +141,47 @@ func sheetRows(t *testing.T, data []byte, sheet string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// 导出 on the items screen writes the rows it shows (filtered) in the import's layout,
+// and the export is in the audit trail.
+func TestExportItemsList(t *testing.T) {
+	_, path := monthBook(t)
+	s := openWithConfig(t, path, "items", "zh-CN")
+	sc := screenOf[*masterScreen](t, s, "items")
+	if !hasButton(s.win.Content(), "导出") {
+		t.Error("the items screen has no 导出")
+	}
+	sc.m.SetFilter("洗衣液")
+	x, name, ok := sc.m.Export()
+	if !ok || name != "商品.xlsx" {
+		t.Fatalf("export %q %v", name, ok)
+	}
+	file := filepath.Join(t.TempDir(), name)
+	w, err := storage.Writer(storage.NewFileURI(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	fyne.DoAndWait(func() { s.writeExport(w, x, func(err error) { done <- err }) })
+	if err := waitErr(t, done); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, probs, err := report.ParseItems(f, file)
+	if err != nil || len(probs) > 0 || len(rows) != 1 || rows[0].Item.Code != "A" || rows[0].Item.Sell != 32_000_000 {
+		t.Fatalf("read back: %+v %v %v", rows, probs, err)
+	}
+	head, _, err := s.book.ChainHead(s.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail, err := s.book.AuditTrail(s.ctx, s.user, head, 1)
+	if err != nil || len(trail) != 1 || trail[0].Action != "book.export" || trail[0].Reason != "items 商品.xlsx" {
+		t.Errorf("the trail's last record: %+v %v", trail, err)
+	}
 }

@@ -3,9 +3,11 @@ package ui
 import (
 	"cmp"
 	"context"
+	"io"
 	"strconv"
 
 	"shopbooks/ledger"
+	"shopbooks/report"
 )
 
 // itemsEntity is the 商品 screen: items with code, name, 助记码, spec, unit, category,
@@ -56,9 +58,11 @@ func itemsEntity(s *session) *entity[ledger.Item] {
 		return func(t string) error { _, err := ledger.ParsePrice(field, t); return err }
 	}
 	return &entity[ledger.Item]{
-		id:      "items",
-		imports: "item",
-		perm:    ledger.PermMasterData,
+		id:          "items",
+		imports:     "item",
+		exports:     func(w io.Writer, rows []ledger.Item) error { return report.ItemsWorkbook(w, rows) },
+		exportsKind: ledger.ExportItems,
+		perm:        ledger.PermMasterData,
 		columns: []column[ledger.Item]{
 			{title: "ui.col.code", width: 70, value: func(_ *ctxT, r ledger.Item) string { return r.Code }},
 			{title: "ui.col.name", width: 150, value: func(_ *ctxT, r ledger.Item) string { return r.Name }},

@@ -3,10 +3,12 @@ package ui
 import (
 	"cmp"
 	"context"
+	"io"
 	"strconv"
 	"strings"
 
 	"shopbooks/ledger"
+	"shopbooks/report"
 )
 
 func stateText(c *ctxT, active bool) string {
@@ -70,9 +72,11 @@ func partnersEntity(s *session) *entity[ledger.Partner] {
 		return ""
 	}
 	return &entity[ledger.Partner]{
-		id:      "partners",
-		imports: "partner",
-		perm:    ledger.PermMasterData,
+		id:          "partners",
+		imports:     "partner",
+		exports:     func(w io.Writer, rows []ledger.Partner) error { return report.PartnersWorkbook(w, rows) },
+		exportsKind: ledger.ExportPartners,
+		perm:        ledger.PermMasterData,
 		columns: []column[ledger.Partner]{
 			{title: "ui.col.code", width: 70, value: func(_ *ctxT, r ledger.Partner) string { return r.Code }},
 			{title: "ui.col.name", width: 160, value: func(_ *ctxT, r ledger.Partner) string { return r.Name }},

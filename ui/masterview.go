@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"shopbooks/ledger"
 )
 
 // colInfo is what the table needs of a column.
@@ -46,6 +48,7 @@ type masterModel interface {
 	ID() string
 	Selected() bool
 	Imports() string
+	Export() (export, string, bool)
 }
 
 func (m *master[T]) Columns() []colInfo {
@@ -212,6 +215,13 @@ func (v *masterScreen) build() fyne.CanvasObject {
 		ro := widget.NewLabel(s.t("ui.msg.read_only"))
 		ro.Importance = widget.WarningImportance
 		tools.Add(ro)
+	}
+	if _, _, ok := m.Export(); ok && s.user.Can(ledger.PermExportStock) {
+		tools.Add(iconButton(s.t("ui.btn.export"), theme.DownloadIcon(), func() {
+			if x, name, ok := m.Export(); ok {
+				s.exportFile(name, ".xlsx", x)
+			}
+		}))
 	}
 	if sc := m.Scopes(); len(sc) > 0 {
 		var labels []string

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"context"
+	"io"
 	"slices"
 	"strings"
 
@@ -50,6 +51,10 @@ type entity[T any] struct {
 	// imports is the family a file is imported as (导入: "item", "partner", "opening"), ""
 	// for a screen without 导入.
 	imports string
+	// exports writes the shown rows as a workbook (导出), with what it is for the trail;
+	// nil for a screen without 导出.
+	exports     func(w io.Writer, rows []T) error
+	exportsKind ledger.ExportKind
 }
 
 // master is the view-model of a master-data screen: every row in memory, the filtered
@@ -177,6 +182,20 @@ func (m *master[T]) sortView() {
 
 // Len is the number of rows shown.
 func (m *master[T]) Len() int { return len(m.view) }
+
+// Export is the export of the shown rows (filtered and sorted as shown), named for the
+// file; false for a screen without 导出.
+func (m *master[T]) Export() (export, string, bool) {
+	if m.e.exports == nil {
+		return export{}, "", false
+	}
+	rows := make([]T, len(m.view))
+	for i, r := range m.view {
+		rows[i] = m.rows[r]
+	}
+	name := m.s.t("ui.area."+m.e.id) + ".xlsx"
+	return export{m.e.exportsKind, name, func(_ context.Context, w io.Writer) error { return m.e.exports(w, rows) }}, name, true
+}
 
 // Cell is the text of a shown row's column.
 func (m *master[T]) Cell(row, col int) string {

@@ -873,7 +873,7 @@ func (v *stmtScreen) build() fyne.CanvasObject {
 	// the accountant's hand-off workbook of the shown month: every statement, the
 	// vouchers, the checks and the audit trail's chain head
 	handOff := iconButton(s.t("ui.export.handoff"), theme.MailSendIcon(), func() {
-		s.exportFile(s.handOffName(m.period), ".xlsx", s.writeHandOff(m.period))
+		s.exportFile(s.handOffName(m.period), ".xlsx", s.handOff(m.period))
 	})
 	right := container.NewHBox(refresh)
 	if s.user.Can(ledger.PermExport) {
@@ -1372,7 +1372,8 @@ func (v *stmtScreen) export() {
 	}
 	st := m.st
 	s.exportFile(fmt.Sprintf("%s-%s.xlsx", s.t("report.kind."+st.Kind), st.Period), ".xlsx",
-		func(_ context.Context, w io.Writer) error { return report.XLSX(w, st) })
+		export{ledger.ExportStatements, st.Kind + " " + string(st.Period),
+			func(_ context.Context, w io.Writer) error { return report.XLSX(w, st) }})
 }
 
 // salesCols are the columns of the sales lines behind a gross profit line.

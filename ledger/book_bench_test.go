@@ -200,7 +200,7 @@ func BenchmarkBookAuditDelivery(b *testing.B) {
 				b.Fatal(err)
 			}
 			n := 0
-			var times []time.Duration
+			var times, cpu []time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				date := p.LastDay()
@@ -217,13 +217,14 @@ func BenchmarkBookAuditDelivery(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				t := time.Now()
+				t, c := time.Now(), cpuTime()
 				if err := book.AuditDoc(ctx, u, saved.Number); err != nil {
 					b.Fatal(err)
 				}
-				times = append(times, time.Since(t))
+				times, cpu = append(times, time.Since(t)), append(cpu, cpuTime()-c)
 			}
 			report(b, times, 3)
+			reportCPU(b, cpu)
 		})
 	}
 }

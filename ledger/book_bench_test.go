@@ -83,15 +83,18 @@ func openLoggedIn(b *testing.B, path string, log *slog.Logger) (*ledger.Book, *l
 	return book, u
 }
 
-// timed runs f in b.Loop and reports the median and 95th percentile (ms) and the target.
+// timed runs f in b.Loop and reports the median and 95th percentile (ms), the target,
+// and the median CPU time (of every thread: steadier than the wall clock on a shared
+// machine).
 func timed(b *testing.B, targetMS float64, f func()) {
-	var times []time.Duration
+	var times, cpu []time.Duration
 	for b.Loop() {
-		t := time.Now()
+		t, c := time.Now(), cpuTime()
 		f()
-		times = append(times, time.Since(t))
+		times, cpu = append(times, time.Since(t)), append(cpu, cpuTime()-c)
 	}
 	report(b, times, targetMS)
+	reportCPU(b, cpu)
 }
 
 func report(b *testing.B, times []time.Duration, targetMS float64) {
@@ -200,7 +203,7 @@ func BenchmarkBookAuditDelivery(b *testing.B) {
 				b.Fatal(err)
 			}
 			n := 0
-			var times []time.Duration
+			var times, cpu []time.Duration
 			for b.Loop() {
 				b.StopTimer()
 				date := p.LastDay()
@@ -217,13 +220,14 @@ func BenchmarkBookAuditDelivery(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				t := time.Now()
+				t, c := time.Now(), cpuTime()
 				if err := book.AuditDoc(ctx, u, saved.Number); err != nil {
 					b.Fatal(err)
 				}
-				times = append(times, time.Since(t))
+				times, cpu = append(times, time.Since(t)), append(cpu, cpuTime()-c)
 			}
 			report(b, times, 3)
+			reportCPU(b, cpu)
 		})
 	}
 }

@@ -164,8 +164,10 @@ func (b *Book) ExplainCost(ctx context.Context, by *User, doc string, line int) 
 				return err
 			}
 		}
+		// The month as a range of dates: the item's movements of it in stock_moves_order.
 		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(qty), 0), ifnull(sum(amount), 0) FROM stock_moves
-			WHERE item_id = ? AND period = ? AND kind <> 0 AND fixed = 1`, itemID, period).Scan(&x.FixedQty, &x.FixedAmount); err != nil {
+			WHERE item_id = ? AND date BETWEEN ? AND ? AND kind <> 0 AND fixed = 1`, itemID, Period(period).FirstDay(), Period(period).LastDay()).
+			Scan(&x.FixedQty, &x.FixedAmount); err != nil {
 			return err
 		}
 		x.Want, x.Holds = x.formula()

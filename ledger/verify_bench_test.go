@@ -65,14 +65,14 @@ func restoreRuns(b *testing.B, book *ledger.Book, u *ledger.User) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var times []time.Duration
+	var times, cpu []time.Duration
 	for b.Loop() {
-		start := time.Now()
+		start, c := time.Now(), cpuTime()
 		r, err := book.RestoreAs(b.Context(), u, info.Path, "")
 		if err != nil {
 			b.Fatal(err)
 		}
-		times = append(times, time.Since(start))
+		times, cpu = append(times, time.Since(start)), append(cpu, cpuTime()-c)
 		book = r.Book
 		if u, err = book.Login(b.Context(), "admin", ""); err != nil {
 			b.Fatal(err)
@@ -80,4 +80,5 @@ func restoreRuns(b *testing.B, book *ledger.Book, u *ledger.User) {
 	}
 	b.Cleanup(func() { book.Close() })
 	report(b, times, 10_000)
+	reportCPU(b, cpu)
 }

@@ -379,7 +379,7 @@ func tempBeside(path, what string) (string, error) {
 // quick_check: it checks every page's b-tree structure, the cells' format, the free
 // list and that no page is lost or used twice — everything but the cross-check of each
 // index's content against its table, which on the 266 MB book of three years is most of
-// integrity_check's time (6.7 s against 1.2 s; stock_moves alone, with its 7 indexes,
+// integrity_check's time (6.7 s against 1.2 s; stock_moves alone, then with 7 indexes,
 // 3 s). The snapshot is a page-for-page copy of the live book (store.Snapshot), so what
 // quick_check leaves out would be a fault of the book itself, not of the copy: the full
 // verify (the settings' full check) runs integrity_check on the book, and every restore

@@ -269,6 +269,9 @@ func (c *call) writeStatementTable(st report.Statement) error {
 
 // writeStatementXLSX writes the statement as a workbook of one sheet (report.XLSX).
 func (c *call) writeStatementXLSX(st report.Statement, path string) error {
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportStatements, st.Kind+" "+string(st.Period)); err != nil {
+		return err
+	}
 	var b bytes.Buffer
 	if err := report.XLSX(&b, st); err != nil {
 		return err

@@ -29,7 +29,7 @@ var readMethods = map[string]bool{
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
 	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "SalesSums": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
 	"Movements": true, "DetailLedger": true, "GeneralLedger": true, "TrialBalance": true, "CheckClose": true,
-	"PreviewClose": true, "AccountRoles": true, "AccountRoleChoices": true,
+	"PreviewClose": true, "AccountRoles": true, "AccountRoleChoices": true, "DocRows": true,
 }
 
 // permFixture is what the later cases need besides the book of TestPermissions: an item,
@@ -308,6 +308,10 @@ func laterPermCases() []permCase {
 		{"TrialBalance", ledgerRoles, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.TrialBalance(ctx, by, "2025-03")
 			return err
+		})},
+
+		{"DocRows", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			return b.DocRows(ctx, by, "2025-01", "2025-03", func(DocRow) error { return nil })
 		})},
 
 		// exports: a statement's everyone's but a clerk's, a list of items everyone's

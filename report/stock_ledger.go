@@ -58,38 +58,63 @@ type ledgerCell struct {
 	n    int64
 }
 
-// stockLedgerRow is the row's cells: the date, strings, and ledgerCells or nil.
-func stockLedgerRow(r ledger.ItemLedgerRow, cost bool, cat *i18n.Catalog) []any {
-	out := make([]any, 0, stockLedgerCols)
-	summary := cat.T("cli.doc.type." + string(r.Type))
-	if r.Number == "" {
-		summary = cat.T("report.ledger.opening")
+// ledgerRows makes the cells of stock ledger rows for one output: texts as they are ("" an
+// empty cell), the date and the numbers as date and number make them (nil: empty).
+type ledgerRows struct {
+	cost      bool // the user may see costs: unit costs and amounts are shown
+	cat       *i18n.Catalog
+	date      func(ledger.Date) any
+	number    func(ledgerCell) any
+	summaries map[ledger.DocType]string // 摘要 by document type, looked up once
+}
+
+// row is the cells of a row.
+func (lr *ledgerRows) row(r ledger.ItemLedgerRow) []any {
+	summary, ok := lr.summaries[r.Type]
+	if !ok {
+		summary = lr.cat.T("cli.doc.type." + string(r.Type))
+		lr.summaries[r.Type] = summary
 	}
-	out = append(out, r.Date, r.Number, summary, r.Item, r.Name, r.Unit, r.Warehouse)
+	if r.Number == "" {
+		summary = lr.cat.T("report.ledger.opening")
+	}
+	out := make([]any, 1, stockLedgerCols)
+	out[0] = lr.date(r.Date)
+	for _, s := range []string{r.Number, summary, r.Item, r.Name, r.Unit, r.Warehouse} {
+		out = append(out, omitEmpty(s))
+	}
 	qty := func(q ledger.Qty) any {
 		if q == 0 {
 			return nil
 		}
-		return ledgerCell{'q', int64(q)}
+		return lr.number(ledgerCell{'q', int64(q)})
 	}
 	price := func(p ledger.Price) any {
-		if !cost || p == 0 {
+		if !lr.cost || p == 0 {
 			return nil
 		}
-		return ledgerCell{'p', int64(p)}
+		return lr.number(ledgerCell{'p', int64(p)})
 	}
 	money := func(moved bool, m ledger.Money) any {
-		if !cost || !moved {
+		if !lr.cost || !moved {
 			return nil
 		}
-		return ledgerCell{'m', int64(m)}
+		return lr.number(ledgerCell{'m', int64(m)})
 	}
 	costed := r.Type != ledger.DocTransfer && r.Number != ""
-	out = append(out, qty(r.InQty), price(r.InCost), money(costed && r.InQty != 0, r.InAmount),
+	return append(out, qty(r.InQty), price(r.InCost), money(costed && r.InQty != 0, r.InAmount),
 		qty(r.OutQty), price(r.OutCost), money(costed && r.OutQty != 0, r.OutAmount),
 		money(r.Adj != 0, r.Adj),
-		ledgerCell{'q', int64(r.Qty)}, price(r.UnitCost), money(true, r.Amount))
-	return out
+		lr.number(ledgerCell{'q', int64(r.Qty)}), price(r.UnitCost), money(true, r.Amount))
+}
+
+// readLedgerRows is the reading of StockLedgerWorkbook and StockLedgerCSV: the rows of
+// StockLedgers made into cells by lr, on a goroutine of their own.
+func readLedgerRows(ctx context.Context, b *ledger.Book, by *ledger.User, item string, from, to ledger.Period, lr *ledgerRows) rowSource {
+	lr.cost, lr.cat, lr.summaries = by.Can(ledger.PermViewCost), i18n.For(i18n.ZH), map[ledger.DocType]string{}
+	return pipelinedRows(ctx, func(ctx context.Context, row func([]any) error) error {
+		return b.StockLedgers(ctx, by, item, from, to, func(r ledger.ItemLedgerRow) error { return row(lr.row(r)) })
+	})
 }
 
 // StockLedgerWorkbook writes the stock ledgers of the periods from–to (of every item that
@@ -175,22 +200,9 @@ func StockLedgerWorkbook(ctx context.Context, w io.Writer, b *ledger.Book, by *l
 			return err
 		}
 	}
-	cost := by.Can(ledger.PermViewCost)
-	rows := pipelinedRows(ctx, func(ctx context.Context, row func([]any) error) error {
-		return b.StockLedgers(ctx, by, item, from, to, func(r ledger.ItemLedgerRow) error {
-			cells := stockLedgerRow(r, cost, cat)
-			for i, v := range cells {
-				switch x := v.(type) {
-				case string:
-					cells[i] = omitEmpty(x)
-				case ledgerCell:
-					cells[i] = styles.number(x)
-				case ledger.Date:
-					cells[i] = excelize.Cell{StyleID: styles.date, Value: excelDate(x)}
-				}
-			}
-			return row(cells)
-		})
+	rows := readLedgerRows(ctx, b, by, item, from, to, &ledgerRows{
+		date:   func(d ledger.Date) any { return excelize.Cell{StyleID: styles.date, Value: excelDate(d)} },
+		number: func(c ledgerCell) any { return styles.number(c) },
 	})
 	n := 4
 	err = rows(func(r []any) error {
@@ -294,25 +306,14 @@ func StockLedgerCSV(ctx context.Context, w io.Writer, b *ledger.Book, by *ledger
 	if err != nil {
 		return err
 	}
-	cost := by.Can(ledger.PermViewCost)
-	rows := pipelinedRows(ctx, func(ctx context.Context, row func([]any) error) error {
-		return b.StockLedgers(ctx, by, item, from, to, func(r ledger.ItemLedgerRow) error {
-			return row(stockLedgerRow(r, cost, cat))
-		})
+	rows := readLedgerRows(ctx, b, by, item, from, to, &ledgerRows{
+		date:   func(d ledger.Date) any { return string(d) },
+		number: func(c ledgerCell) any { return c.String() },
 	})
 	rec := make([]string, stockLedgerCols)
 	err = rows(func(r []any) error {
 		for i, v := range r {
-			switch x := v.(type) {
-			case string:
-				rec[i] = x
-			case ledger.Date:
-				rec[i] = string(x)
-			case ledgerCell:
-				rec[i] = x.String()
-			default:
-				rec[i] = ""
-			}
+			rec[i], _ = v.(string) // nil: ""
 		}
 		return cw.Write(rec)
 	})

@@ -159,6 +159,15 @@ func TestStockLedgerWorkbook(t *testing.T) {
 		if err != nil || len(merged) != 12 {
 			t.Errorf("%d merged ranges, %v", len(merged), err)
 		}
+		titles := ""
+		for _, d := range f.GetDefinedName() {
+			if d.Name == "_xlnm.Print_Titles" && d.Scope == sh {
+				titles = d.RefersTo
+			}
+		}
+		if titles != "'"+sh+"'!$1:$4" {
+			t.Errorf("print titles %q", titles)
+		}
 		lay, err := f.GetPageLayout(sh)
 		if err != nil || lay.Size == nil || *lay.Size != 9 || lay.Orientation == nil || *lay.Orientation != "landscape" ||
 			lay.FitToWidth == nil || *lay.FitToWidth != 1 {

@@ -1,9 +1,11 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"shopbooks/store"
 )
@@ -72,7 +74,10 @@ func (b *Book) StockLedgers(ctx context.Context, by *User, item string, from, to
 		}
 		// Items by code, each its movements in costing order: the items' code index and,
 		// per item, a range of stock_moves_order; SQLite sorts nothing.
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, m.date, m.doc_id, m.warehouse_id, m.kind, m.qty, m.amount, m.adj
+		// A movement's values come packed in one text (as packedItems reads items): the
+		// driver's cost is per value read.
+		rows, err := tx.QueryContext(ctx, `SELECT i.id || ' ' || m.doc_id || ' ' || m.warehouse_id || ' ' || m.kind || ' ' || m.qty || ' ' ||
+				m.amount || ' ' || m.adj || ' ' || m.date
 			FROM items i JOIN stock_moves m ON m.item_id = i.id
 			WHERE (?1 = 0 OR i.id = ?1) AND m.date BETWEEN ?2 AND ?3
 			ORDER BY i.code, m.date, m.audit_seq, m.line_no, m.sub, m.id`, itemID, first, last)
@@ -99,15 +104,26 @@ func (b *Book) StockLedgers(ctx context.Context, by *User, item string, from, to
 			open.finish(cost)
 			return fn(open)
 		}
+		var packed sql.RawBytes
+		var n [7]int64 // item, document and warehouse IDs, kind, qty, amount, adj
 		for rows.Next() {
-			var id, docID, whID int64
-			r := ItemLedgerRow{}
-			var kind MoveKind
-			var mq Qty
-			var ma Money
-			if err := rows.Scan(&id, &r.Date, &docID, &whID, &kind, &mq, &ma, &r.Adj); err != nil {
+			if err := rows.Scan(&packed); err != nil {
 				return err
 			}
+			rest := packed
+			for i := range n {
+				var v []byte
+				var ok bool
+				if v, rest, ok = bytes.Cut(rest, []byte{' '}); !ok {
+					return fmt.Errorf("stock movement %q: not packed", packed)
+				}
+				if n[i], err = strconv.ParseInt(string(v), 10, 64); err != nil {
+					return fmt.Errorf("stock movement %q: %w", packed, err)
+				}
+			}
+			id, docID, whID, kind, mq, ma := n[0], n[1], n[2], MoveKind(n[3]), Qty(n[4]), Money(n[5])
+			r := ItemLedgerRow{}
+			r.Date, r.Adj = Date(rest), Money(n[6])
 			if id != curID {
 				if err := opening(id); err != nil {
 					return err

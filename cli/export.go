@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -11,20 +14,56 @@ import (
 	"shopbooks/report"
 )
 
-// `export vouchers --period YYYY-MM --xlsx FILE [--layout kingdee|yonyou] | --csv FILE`:
-// the period's vouchers in the column layout of 金蝶 KIS/精斗云 or 用友 (report.VoucherWorkbook
-// documents both). `export handoff --period YYYY-MM --xlsx FILE`: the accountant's hand-off
-// workbook (report.HandOff).
+// `export vouchers (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) --xlsx FILE
+// [--layout kingdee|yonyou] | --csv FILE`: the vouchers of a period or a range in the
+// column layout of 金蝶 KIS/精斗云 or 用友 (report.VoucherWorkbook documents both).
+// `export stock-ledger (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) [--item CODE]
+// (--xlsx FILE | --csv FILE)`: the stock ledgers (库存明细账) of the range
+// (report.StockLedgerWorkbook). `export handoff --period YYYY-MM --xlsx FILE`: the
+// accountant's hand-off workbook (report.HandOff).
 
 func exportCommands() []command {
 	return []command{
-		{name: "vouchers", usage: "export vouchers --period YYYY-MM (--xlsx FILE [--layout kingdee|yonyou] | --csv FILE)",
-			flags: "period= xlsx= csv= layout=", required: "period", book: true, run: exportVouchers},
+		{name: "vouchers", usage: "export vouchers (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) (--xlsx FILE [--layout kingdee|yonyou] | --csv FILE)",
+			flags: "period= from= to= xlsx= csv= layout=", book: true, run: exportVouchers},
+		{name: "stock-ledger", usage: "export stock-ledger (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) [--item CODE] (--xlsx FILE | --csv FILE)",
+			flags: "period= from= to= item= xlsx= csv=", book: true, run: exportStockLedger},
 		{name: "handoff", usage: "export handoff --period YYYY-MM --xlsx FILE", flags: "period= xlsx=", required: "period xlsx",
 			book: true, run: exportHandOff},
 		{name: "journal", usage: "export journal [--to FILE]   (every posting as an hledger journal; stdout without --to)",
 			flags: "to=", book: true, run: exportJournal},
 	}
+}
+
+// exportRange reads the periods of an export: --period for one, or --from and --to
+// (default: --from); and checks that --xlsx or --csv names a file.
+func (c *call) exportRange() (from, to ledger.Period, err error) {
+	switch {
+	case c.has("period") && c.has("from"):
+		return "", "", &usageError{key: "cli.usage.extra_args", args: map[string]any{"arg": "--period"}, usage: c.cmd.usage}
+	case c.has("period"):
+		from, err = ledger.ParsePeriod("period", c.str("period"))
+	case c.has("from"):
+		from, err = ledger.ParsePeriod("from", c.str("from"))
+	default:
+		return "", "", &usageError{key: "cli.usage.missing_flag", args: map[string]any{"flag": "--period"}, usage: c.cmd.usage}
+	}
+	if err != nil {
+		return "", "", err
+	}
+	to = from
+	if c.has("to") {
+		if to, err = ledger.ParsePeriod("to", c.str("to")); err != nil {
+			return "", "", err
+		}
+	}
+	if to < from {
+		return "", "", refuse("cli.ledger.range", map[string]any{"from": string(from), "to": string(to)})
+	}
+	if !c.has("xlsx") && !c.has("csv") {
+		return "", "", &usageError{key: "cli.usage.missing_flag", args: map[string]any{"flag": "--xlsx"}, usage: c.cmd.usage}
+	}
+	return from, to, nil
 }
 
 // exportJournal writes the book's postings as an hledger journal (report.Journal).
@@ -41,12 +80,9 @@ func exportJournal(c *call) error {
 }
 
 func exportVouchers(c *call) error {
-	p, err := ledger.ParsePeriod("period", c.str("period"))
+	from, to, err := c.exportRange()
 	if err != nil {
 		return err
-	}
-	if !c.has("xlsx") && !c.has("csv") {
-		return &usageError{key: "cli.usage.missing_flag", args: map[string]any{"flag": "--xlsx"}, usage: c.cmd.usage}
 	}
 	layout := strings.ToLower(c.str("layout"))
 	if layout == "" {
@@ -56,30 +92,35 @@ func exportVouchers(c *call) error {
 		return &usageError{key: "cli.usage.bad_value", args: map[string]any{"flag": "--layout", "value": c.str("layout"),
 			"choices": strings.Join(report.Layouts, ", ")}, usage: c.cmd.usage}
 	}
-	vs, err := c.book.Vouchers(c.ctx, c.user, p)
-	if err != nil {
-		return err
-	}
 	names, err := report.LoadVoucherNames(c.ctx, c.book)
 	if err != nil {
 		return err
 	}
-	if path := c.str("xlsx"); path != "" {
-		var b bytes.Buffer
-		if err := report.VoucherWorkbook(&b, vs, layout, names); err != nil {
-			return err
-		}
-		if err := c.writeExport(path, b.Bytes()); err != nil {
-			return err
-		}
+	return c.eachExport(func(w io.Writer, csv bool) error {
+		return report.ExportVouchers(c.ctx, w, c.book, c.user, from, to, layout, names, csv)
+	})
+}
+
+func exportStockLedger(c *call) error {
+	from, to, err := c.exportRange()
+	if err != nil {
+		return err
 	}
-	if path := c.str("csv"); path != "" {
-		var b bytes.Buffer
-		if err := report.VoucherCSV(&b, vs, layout, names); err != nil {
-			return err
+	return c.eachExport(func(w io.Writer, csv bool) error {
+		if csv {
+			return report.StockLedgerCSV(c.ctx, w, c.book, c.user, c.str("item"), from, to)
 		}
-		if err := c.writeExport(path, b.Bytes()); err != nil {
-			return err
+		return report.StockLedgerWorkbook(c.ctx, w, c.book, c.user, c.str("item"), from, to)
+	})
+}
+
+// eachExport writes the --xlsx file and the --csv file that were asked for.
+func (c *call) eachExport(write func(w io.Writer, csv bool) error) error {
+	for _, kind := range []string{"xlsx", "csv"} {
+		if path := c.str(kind); path != "" {
+			if err := c.writeExportWith(path, func(w io.Writer) error { return write(w, kind == "csv") }); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -99,9 +140,42 @@ func exportHandOff(c *call) error {
 
 // writeExport writes the file and says where.
 func (c *call) writeExport(path string, data []byte) error {
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	return c.writeExportWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeExportWith writes the file through write, as it goes (a year's export is never
+// whole in memory), into a temporary file beside it that takes its name at the end: a
+// refused or failed export leaves no half-written file. It says where it wrote.
+func (c *call) writeExportWith(path string, write func(io.Writer) error) error {
+	failed := func(err error) error {
 		c.log.Warn("export", "path", path, "err", err)
 		return refuse("report.xlsx.failed", map[string]any{"path": path})
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return failed(err)
+	}
+	defer os.Remove(tmp.Name()) // gone by then once renamed
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	err = bw.Flush()
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return failed(err)
 	}
 	c.say("cli.export.written", map[string]any{"path": absPath(path)})
 	return nil

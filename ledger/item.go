@@ -237,7 +237,7 @@ func loadItem(ctx context.Context, tx *store.Tx, code string) (Item, error) {
 }
 
 // checkItem validates and normalises what the user typed; it resolves the category.
-func checkItem(ctx context.Context, tx *store.Tx, it *Item) (catID sql.NullInt64, err error) {
+func checkItem(ctx context.Context, tx *store.Tx, it *Item, lk *itemLookups) (catID sql.NullInt64, err error) {
 	if it.Code, err = cleanCode("code", it.Code); err != nil {
 		return
 	}
@@ -284,9 +284,7 @@ func checkItem(ctx context.Context, tx *store.Tx, it *Item) (catID sql.NullInt64
 		return
 	}
 	// A unit is found by its name or its English name ("pcs" is 个); the item keeps the name.
-	var unit string
-	err = tx.QueryRowContext(ctx, `SELECT name FROM units WHERE active = 1 AND (name = ?1 OR (name_en <> '' AND name_en = ?1 COLLATE NOCASE))
-		ORDER BY name = ?1 DESC LIMIT 1`, it.Unit).Scan(&unit)
+	unit, err := lk.unit(ctx, tx, it.Unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = refuse(CodeUnknownUnit, "field", "unit", "value", it.Unit)
 		return
@@ -297,7 +295,7 @@ func checkItem(ctx context.Context, tx *store.Tx, it *Item) (catID sql.NullInt64
 	it.Unit = unit
 	if c := Normalize(it.Category); c != "" {
 		var id int64
-		id, err = lookupID(ctx, tx, entCategory, c)
+		id, err = lk.category(ctx, tx, c)
 		if err != nil {
 			err = refuse(CodeUnknownCategory, "field", "category", "value", it.Category)
 			return
@@ -336,34 +334,84 @@ func (b *Book) AddItem(ctx context.Context, by *User, it Item) (Item, error) {
 // names the failing item's index in Args["row"] (0-based). Needs PermMasterData.
 func (b *Book) AddItems(ctx context.Context, by *User, items []Item) error {
 	return b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
+		lk := newItemLookups()
+		ids := make([]int64, len(items))
 		for i, it := range items {
-			if err := addItem(ctx, tx, by, &it); err != nil {
+			id, err := insertItem(ctx, tx, &it, lk)
+			if err != nil {
 				return withRow(err, i)
 			}
+			ids[i] = id
 		}
-		return nil
+		return logAdds(ctx, tx, by.Name, "item.add", entItem, ids)
 	})
 }
 
 // addItem inserts the item (cleaned by checkItem in place) and logs it; an import does
 // not read it back (AddItem does).
 func addItem(ctx context.Context, tx *store.Tx, by *User, it *Item) error {
-	catID, err := checkItem(ctx, tx, it)
+	id, err := insertItem(ctx, tx, it, newItemLookups())
 	if err != nil {
 		return err
+	}
+	return logChange(ctx, tx, by.Name, "item.add", entItem, id, "")
+}
+
+// insertItem checks the item (cleaned by checkItem in place, its unit and category
+// looked up through lk) and inserts it, unlogged; it returns the new row's ID.
+func insertItem(ctx context.Context, tx *store.Tx, it *Item, lk *itemLookups) (int64, error) {
+	catID, err := checkItem(ctx, tx, it, lk)
+	if err != nil {
+		return 0, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO items(code, name, mnemonic, spec, unit, category_id, barcode, vat_bp,
 		buy_price, sell_price, reorder_qty, ref_cost, other_business, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 		it.Code, it.Name, it.Mnemonic, it.Spec, it.Unit, catID, it.Barcode, it.VAT, it.Buy, it.Sell, it.Reorder,
 		it.RefCost, it.OtherBusiness)
 	if isUnique(err) {
-		return itemTaken(ctx, tx, *it, 0)
+		return 0, itemTaken(ctx, tx, *it, 0)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
-	id, _ := res.LastInsertId()
-	return logChange(ctx, tx, by.Name, "item.add", entItem, id, "")
+	return res.LastInsertId()
+}
+
+// itemLookups keeps what items looked up, by what they named: an import's 10,000 items
+// name a handful of units and categories.
+type itemLookups struct {
+	units map[string]string
+	cats  map[string]int64
+}
+
+func newItemLookups() *itemLookups {
+	return &itemLookups{units: map[string]string{}, cats: map[string]int64{}}
+}
+
+// unit is the name of the active unit named name or, in English, name_en.
+func (lk *itemLookups) unit(ctx context.Context, tx *store.Tx, name string) (string, error) {
+	if u, ok := lk.units[name]; ok {
+		return u, nil
+	}
+	var unit string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM units WHERE active = 1 AND (name = ?1 OR (name_en <> '' AND name_en = ?1 COLLATE NOCASE))
+		ORDER BY name = ?1 DESC LIMIT 1`, name).Scan(&unit)
+	if err == nil {
+		lk.units[name] = unit
+	}
+	return unit, err
+}
+
+// category is the ID of the category of a code.
+func (lk *itemLookups) category(ctx context.Context, tx *store.Tx, code string) (int64, error) {
+	if id, ok := lk.cats[code]; ok {
+		return id, nil
+	}
+	id, err := lookupID(ctx, tx, entCategory, code)
+	if err == nil {
+		lk.cats[code] = id
+	}
+	return id, err
 }
 
 // withRow adds the row of an import to a refusal.
@@ -381,7 +429,7 @@ func withRow(err error, row int) error {
 // The code may change only while the item is unused. Needs PermMasterData.
 func (b *Book) UpdateItem(ctx context.Context, by *User, it Item) (Item, error) {
 	err := b.write(ctx, by, PermMasterData, func(tx *store.Tx) error {
-		catID, err := checkItem(ctx, tx, &it)
+		catID, err := checkItem(ctx, tx, &it, newItemLookups())
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ var (
 
 // readMethods write nothing when allowed: TestPermissions expects no audit record of them.
 var readMethods = map[string]bool{
-	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true,
+	"Docs": true, "OpenLines": true, "CountWarnings": true, "StockOnHand": true, "StockLedger": true, "StockLedgers": true,
 	"CountSheet": true, "StockSummary": true, "ClosedStock": true, "PartnerBalances": true, "PartnerBalanceOf": true,
 	"PartnerStatement": true, "Voucher": true, "Vouchers": true, "Balances": true, "YearStartBalances": true,
 	"BalancesByPartner": true, "YearStartByPartner": true, "BalancesByPartnerAt": true, "BalancesAt": true, "PeriodMovements": true, "SalesLines": true, "SalesSums": true, "CostAdjustments": true, "ExplainCost": true, "ExplainItemCost": true,
@@ -189,6 +189,9 @@ func laterPermCases() []permCase {
 		{"StockLedger", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.StockLedger(ctx, by, "A", "2025-03")
 			return err
+		})},
+		{"StockLedgers", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
+			return b.StockLedgers(ctx, by, "", "2025-03", "2025-03", func(ItemLedgerRow) error { return nil })
 		})},
 		{"CountSheet", everyone, nil, read(func(ctx context.Context, b *Book, by *User) error {
 			_, err := b.CountSheet(ctx, by, "W1", "2025-03-31")

@@ -282,7 +282,9 @@ type LedgerRow struct {
 	Adj       Money // a quantity-0 adjustment (DOMAIN.md §3.1)
 	Qty       Qty   // the item's running quantity, all warehouses
 	Amount    Money // and its running amount
-	UnitCost  Price
+	UnitCost  Price // Amount / Qty (0 when Qty ≤ 0)
+	InCost    Price // InAmount / InQty, OutAmount / OutQty: the movement's unit cost (0 without an amount)
+	OutCost   Price
 }
 
 // StockLedger is an item's stock ledger over a period ("" for every period): an opening
@@ -328,25 +330,7 @@ func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Pe
 			if err := rows.Scan(&r.Date, &r.Number, &r.Type, &r.Warehouse, &kind, &mq, &ma, &r.Adj); err != nil {
 				return err
 			}
-			switch {
-			case kind == 0 && mq < 0:
-				r.OutQty = -mq
-			case kind == 0:
-				r.InQty = mq
-			case kind == MovePurchaseReturn: // a negative receipt
-				r.InQty, r.InAmount = mq, ma
-			case kind == MoveSalesReturn: // a negative delivery
-				r.OutQty, r.OutAmount = -mq, -ma
-			case mq > 0:
-				r.InQty, r.InAmount = mq, ma
-			default:
-				r.OutQty, r.OutAmount = -mq, -ma
-			}
-			if kind != 0 {
-				q += mq
-				a += ma - r.Adj
-			}
-			r.Qty, r.Amount = q, a
+			r.post(kind, mq, ma, &q, &a)
 			out = append(out, r)
 		}
 		return rows.Err()
@@ -355,11 +339,7 @@ func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Pe
 		return nil, fromStore(err)
 	}
 	for i := range out {
-		if !cost {
-			out[i].InAmount, out[i].OutAmount, out[i].Adj, out[i].Amount = 0, 0, 0, 0
-		} else if out[i].Qty > 0 {
-			out[i].UnitCost = Price(mulDivRound(int64(out[i].Amount), 100_000_000, int64(out[i].Qty)))
-		}
+		out[i].finish(cost)
 	}
 	return out, nil
 }
@@ -368,23 +348,21 @@ func (b *Book) StockLedger(ctx context.Context, by *User, item string, period Pe
 // the latest close before the date's month stored, plus the movements since; without
 // such a close, the book's opening plus every movement before the date.
 func itemOpening(ctx context.Context, tx *store.Tx, itemID int64, from Date) (Qty, Money, error) {
-	var q Qty
-	var a Money
-	var last sql.NullString
-	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1 AND period < ?", string(from)[:7]).Scan(&last); err != nil {
+	stored, err := itemOpenings(ctx, tx, itemID, from)
+	if err != nil {
 		return 0, 0, err
 	}
-	if last.Valid {
-		err := tx.QueryRowContext(ctx, `SELECT c.qty + ifnull(sum(m.qty), 0), c.amount + ifnull(sum(m.amount - m.adj), 0)
-			FROM item_period_costs c LEFT JOIN stock_moves m ON m.item_id = c.item_id AND m.date >= ?3 AND m.date < ?4 AND m.kind <> 0
-			WHERE c.item_id = ?1 AND c.period = ?2 GROUP BY c.item_id`, itemID, last.String, Period(last.String).Next().FirstDay(), from).Scan(&q, &a)
-		if err == nil {
-			return q, a, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, err
-		}
+	if v, ok := stored[itemID]; ok {
+		return v.qty, v.amount, nil
 	}
+	return bookOpening(ctx, tx, itemID, from)
+}
+
+// bookOpening is an item's quantity and amount before a date from the book's opening:
+// the opening stock plus every movement before the date.
+func bookOpening(ctx context.Context, tx *store.Tx, itemID int64, from Date) (Qty, Money, error) {
+	var q Qty
+	var a Money
 	err := tx.QueryRowContext(ctx, `SELECT
 		(SELECT ifnull(sum(qty), 0) FROM opening_stock WHERE item_id = ?1) +
 		(SELECT ifnull(sum(qty), 0) FROM stock_moves WHERE item_id = ?1 AND date < ?2 AND kind <> 0),

@@ -213,6 +213,35 @@ func voucherRows(vouchers []ledger.Voucher, layout string, names *VoucherNames, 
 // LayoutYonyou, "" is kingdee): see the package's layout description above. names may
 // be nil (codes without names). The sheet is streamed: a year of vouchers fits.
 func VoucherWorkbook(w io.Writer, vouchers []ledger.Voucher, layout string, names *VoucherNames) error {
+	return voucherWorkbook(w, func(row func([]any) error) error { return voucherRows(vouchers, layout, names, row) }, layout)
+}
+
+// ExportVouchers writes the vouchers of the periods from–to in a layout, as a workbook
+// (VoucherWorkbook) or, asCSV true, as CSV (VoucherCSV). The months are read and turned
+// into rows on a goroutine of their own while the rows before are written (pipelined),
+// so a year streams in the memory of a month or two of vouchers. names may be nil.
+func ExportVouchers(ctx context.Context, w io.Writer, b *ledger.Book, by *ledger.User, from, to ledger.Period, layout string,
+	names *VoucherNames, asCSV bool) error {
+	rows := pipelinedRows(ctx, func(ctx context.Context, row func([]any) error) error {
+		for p := from; p <= to; p = p.Next() {
+			vs, err := b.Vouchers(ctx, by, p)
+			if err != nil {
+				return err
+			}
+			if err := voucherRows(vs, layout, names, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if asCSV {
+		return voucherCSV(w, rows, layout)
+	}
+	return voucherWorkbook(w, rows, layout)
+}
+
+// voucherWorkbook is VoucherWorkbook of the rows (voucherRows) that rows hands over.
+func voucherWorkbook(w io.Writer, rows rowSource, layout string) error {
 	head, err := voucherHeader(layout)
 	if err != nil {
 		return err
@@ -223,7 +252,7 @@ func VoucherWorkbook(w io.Writer, vouchers []ledger.Voucher, layout string, name
 	if err := f.SetSheetName("Sheet1", sh); err != nil {
 		return err
 	}
-	if err := streamVouchers(f, sh, head, vouchers, layout, names); err != nil {
+	if err := streamVouchers(f, sh, head, rows); err != nil {
 		return err
 	}
 	return f.Write(w)
@@ -231,7 +260,7 @@ func VoucherWorkbook(w io.Writer, vouchers []ledger.Voucher, layout string, name
 
 // streamVouchers writes the header and the rows with a StreamWriter: amounts as number
 // cells (#,##0.00), the header bold and frozen.
-func streamVouchers(f *excelize.File, sh string, head []string, vouchers []ledger.Voucher, layout string, names *VoucherNames) error {
+func streamVouchers(f *excelize.File, sh string, head []string, rows rowSource) error {
 	sw, err := f.NewStreamWriter(sh)
 	if err != nil {
 		return err
@@ -265,14 +294,16 @@ func streamVouchers(f *excelize.File, sh string, head []string, vouchers []ledge
 		return err
 	}
 	n := 1
-	err = voucherRows(vouchers, layout, names, func(r []any) error {
+	err = rows(func(r []any) error {
 		n++
 		for i, v := range r {
 			switch x := v.(type) {
 			case amount:
 				r[i] = excelize.Cell{StyleID: money, Value: moneyFloat(x.m)}
 			case string:
-				r[i] = omitEmpty(x)
+				if x == "" { // omitEmpty, without boxing the text again
+					r[i] = nil
+				}
 			}
 		}
 		return sw.SetRow(cell(1, n), r)
@@ -295,19 +326,19 @@ func omitEmpty(s string) any {
 // VoucherCSV writes the vouchers in a layout as CSV: UTF-8 with a BOM, a header row,
 // amounts as plain decimals.
 func VoucherCSV(w io.Writer, vouchers []ledger.Voucher, layout string, names *VoucherNames) error {
+	return voucherCSV(w, func(row func([]any) error) error { return voucherRows(vouchers, layout, names, row) }, layout)
+}
+
+func voucherCSV(w io.Writer, rows rowSource, layout string) error {
 	head, err := voucherHeader(layout)
 	if err != nil {
 		return err
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := newCSV(w, head)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	err = voucherRows(vouchers, layout, names, func(r []any) error {
+	err = rows(func(r []any) error {
 		rec := make([]string, len(r))
 		for i, v := range r {
 			switch x := v.(type) {
@@ -325,6 +356,17 @@ func VoucherCSV(w io.Writer, vouchers []ledger.Voucher, layout string, names *Vo
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newCSV starts a CSV export: UTF-8 with a BOM (Excel reads it as Chinese), CRLF line
+// ends, the header row.
+func newCSV(w io.Writer, head []string) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return cw, cw.Write(head)
 }
 
 // HandOff writes the accountant's hand-off workbook of a period: a cover sheet (交接说明:

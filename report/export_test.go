@@ -238,8 +238,9 @@ func TestHandOff(t *testing.T) {
 	}
 }
 
-// TestLibreOfficeOpensExports converts the hand-off and a voucher workbook to PDF with
-// LibreOffice headless: the workbooks open in a spreadsheet program other than excelize.
+// TestLibreOfficeOpensExports converts the hand-off, a voucher workbook and a stock
+// ledger to PDF with LibreOffice headless: the workbooks open in a spreadsheet program
+// other than excelize.
 func TestLibreOfficeOpensExports(t *testing.T) {
 	lo, err := exec.LookPath("libreoffice")
 	if err != nil {
@@ -259,7 +260,11 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 	if err := VoucherWorkbook(&vw, vs, LayoutYonyou, names); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{"handoff.xlsx": hand.Bytes(), "vouchers.xlsx": vw.Bytes()}
+	var sl bytes.Buffer
+	if err := StockLedgerWorkbook(t.Context(), &sl, b, u, "", "2025-01", "2025-01"); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"handoff.xlsx": hand.Bytes(), "vouchers.xlsx": vw.Bytes(), "stock-ledger.xlsx": sl.Bytes()}
 	var args []string
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {

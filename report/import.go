@@ -255,10 +255,57 @@ func readXLSX(data []byte) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	values, err := scanSheet(parts[strings.ToLower(sheetPath)])
+	// The sheet's stored values are scanned on a goroutine of their own while excelize
+	// reads what each cell shows (the two passes take about the same time).
+	type scanned struct {
+		values map[cellAt]string
+		err    error
+	}
+	scan := make(chan scanned, 1)
+	go func() {
+		values, err := scanSheet(parts[strings.ToLower(sheetPath)])
+		scan <- scanned{values, err}
+	}()
+	lines, err := shownRows(data)
+	sc := <-scan
+	if sc.err != nil {
+		return nil, sc.err
+	}
 	if err != nil {
 		return nil, err
 	}
+	t := &table{}
+	for i, s := range lines {
+		line := i + 1
+		cells := make([]cellValue, len(s))
+		for i := range s {
+			cells[i] = cellValue{shown: s[i], num: numberOf(s[i], sc.values[cellAt{line, i + 1}])}
+		}
+		if blank(cells) {
+			continue
+		}
+		if t.headAt == 0 {
+			t.headAt = line
+			for _, c := range cells {
+				t.header = append(t.header, c.shown)
+			}
+			continue
+		}
+		t.records = append(t.records, record{line: line, cells: cells})
+	}
+	if len(t.records) > MaxImportRows {
+		return nil, importErr("too_many_rows", "max", MaxImportRows)
+	}
+	if t.headAt == 0 {
+		return nil, importErr("empty")
+	}
+	return t, nil
+}
+
+// shownRows is what each cell of the workbook's first sheet shows, row by row (excelize
+// formats numbers and dates as Excel would); it refuses a sheet of more than
+// MaxImportRows rows of data, counting blank rows, as it reads.
+func shownRows(data []byte) ([][]string, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxImportUnzipped,
 		UnzipXMLSizeLimit: min(MaxImportUnzipped, 16<<20)})
 	if err != nil {
@@ -274,43 +321,21 @@ func readXLSX(data []byte) (*table, error) {
 		return nil, importErr("not_xlsx")
 	}
 	defer shown.Close()
-	t := &table{}
-	line := 0
+	var lines [][]string
 	for shown.Next() {
-		line++
-		if line > MaxImportRows+1 && t.headAt == 0 || len(t.records) > MaxImportRows {
+		if len(lines) > MaxImportRows+1 {
 			return nil, importErr("too_many_rows", "max", MaxImportRows)
 		}
 		s, err := shown.Columns()
 		if err != nil {
 			return nil, importErr("not_xlsx")
 		}
-		cells := make([]cellValue, len(s))
-		for i := range s {
-			cells[i] = cellValue{shown: s[i], num: numberOf(s[i], values[cellAt{line, i + 1}])}
-		}
-		if blank(cells) {
-			continue
-		}
-		if t.headAt == 0 {
-			t.headAt = line
-			for _, c := range cells {
-				t.header = append(t.header, c.shown)
-			}
-			continue
-		}
-		t.records = append(t.records, record{line: line, cells: cells})
+		lines = append(lines, s)
 	}
 	if err := shown.Error(); err != nil {
 		return nil, importErr("not_xlsx")
 	}
-	if len(t.records) > MaxImportRows {
-		return nil, importErr("too_many_rows", "max", MaxImportRows)
-	}
-	if t.headAt == 0 {
-		return nil, importErr("empty")
-	}
-	return t, nil
+	return lines, nil
 }
 
 // numberOf is a number cell's value as a plain decimal: rounded to 9 decimals (what a

@@ -2,10 +2,12 @@ package report
 
 import (
 	"archive/zip"
-	"compress/flate"
+	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"shopbooks/assets/i18n"
@@ -64,17 +66,122 @@ func XLSX(w io.Writer, sts ...Statement) error {
 	return f.Write(w)
 }
 
-// fastZip makes f deflate its parts at flate.BestSpeed rather than the default level: a
-// year of vouchers deflates in a third of the time (0.9 → 0.3 s CPU) into a file a fifth
-// larger (6.9 → 8.4 MB) (issue 6: 100,000 rows under 2 s).
+// fastZip makes f deflate its parts at the fastest level rather than the default one,
+// with klauspost/compress's deflate (the same format, about twice as fast as the
+// standard library's at that level), a large part on every core (parallelDeflate): a
+// year of vouchers deflates in a sixth of the default's time into a file a fifth larger
+// (issue 6: 100,000 rows under 2 s).
 func fastZip(f *excelize.File) *excelize.File {
 	return f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, flate.BestSpeed)
+			return &parallelDeflate{out: out}, nil
 		})
 		return zw
 	})
+}
+
+// deflateBlockSize is how much of a part parallelDeflate deflates at a time.
+const deflateBlockSize = 1 << 20
+
+// parallelDeflate is a raw DEFLATE writer (RFC 1951) that deflates blocks of its input
+// on several goroutines, as pigz does: each block is deflated with the 32 KB before it
+// as its dictionary and ends byte-aligned (a sync flush), the last one with the final
+// deflate block, so the blocks written one after the other are one stream that any
+// inflater reads. A part smaller than a block is deflated as one, on the caller's
+// goroutine.
+type parallelDeflate struct {
+	out     io.Writer
+	buf     []byte               // the block being filled
+	dict    []byte               // the 32 KB of input before buf
+	pending []chan deflateResult // blocks being deflated, in order
+	err     error
+}
+
+type deflateResult struct {
+	data []byte
+	err  error
+}
+
+func (p *parallelDeflate) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 && p.err == nil {
+		if p.buf == nil {
+			p.buf = make([]byte, 0, deflateBlockSize)
+		}
+		k := min(len(b), deflateBlockSize-len(p.buf))
+		p.buf, b = append(p.buf, b[:k]...), b[k:]
+		if len(p.buf) == deflateBlockSize {
+			p.start(false)
+		}
+	}
+	return n, p.err
+}
+
+// start deflates the filled block on a goroutine of its own (at most GOMAXPROCS at a
+// time: beyond, it first writes out the oldest).
+func (p *parallelDeflate) start(final bool) {
+	for len(p.pending) >= runtime.GOMAXPROCS(0) && p.err == nil {
+		p.writeOldest()
+	}
+	block, dict := p.buf, p.dict
+	p.dict = append([]byte(nil), block[max(0, len(block)-32<<10):]...)
+	p.buf = nil
+	ch := make(chan deflateResult, 1)
+	p.pending = append(p.pending, ch)
+	go func() {
+		data, err := deflateBlock(block, dict, final)
+		ch <- deflateResult{data, err}
+	}()
+}
+
+func (p *parallelDeflate) writeOldest() {
+	r := <-p.pending[0]
+	p.pending = p.pending[1:]
+	if p.err == nil {
+		p.err = r.err
+	}
+	if p.err == nil {
+		_, p.err = p.out.Write(r.data)
+	}
+}
+
+// Close deflates what is left as the final block and writes every block out.
+func (p *parallelDeflate) Close() error {
+	if p.err == nil {
+		if len(p.pending) == 0 { // the whole part fits in one block
+			var data []byte
+			if data, p.err = deflateBlock(p.buf, nil, true); p.err == nil {
+				_, p.err = p.out.Write(data)
+			}
+		} else {
+			p.start(true)
+		}
+	}
+	for len(p.pending) > 0 {
+		p.writeOldest()
+	}
+	return p.err
+}
+
+// deflateBlock deflates a block with dict as the data before it, ending with a sync
+// flush, or with the final block when final.
+func deflateBlock(block, dict []byte, final bool) ([]byte, error) {
+	var out bytes.Buffer
+	out.Grow(len(block) / 3)
+	w, err := flate.NewWriterDict(&out, flate.BestSpeed, dict)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(block); err != nil {
+		return nil, err
+	}
+	if final {
+		err = w.Close()
+	} else {
+		err = w.Flush()
+	}
+	return out.Bytes(), err
 }
 
 type xlsxStyles struct{ title, head, text, bold, money, moneyBold, qty, pct int }

@@ -2,8 +2,10 @@ package report
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,5 +104,36 @@ func TestXLSX(t *testing.T) {
 	}
 	if v, _ := f.GetCellValue("销售毛利表", "G6"); v != "34.27%" {
 		t.Errorf("gross margin total: %q", v)
+	}
+}
+
+// TestParallelDeflate: what parallelDeflate writes, in blocks deflated apart, inflates
+// (with the standard library's reader) to exactly what was written, for parts smaller
+// than a block, of whole blocks, and of several blocks and a bit, written in pieces of
+// any size.
+func TestParallelDeflate(t *testing.T) {
+	var text bytes.Buffer
+	for i := 0; text.Len() < 3*deflateBlockSize+12345; i++ {
+		fmt.Fprintf(&text, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>商品 %d</t></is></c><c r="B%d"><v>%d.%02d</v></c></row>`,
+			i, i, i*7919%2000, i, i*31%100000, i%100)
+	}
+	for _, n := range []int{0, 100, deflateBlockSize, 2 * deflateBlockSize, text.Len()} {
+		var out bytes.Buffer
+		p := &parallelDeflate{out: &out}
+		data := text.Bytes()[:n]
+		for rest, step := data, 1; len(rest) > 0; step = step*3 + 1 {
+			k := min(step, len(rest))
+			if _, err := p.Write(rest[:k]); err != nil {
+				t.Fatal(err)
+			}
+			rest = rest[k:]
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		back, err := io.ReadAll(flate.NewReader(&out))
+		if err != nil || !bytes.Equal(back, data) {
+			t.Errorf("%d bytes: inflated to %d bytes (%v)", n, len(back), err)
+		}
 	}
 }

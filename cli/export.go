@@ -68,6 +68,9 @@ func (c *call) exportRange() (from, to ledger.Period, err error) {
 
 // exportJournal writes the book's postings as an hledger journal (report.Journal).
 func exportJournal(c *call) error {
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportJournal, c.str("to")); err != nil {
+		return err
+	}
 	var b bytes.Buffer
 	if err := report.Journal(c.ctx, &b, c.book, c.user); err != nil {
 		return err
@@ -92,6 +95,9 @@ func exportVouchers(c *call) error {
 		return &usageError{key: "cli.usage.bad_value", args: map[string]any{"flag": "--layout", "value": c.str("layout"),
 			"choices": strings.Join(report.Layouts, ", ")}, usage: c.cmd.usage}
 	}
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportVouchers, rangeText(from, to)+" "+layout); err != nil {
+		return err
+	}
 	names, err := report.LoadVoucherNames(c.ctx, c.book)
 	if err != nil {
 		return err
@@ -106,12 +112,23 @@ func exportStockLedger(c *call) error {
 	if err != nil {
 		return err
 	}
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportStockLedger, strings.TrimSpace(rangeText(from, to)+" "+c.str("item"))); err != nil {
+		return err
+	}
 	return c.eachExport(func(w io.Writer, csv bool) error {
 		if csv {
 			return report.StockLedgerCSV(c.ctx, w, c.book, c.user, c.str("item"), from, to)
 		}
 		return report.StockLedgerWorkbook(c.ctx, w, c.book, c.user, c.str("item"), from, to)
 	})
+}
+
+// rangeText is a range of months as the audit trail records an export of it.
+func rangeText(from, to ledger.Period) string {
+	if from == to {
+		return string(from)
+	}
+	return string(from) + "…" + string(to)
 }
 
 // eachExport writes the --xlsx file and the --csv file that were asked for.
@@ -129,6 +146,9 @@ func (c *call) eachExport(write func(w io.Writer, csv bool) error) error {
 func exportHandOff(c *call) error {
 	p, err := ledger.ParsePeriod("period", c.str("period"))
 	if err != nil {
+		return err
+	}
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportStatements, "handoff "+string(p)); err != nil {
 		return err
 	}
 	var b bytes.Buffer

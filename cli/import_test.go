@@ -125,6 +125,13 @@ func TestExportThroughTheCLI(t *testing.T) {
 	if sh := f.GetSheetList(); len(sh) != 8 || sh[0] != "交接说明" || sh[6] != "销售毛利表" || sh[7] != "记账凭证" {
 		t.Errorf("hand-off sheets %v", sh)
 	}
+	// every export is in the audit trail, with what it covered
+	trail := s.ok("audit", "--format", "csv")
+	for _, w := range []string{"vouchers 2025-01 kingdee", "vouchers 2025-01 yonyou", "statements handoff 2025-01"} {
+		if !strings.Contains(trail, w) {
+			t.Errorf("the trail has no export %q:\n%s", w, trail)
+		}
+	}
 }
 
 // `item list --xlsx` and `partner list --xlsx` write the listed records in the layout the

@@ -28,6 +28,8 @@ func exportCommands() []command {
 			flags: "period= from= to= xlsx= csv= layout=", book: true, run: exportVouchers},
 		{name: "stock-ledger", usage: "export stock-ledger (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) [--item CODE] (--xlsx FILE | --csv FILE)",
 			flags: "period= from= to= item= xlsx= csv=", book: true, run: exportStockLedger},
+		{name: "documents", usage: "export documents (--period YYYY-MM | --from YYYY-MM [--to YYYY-MM]) (--xlsx FILE | --csv FILE)",
+			flags: "period= from= to= xlsx= csv=", book: true, run: exportDocuments},
 		{name: "handoff", usage: "export handoff --period YYYY-MM --xlsx FILE", flags: "period= xlsx=", required: "period xlsx",
 			book: true, run: exportHandOff},
 		{name: "journal", usage: "export journal [--to FILE]   (every posting as an hledger journal; stdout without --to)",
@@ -129,6 +131,23 @@ func rangeText(from, to ledger.Period) string {
 		return string(from)
 	}
 	return string(from) + "…" + string(to)
+}
+
+// exportDocuments writes every line of the documents of a range of months (单据明细).
+func exportDocuments(c *call) error {
+	from, to, err := c.exportRange()
+	if err != nil {
+		return err
+	}
+	if err := c.book.Export(c.ctx, c.user, ledger.ExportDocuments, rangeText(from, to)); err != nil {
+		return err
+	}
+	return c.eachExport(func(w io.Writer, csv bool) error {
+		if csv {
+			return report.DocumentsCSV(c.ctx, w, c.book, c.user, from, to)
+		}
+		return report.DocumentsWorkbook(c.ctx, w, c.book, c.user, from, to)
+	})
 }
 
 // eachExport writes the --xlsx file and the --csv file that were asked for.

@@ -125,9 +125,14 @@ func TestExportThroughTheCLI(t *testing.T) {
 	if sh := f.GetSheetList(); len(sh) != 8 || sh[0] != "交接说明" || sh[6] != "销售毛利表" || sh[7] != "记账凭证" {
 		t.Errorf("hand-off sheets %v", sh)
 	}
+	d := filepath.Join(s.dir, "d.csv")
+	s.ok("export", "documents", "--period", "2025-01", "--csv", d)
+	if data, err := os.ReadFile(d); err != nil || !strings.HasPrefix(strings.TrimPrefix(string(data), "\uFEFF"), "日期,单据编号") {
+		t.Errorf("documents CSV: %q %v", data, err)
+	}
 	// every export is in the audit trail, with what it covered
 	trail := s.ok("audit", "--format", "csv")
-	for _, w := range []string{"vouchers 2025-01 kingdee", "vouchers 2025-01 yonyou", "statements handoff 2025-01"} {
+	for _, w := range []string{"vouchers 2025-01 kingdee", "vouchers 2025-01 yonyou", "statements handoff 2025-01", "documents 2025-01"} {
 		if !strings.Contains(trail, w) {
 			t.Errorf("the trail has no export %q:\n%s", w, trail)
 		}

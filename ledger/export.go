@@ -16,6 +16,7 @@ const (
 	ExportVouchers    ExportKind = "vouchers"     // vouchers for the accountant's own software
 	ExportJournal     ExportKind = "journal"      // every posting as a journal
 	ExportStockLedger ExportKind = "stock_ledger" // the stock ledger
+	ExportDocuments   ExportKind = "documents"    // the documents' lines
 	ExportItems       ExportKind = "items"        // the items list
 	ExportPartners    ExportKind = "partners"     // the partners list
 )
@@ -23,7 +24,7 @@ const (
 // permOf is the permission an export of kind needs.
 func (k ExportKind) permOf() Perm {
 	switch k {
-	case ExportStockLedger, ExportItems, ExportPartners:
+	case ExportStockLedger, ExportDocuments, ExportItems, ExportPartners:
 		return PermExportStock
 	}
 	return PermExport

@@ -207,6 +207,30 @@ func BenchmarkBookStockLedgerExportMemory(b *testing.B) {
 	exportMemory(b, "BenchmarkBookStockLedgerExportMemory", stockLedgerYear)
 }
 
+// documentsYear is the documents export of the book's last year, as `export documents
+// --from --to --xlsx` runs it.
+func documentsYear(ctx context.Context, book *ledger.Book, u *ledger.User, last ledger.Period, w *bytes.Buffer) error {
+	return report.DocumentsWorkbook(ctx, w, book, u, yearTo(last), last)
+}
+
+// BenchmarkBookDocumentsExport: every line of the documents of the book's last year
+// (~120,000 rows) exported to Excel: read and written (the file kept in memory).
+// Target: issue 6's 2 s for a 100,000-row list.
+func BenchmarkBookDocumentsExport(b *testing.B) {
+	book, u, p := openBench(b)
+	rows := 0
+	if err := book.DocRows(b.Context(), u, yearTo(p), p, func(ledger.DocRow) error { rows++; return nil }); err != nil {
+		b.Fatal(err)
+	}
+	benchExport(b, rows, func(w *bytes.Buffer) error { return documentsYear(b.Context(), book, u, p, w) })
+}
+
+// BenchmarkBookDocumentsExportMemory: the peak resident memory of a process exporting a
+// year's documents once: target 200 MB.
+func BenchmarkBookDocumentsExportMemory(b *testing.B) {
+	exportMemory(b, "BenchmarkBookDocumentsExportMemory", documentsYear)
+}
+
 // exportMemory runs the benchmark named bench again in a child process that opens the
 // book, runs export once and prints its peak resident memory (VmHWM) and the resident
 // memory before the export; it reports them against the target of 200 MB.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -133,51 +134,18 @@ func StockLedgerWorkbook(ctx context.Context, w io.Writer, b *ledger.Book, by *l
 		return err
 	}
 	cat := i18n.For(i18n.ZH)
-	f := fastZip(excelize.NewFile())
-	defer f.Close()
 	sh := cat.T("report.ledger.title")
-	if err := f.SetSheetName("Sheet1", sh); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return err
-	}
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape"), FitToWidth: ptr(1),
-		FitToHeight: ptr(0)}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$4", Scope: sh}); err != nil {
-		return err
-	}
-	styles, err := newLedgerStyles(f)
+	f, sw, styles, err := newListBook(sh, 4)
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(sh)
-	if err != nil {
-		return err
-	}
-	for i, wd := range []float64{11, 16, 11, 10, 20, 8, 8, 10, 11, 13, 10, 11, 13, 11, 10, 11, 13} {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: styles.title, Value: sh}}); err != nil {
-		return err
-	}
-	span := string(from)
-	if to != from {
-		span += " – " + string(to)
-	}
-	info := []any{cat.T("report.shop", map[string]any{"name": s.Name}), nil, nil, nil, nil,
-		cat.T("report.period", map[string]any{"period": span}), nil, nil, nil, nil, cat.T("report.unit")}
+	defer f.Close()
+	var extra []any
 	if provisional {
-		info = append(info, nil, nil, cat.T("report.provisional.cost"))
+		extra = []any{nil, nil, cat.T("report.provisional.cost")}
 	}
-	if err := sw.SetRow("A2", info); err != nil {
+	widths := []float64{11, 16, 11, 10, 20, 8, 8, 10, 11, 13, 10, 11, 13, 11, 10, 11, 13}
+	if err := listTop(sw, styles, cat, sh, s.Name, from, to, widths, 4, extra...); err != nil {
 		return err
 	}
 	top, sub := stockLedgerHead(cat)
@@ -216,6 +184,68 @@ func StockLedgerWorkbook(ctx context.Context, w io.Writer, b *ledger.Book, by *l
 		return err
 	}
 	return f.Write(w)
+}
+
+// listTop writes a long list's column widths and its frozen head (the first head rows),
+// the title in A1, and the shop, the periods and the unit in A2, extra after them.
+func listTop(sw *excelize.StreamWriter, styles *ledgerStyles, cat *i18n.Catalog, title, shop string, from, to ledger.Period,
+	widths []float64, head int, extra ...any) error {
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: cell(1, head+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: styles.title, Value: title}}); err != nil {
+		return err
+	}
+	span := string(from)
+	if to != from {
+		span += " – " + string(to)
+	}
+	info := append([]any{cat.T("report.shop", map[string]any{"name": shop}), nil, nil, nil, nil,
+		cat.T("report.period", map[string]any{"period": span}), nil, nil, nil, nil, cat.T("report.unit")}, extra...)
+	return sw.SetRow("A2", info)
+}
+
+// newListBook is a workbook of one long list's sheet sh, printed as listPageSetup sets
+// it (its first head rows repeated on each page), its streamed writer and its styles.
+func newListBook(sh string, head int) (*excelize.File, *excelize.StreamWriter, *ledgerStyles, error) {
+	f := fastZip(excelize.NewFile())
+	fail := func(err error) (*excelize.File, *excelize.StreamWriter, *ledgerStyles, error) {
+		f.Close()
+		return nil, nil, nil, err
+	}
+	if err := f.SetSheetName("Sheet1", sh); err != nil {
+		return fail(err)
+	}
+	if err := listPageSetup(f, sh, head); err != nil {
+		return fail(err)
+	}
+	styles, err := newLedgerStyles(f)
+	if err != nil {
+		return fail(err)
+	}
+	sw, err := f.NewStreamWriter(sh)
+	if err != nil {
+		return fail(err)
+	}
+	return f, sw, styles, nil
+}
+
+// listPageSetup prints a long list's sheet on A4 landscape fitted to the width, its
+// first head rows repeated on every page.
+func listPageSetup(f *excelize.File, sh string, head int) error {
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape"), FitToWidth: ptr(1),
+		FitToHeight: ptr(0)}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sh, head), Scope: sh})
 }
 
 // ledgerStyles are the stock ledger's cell styles, made once: a cell names its style by

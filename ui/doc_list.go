@@ -401,6 +401,13 @@ func (l *docList) build() fyne.CanvasObject {
 	if s.user.Can(ledger.PermAuditDoc) {
 		btns.Add(audit)
 	}
+	if s.user.Can(ledger.PermExportStock) { // every line of the months of the dates shown
+		btns.Add(iconButton(s.t("ui.btn.export"), theme.DownloadIcon(), func() {
+			from, to := s.periodsOf(m.from, m.to)
+			s.exportFile(s.t("ui.export.documents_file", map[string]any{"range": rangeName(from, to)})+".xlsx", ".xlsx",
+				s.documentsExport(from, to))
+		}))
+	}
 	bottom := container.NewVBox(l.errL, container.NewBorder(nil, nil, l.count, btns), l.res)
 	l.refresh()
 	return container.NewBorder(top, bottom, nil, nil, t)

@@ -145,3 +145,53 @@ func (s *session) exportVouchers(p ledger.Period) {
 			s.exportFile(s.voucherExportName(p, f.layout, f.ext), f.ext, s.vouchersExport(p, f.layout, f.ext))
 		}, s.win)
 }
+
+// bookRange is the book's first and last periods ("" when it has none).
+func (s *session) bookRange() (first, last ledger.Period) {
+	ps, err := s.book.Periods(s.ctx)
+	if err != nil || len(ps) == 0 {
+		return "", ""
+	}
+	return ps[0].Period, ps[len(ps)-1].Period
+}
+
+// periodsOf is the range of months of the dates from–to ("" for open-ended: the book's
+// first or last period).
+func (s *session) periodsOf(from, to string) (ledger.Period, ledger.Period) {
+	first, last := s.bookRange()
+	if len(from) >= 7 {
+		first = ledger.Period(from[:7])
+	}
+	if len(to) >= 7 {
+		last = ledger.Period(to[:7])
+	}
+	return first, last
+}
+
+// rangeName is a range of months in a file name.
+func rangeName(from, to ledger.Period) string {
+	if from == to {
+		return string(from)
+	}
+	return string(from) + "~" + string(to)
+}
+
+// stockLedgerExport is the stock ledger of an item ("" for every item) over the periods
+// from–to (report.StockLedgerWorkbook).
+func (s *session) stockLedgerExport(item string, from, to ledger.Period) export {
+	what := rangeName(from, to)
+	if item != "" {
+		what += " " + item
+	}
+	return export{ledger.ExportStockLedger, what, func(ctx context.Context, w io.Writer) error {
+		return report.StockLedgerWorkbook(ctx, w, s.book, s.user, item, from, to)
+	}}
+}
+
+// documentsExport is every line of the documents of the periods from–to
+// (report.DocumentsWorkbook).
+func (s *session) documentsExport(from, to ledger.Period) export {
+	return export{ledger.ExportDocuments, rangeName(from, to), func(ctx context.Context, w io.Writer) error {
+		return report.DocumentsWorkbook(ctx, w, s.book, s.user, from, to)
+	}}
+}

@@ -185,3 +185,41 @@ func TestExportItemsList(t *testing.T) {
 		t.Errorf("the trail's last record: %+v %v", trail, err)
 	}
 }
+
+// 导出 on the stock ledger and on a document list: the shown item's ledger and every
+// line of the listed months' documents, as report writes them.
+func TestExportStockLedgerAndDocuments(t *testing.T) {
+	path := januaryBook(t, true)
+	s := newWindow(t, path, "", "", "stock_ledger", "zh-CN")
+	ctx := context.Background()
+	for _, screen := range []string{"stock_ledger", "sales_list"} {
+		s.open(screen)
+		if !hasButton(s.win.Content(), "导出") {
+			t.Errorf("%s has no 导出", screen)
+		}
+	}
+	if from, to := s.periodsOf("", ""); from != "2025-01" || to < "2025-02" {
+		t.Errorf("the book's range: %s–%s", from, to)
+	}
+	if from, to := s.periodsOf("2025-01-05", "2025-01-31"); from != "2025-01" || to != "2025-01" {
+		t.Errorf("January's dates: %s–%s", from, to)
+	}
+	var buf bytes.Buffer
+	if err := s.stockLedgerExport("A", "2025-01", "2025-01").write(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if rows := sheetRows(t, buf.Bytes(), "库存明细账"); len(rows) < 6 {
+		t.Errorf("A's stock ledger: %d rows", len(rows))
+	}
+	buf.Reset()
+	if err := s.documentsExport("2025-01", "2025-01").write(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := s.book.DocRows(ctx, s.user, "2025-01", "2025-01", func(ledger.DocRow) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if rows := sheetRows(t, buf.Bytes(), "单据明细"); len(rows) != 3+n || n < 15 {
+		t.Errorf("January's documents: %d rows, want 3 + %d", len(rows), n)
+	}
+}

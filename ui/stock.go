@@ -365,6 +365,13 @@ func (v *stockLedgerScreen) build() fyne.CanvasObject {
 	period.OnSubmitted = func(string) { apply() }
 	top := container.NewHBox(widget.NewLabel(s.t("ui.col.code")), sized(item, 140), v.name,
 		widget.NewLabel(s.t("field.period")), sized(period, 100), iconButton(s.t("ui.btn.refresh"), theme.ViewRefreshIcon(), apply))
+	if s.user.Can(ledger.PermExportStock) { // the shown item's ledger over the shown period (else every period)
+		top.Add(iconButton(s.t("ui.btn.export"), theme.DownloadIcon(), func() {
+			from, to := s.periodsOf(m.period, m.period)
+			name := s.t("ui.export.stock_ledger_file", map[string]any{"item": m.item, "range": rangeName(from, to)}) + ".xlsx"
+			s.exportFile(name, ".xlsx", s.stockLedgerExport(m.item, from, to))
+		}))
+	}
 	v.errL = errorLabel()
 	v.refresh()
 	return container.NewBorder(container.NewVBox(top, v.errL), nil, nil, nil, v.table)

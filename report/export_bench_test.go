@@ -156,6 +156,11 @@ func BenchmarkBookVoucherExport(b *testing.B) {
 // cpu-ms, the median CPU time of the process, all its goroutines) and reports the rows
 // and the file's size.
 func benchExport(b *testing.B, rows int, export func(w *bytes.Buffer) error) {
+	benchExportTo(b, rows, 2000, export)
+}
+
+// benchExportTo is benchExport against the target targetMS (0: none).
+func benchExportTo(b *testing.B, rows int, targetMS float64, export func(w *bytes.Buffer) error) {
 	var size int
 	var times, cpus []time.Duration
 	for b.Loop() {
@@ -169,7 +174,9 @@ func benchExport(b *testing.B, rows int, export func(w *bytes.Buffer) error) {
 	}
 	reportCPU(b, cpus)
 	reportTimes(b, times)
-	b.ReportMetric(2000, "target-ms")
+	if targetMS > 0 {
+		b.ReportMetric(targetMS, "target-ms")
+	}
 	b.ReportMetric(float64(rows), "rows")
 	b.ReportMetric(float64(size)/1e6, "file-MB")
 }
@@ -214,15 +221,16 @@ func documentsYear(ctx context.Context, book *ledger.Book, u *ledger.User, last 
 }
 
 // BenchmarkBookDocumentsExport: every line of the documents of the book's last year
-// (~120,000 rows) exported to Excel: read and written (the file kept in memory).
-// Target: issue 6's 2 s for a 100,000-row list.
+// (~120,000 rows of 21 columns) exported to Excel: read and written (the file kept in
+// memory). Issue 6 names no figure for it (its 2 s are the stock ledger's and the
+// vouchers'): measured only.
 func BenchmarkBookDocumentsExport(b *testing.B) {
 	book, u, p := openBench(b)
 	rows := 0
 	if err := book.DocRows(b.Context(), u, yearTo(p), p, func(ledger.DocRow) error { rows++; return nil }); err != nil {
 		b.Fatal(err)
 	}
-	benchExport(b, rows, func(w *bytes.Buffer) error { return documentsYear(b.Context(), book, u, p, w) })
+	benchExportTo(b, rows, 0, func(w *bytes.Buffer) error { return documentsYear(b.Context(), book, u, p, w) })
 }
 
 // BenchmarkBookDocumentsExportMemory: the peak resident memory of a process exporting a

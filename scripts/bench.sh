@@ -61,7 +61,7 @@ table=$(awk -v reasons="$REASONS" '
 			next
 		}
 		if (rss != "") { # a memory figure: resident MB against its target
-			res = verdict(tmb != "" && rss + 0 <= tmb + 0)
+			res = (tmb != "") ? verdict(rss + 0 <= tmb + 0) : "—"
 			printf "| %s | %s | %s | %s MB resident | — | %s |\n", pkg, name, (tmb != "" ? "< " tmb " MB" : "—"), rss, res
 			next
 		}

@@ -60,19 +60,24 @@ func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 // Items lists items by code. The whole list (no text) is read from item_list, one ready
 // text a row; a filtered one from items.
 func (b *Book) Items(ctx context.Context, f ItemFilter) ([]Item, error) {
-	t := Normalize(f.Text)
 	var out []Item
 	err := b.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		if t == "" {
-			if out, err = listedItems(ctx, tx, f); err != errUnpacked {
-				return err
-			}
-		}
-		out, err = scanItems(ctx, tx, f, t)
+		out, err = readItems(ctx, tx, f)
 		return err
 	})
 	return out, fromStore(err)
+}
+
+// readItems is Items inside a transaction.
+func readItems(ctx context.Context, tx *store.Tx, f ItemFilter) ([]Item, error) {
+	t := Normalize(f.Text)
+	if t == "" {
+		if out, err := listedItems(ctx, tx, f); err != errUnpacked {
+			return out, err
+		}
+	}
+	return scanItems(ctx, tx, f, t)
 }
 
 // scanItems reads the items of f (with its normalised text t) from items, value by value.

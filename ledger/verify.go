@@ -2,12 +2,9 @@ package ledger
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -499,108 +496,6 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	}
 	if err != sql.ErrNoRows {
 		return nil, err
-	}
-	return nil, nil
-}
-
-// verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
-// one its latest close recorded.
-func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifySealsFrom(ctx, tx, "")
-}
-
-// verifySealsFrom is verifySeals for the closed periods from `from` on. Their vouchers
-// are read in one pass, in periodSeal's order (period, then number), each image hashed
-// as it is written.
-func verifySealsFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
-	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 AND period >= ? ORDER BY period", from)
-	if err != nil || len(periods) == 0 {
-		return nil, err
-	}
-	// periodSeal's vouchers: voucherImagesBelow's with no bound.
-	const closed = `WHERE p.closed = 1 AND v.period >= ?1 AND v.no < ?2`
-	heads, err := tx.QueryContext(ctx, `SELECT v.id, v.period, v.no, v.date, v.source, v.status, v.summary
-		FROM vouchers v JOIN periods p ON p.period = v.period `+closed+` ORDER BY v.period, v.no`, from, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	defer heads.Close()
-	lines, err := tx.QueryContext(ctx, `SELECT l.voucher_id, l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0),
-		l.side, l.amount, l.summary FROM vouchers v JOIN periods p ON p.period = v.period
-		JOIN voucher_lines l ON l.voucher_id = v.id `+closed+` ORDER BY v.period, v.no, l.line_no`, from, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	defer lines.Close()
-	var line voucherImgLine
-	lineOf := int64(-1) // the voucher of line; -1 once the lines are read
-	nextLine := func() error {
-		if !lines.Next() {
-			lineOf = -1
-			return lines.Err()
-		}
-		return lines.Scan(&lineOf, &line.account, &line.partnerID, &line.itemID, &line.side, &line.amount, &line.summary)
-	}
-	if err := nextLine(); err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	at := 0 // periods[at] is the period being hashed
-	// sealed compares the seal of periods[at], hashed so far, with its close's record.
-	sealed := func() (*Error, error) {
-		p := periods[at]
-		seal := hex.EncodeToString(h.Sum(nil))
-		h.Reset()
-		at++
-		var after string
-		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0
-			AND entity = 'period' AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
-		if err == sql.ErrNoRows {
-			return refuse(CodeVerifySeal, "period", p), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		var rec struct{ Seal string }
-		json.Unmarshal([]byte(after), &rec)
-		if seal != rec.Seal {
-			return refuse(CodeVerifySeal, "period", p), nil
-		}
-		return nil, nil
-	}
-	var v voucherImg
-	var kept []voucherImgLine
-	for heads.Next() {
-		var id int64
-		if err := heads.Scan(&id, &v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary); err != nil {
-			return nil, err
-		}
-		for at < len(periods) && periods[at] < v.Period {
-			if f, err := sealed(); f != nil || err != nil {
-				return f, err
-			}
-		}
-		kept = kept[:0]
-		for lineOf == id {
-			kept = append(kept, line)
-			if err := nextLine(); err != nil {
-				return nil, err
-			}
-		}
-		v.Lines = nil // a voucher without lines writes "lines":null
-		if len(kept) > 0 {
-			v.Lines = kept
-		}
-		h.Write([]byte(v.encode()))
-		h.Write([]byte{'\n'})
-	}
-	if err := heads.Err(); err != nil {
-		return nil, err
-	}
-	for at < len(periods) {
-		if f, err := sealed(); f != nil || err != nil {
-			return f, err
-		}
 	}
 	return nil, nil
 }

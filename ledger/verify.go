@@ -43,6 +43,7 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //
 // Each group of checks (runChecks) reads one snapshot; it changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
+	vouchers := &voucherPass{} // the vouchers and lines read once for the ledger and the seals
 	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
 		// SQLite's own check reads every page, on a connection of its own: the longest
 		// group on a book of years, so it is the first one started.
@@ -56,10 +57,9 @@ func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 		{"item list", verifyItemList},
 	}, []verifyCheck{
 		{"stock", verifyStock},
-		{"ledger", verifyLedger},
+		{"ledger", vouchers.ledger},
 		{"partners", verifyPartners},
-	}, []verifyCheck{
-		{"seals", verifySeals},
+		{"seals", vouchers.seals},
 	})
 }
 
@@ -425,45 +425,26 @@ func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
 	return verifyLedgerFrom(ctx, tx, "")
 }
 
-// verifyLedgerFrom checks the periods from `from` on ("" for all): their summaries equal
-// their voucher lines, their vouchers balance, their trial balances balance, and 1405
-// equals the stock at the end of the closed ones.
+// verifyLedgerFrom checks the periods from `from` on: their summaries equal their
+// voucher lines, their vouchers balance, their trial balances balance, and 1405 equals
+// the stock at the end of the closed ones.
 func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
-	var account, period string
-	// Summaries and voucher lines netted in one grouping: any key whose sums do not
-	// cancel is a summary that differs from its lines (or lines without a summary).
-	err := tx.QueryRowContext(ctx, `SELECT k.value ->> 0 AS account, k.value ->> 3 AS period FROM json_each((
-			SELECT verify_net(4, account, pid, iid, period, dr, cr, pdr, pcr) FROM (
-				SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
-					pl_credit AS pcr
-				FROM account_periods WHERE period >= ?1
-				UNION ALL
-				SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
-					-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
-					-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
-					-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-				FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1))) k
-		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
-	if err == nil {
-		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
+	return (&voucherPass{from: from}).ledger(ctx, tx)
+}
+
+// ledger is verifyLedgerFrom with the pass's vouchers.
+func (p *voucherPass) ledger(ctx context.Context, tx *store.Tx) (*Error, error) {
+	for _, check := range []func(context.Context, *store.Tx) (*Error, error){p.summaries, p.balanced} {
+		if f, err := check(ctx, tx); f != nil || err != nil {
+			return f, err
+		}
 	}
-	if err != sql.ErrNoRows {
-		return nil, err
-	}
-	var number string
-	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND
-		(SELECT count(*) < 2 OR ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) <> 0
-			FROM voucher_lines l WHERE l.voucher_id = v.id)
-		ORDER BY v.period, v.no LIMIT 1`, from).Scan(&number)
-	if err == nil {
-		return refuse(CodeVerifyVoucher, "number", number), nil
-	}
-	if err != sql.ErrNoRows {
-		return nil, err
-	}
+	from := p.from
+	var period string
 	var dr, cr Money
-	err = tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods WHERE period >= ?
-		GROUP BY period HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`, from).Scan(&period, &dr, &cr)
+	where, args := summariesFrom(from)
+	err := tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods `+where+`
+		GROUP BY period HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`, args...).Scan(&period, &dr, &cr)
 	if err == nil {
 		return refuse(CodeVerifyTrial, "period", period, "debit", dr.Format(), "credit", cr.Format()), nil
 	}

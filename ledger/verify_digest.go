@@ -3,6 +3,7 @@ package ledger
 import (
 	"crypto/sha256"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ func init() {
 	for name, make := range map[string]func() store.Digest{
 		"verify_chain":     func() store.Digest { return &chainDigest{} },
 		"verify_net":       func() store.Digest { return &netDigest{} },
+		"verify_sums":      func() store.Digest { return &netDigest{state: true} },
 		"verify_doc_heads": func() store.Digest { return &headsDigest{} },
 		"verify_doc_lines": func() store.Digest { return &linesDigest{} },
 	} {
@@ -108,7 +110,8 @@ func asBlob(v driver.Value, dst *[]byte) bool {
 // share a key k1…kn, and its value is the keys whose sums are not all zero, as a JSON
 // array of arrays: GROUP BY k1…kn HAVING sum(v1) <> 0 OR …, the sums kept in a hash
 // table instead of the rows sorted. The values are integers (NULL adds nothing); a sum
-// that overflows does not cancel.
+// that overflows does not cancel. verify_sums(n, k1…kn, v1…vm) is the same digest whose
+// value is every key's sums (appendState), for merge to net against others.
 type netDigest struct {
 	at    map[string]int // a key's JSON text → its sums' index in sums
 	sums  []int64        // m a key
@@ -117,6 +120,7 @@ type netDigest struct {
 	key   []byte
 	n, m  int
 	begun bool
+	state bool // the value is every key's sums (appendState), not the unsettled keys
 }
 
 func (d *netDigest) Step(args []driver.Value) error {
@@ -125,7 +129,7 @@ func (d *netDigest) Step(args []driver.Value) error {
 		if !ok || n < 1 || int(n) >= len(args) {
 			return errors.New("verify_net: the key's length comes first")
 		}
-		d.n, d.m, d.at, d.begun = int(n), len(args)-1-int(n), map[string]int{}, true
+		d.start(int(n), len(args)-1-int(n))
 	}
 	if len(args) != 1+d.n+d.m {
 		return errors.New("verify_net: rows of different lengths")
@@ -147,35 +151,13 @@ func (d *netDigest) Step(args []driver.Value) error {
 		}
 	}
 	d.key = append(d.key, ']')
-	at, ok := d.at[string(d.key)]
-	if !ok {
-		key := string(d.key) // a copy: the key outlives the row
-		at = d.newKey(key)
-		d.at[key] = at
-	}
-	return d.add(at, args[1+d.n:])
-}
-
-// newKey makes room for the sums of a key met for the first time.
-func (d *netDigest) newKey(text string) int {
-	d.keys = append(d.keys, text)
-	d.sums = append(d.sums, make([]int64, d.m)...)
-	d.over = append(d.over, false)
-	return len(d.keys) - 1
-}
-
-// add adds a row's values to the sums of key at.
-func (d *netDigest) add(at int, values []driver.Value) error {
+	at := d.index(d.key)
 	sums := d.sums[at*d.m : (at+1)*d.m]
-	for i, v := range values {
+	for i, v := range args[1+d.n:] {
 		switch v := v.(type) {
 		case nil:
 		case int64:
-			s := sums[i] + v
-			if (v > 0 && s < sums[i]) || (v < 0 && s > sums[i]) {
-				d.over[at] = true
-			}
-			sums[i] = s
+			d.add(at, sums, i, v)
 		default:
 			return fmt.Errorf("verify_net: a value of type %T", v)
 		}
@@ -183,12 +165,107 @@ func (d *netDigest) add(at int, values []driver.Value) error {
 	return nil
 }
 
-func (d *netDigest) Result() (driver.Value, error) {
-	out := []byte{'['}
+// start makes d a digest of keys of n values and sums of m.
+func (d *netDigest) start(n, m int) {
+	d.n, d.m, d.at, d.begun = n, m, map[string]int{}, true
+}
+
+// index is where the sums of the key whose JSON text is key are, made for a key met
+// for the first time.
+func (d *netDigest) index(key []byte) int {
+	if at, ok := d.at[string(key)]; ok {
+		return at
+	}
+	text := string(key) // a copy: the key outlives the row
+	d.keys = append(d.keys, text)
+	d.sums = append(d.sums, make([]int64, d.m)...)
+	d.over = append(d.over, false)
+	d.at[text] = len(d.keys) - 1
+	return len(d.keys) - 1
+}
+
+// add adds v to sums[i], the sums of the key at.
+func (d *netDigest) add(at int, sums []int64, i int, v int64) {
+	s := sums[i] + v
+	if (v > 0 && s < sums[i]) || (v < 0 && s > sums[i]) {
+		d.over[at] = true
+	}
+	sums[i] = s
+}
+
+// unsettled is the keys whose sums are not all zero, in the order met.
+func (d *netDigest) unsettled() []string {
+	var out []string
 	for at, key := range d.keys {
-		if !d.over[at] && !slices.ContainsFunc(d.sums[at*d.m:(at+1)*d.m], func(s int64) bool { return s != 0 }) {
-			continue
+		if d.over[at] || slices.ContainsFunc(d.sums[at*d.m:(at+1)*d.m], func(s int64) bool { return s != 0 }) {
+			out = append(out, key)
 		}
+	}
+	return out
+}
+
+// appendState appends what merge takes: m, then each key with its sums.
+func (d *netDigest) appendState(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(d.m))
+	for at, key := range d.keys {
+		b = binary.AppendUvarint(b, uint64(len(key)))
+		b = append(b, key...)
+		for _, s := range d.sums[at*d.m : (at+1)*d.m] {
+			b = binary.AppendVarint(b, s)
+		}
+		if d.over[at] {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	return b
+}
+
+// merge adds the sums of a digest's state (appendState) to d's.
+func (d *netDigest) merge(state []byte) error {
+	bad := errors.New("verify_net: a damaged state")
+	m, n := binary.Uvarint(state)
+	if n <= 0 || (d.begun && int(m) != d.m) {
+		return bad
+	}
+	if !d.begun {
+		d.start(0, int(m))
+	}
+	for state = state[n:]; len(state) > 0; {
+		l, n := binary.Uvarint(state)
+		if n <= 0 || uint64(len(state)-n) < l {
+			return bad
+		}
+		at := d.index(state[n : n+int(l)])
+		state = state[n+int(l):]
+		sums := d.sums[at*d.m : (at+1)*d.m]
+		for i := range sums {
+			v, n := binary.Varint(state)
+			if n <= 0 {
+				return bad
+			}
+			d.add(at, sums, i, v)
+			state = state[n:]
+		}
+		if len(state) == 0 {
+			return bad
+		}
+		d.over[at] = d.over[at] || state[0] != 0
+		state = state[1:]
+	}
+	return nil
+}
+
+func (d *netDigest) Result() (driver.Value, error) {
+	if d.state {
+		if !d.begun {
+			return nil, nil // no rows
+		}
+		return d.appendState(nil), nil
+	}
+	out := []byte{'['}
+	for _, key := range d.unsettled() {
 		if len(out) > 1 {
 			out = append(out, ',')
 		}

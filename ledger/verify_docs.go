@@ -371,12 +371,14 @@ func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string
 // so they are kept until the next row's begin.
 func latestImageBytes(ctx context.Context, tx *store.Tx, e entity, mark string,
 	fn func(id string, seq int64, after []byte, markAt [2]int, bad bool) bool) error {
-	rows, err := tx.QueryContext(ctx, `SELECT entity_id, `+auditRowCols+` FROM audit_log
-		WHERE image = 1 AND entity = ? ORDER BY entity_id, seq`, e.name)
+	// Read in one value (verify_pack): the stored records are a fraction of the images.
+	var packed []byte
+	err := tx.QueryRowContext(ctx, `SELECT verify_pack(entity_id, `+auditRowCols+`) FROM (SELECT entity_id, seq, fmt, before, after,
+		img_before, img_after FROM audit_log WHERE image = 1 AND entity = ? ORDER BY entity_id, seq)`, e.name).Scan(&packed)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	rows := &packedRows{b: packed}
 	imgs := newImages(ctx, tx)
 	imgs.known = map[int64]auditRow{}
 	imgs.delta.mark = mark

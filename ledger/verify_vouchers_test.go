@@ -2,6 +2,9 @@ package ledger
 
 import (
 	"database/sql"
+	"database/sql/driver"
+	"reflect"
+	"slices"
 	"testing"
 
 	"shopbooks/store"
@@ -126,4 +129,37 @@ func tamperGuardedAll(t *testing.T, db *sql.DB, triggers []string, queries ...st
 		again = append(again, def)
 	}
 	tamperGuarded(t, db, triggers[0], append(queries, again...)...)
+}
+
+// verify_pack's value reads back as the rows it packed: NULL, integers, text and BLOBs
+// (an empty one is not NULL), and no rows at all.
+func TestVerifyPackReadsBack(t *testing.T) {
+	b, _ := openTestBook(t)
+	err := b.db.Read(t.Context(), func(tx *store.Tx) error {
+		for _, tc := range []struct {
+			query string
+			want  [][]driver.Value
+		}{
+			{`SELECT verify_pack(a, b, c) FROM (SELECT NULL AS a, -7 AS b, '记 "x"' AS c UNION ALL
+				SELECT x'00ff', x'', 1 << 62)`, [][]driver.Value{{nil, int64(-7), `记 "x"`}, {[]byte{0, 0xff}, []byte{}, int64(1 << 62)}}},
+			{"SELECT verify_pack(1) WHERE 0", nil},
+		} {
+			var packed []byte
+			if err := tx.QueryRowContext(t.Context(), tc.query).Scan(&packed); err != nil {
+				return err
+			}
+			rows := &packedRows{b: packed}
+			var got [][]driver.Value
+			for rows.Next() {
+				got = append(got, slices.Clone(rows.row))
+			}
+			if rows.Err() != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%s: %#v %v, want %#v", tc.query, got, rows.Err(), tc.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -3,7 +3,9 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -44,13 +46,14 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 // Each group of checks (runChecks) reads one snapshot; it changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
 	vouchers := &voucherPass{} // the vouchers and lines read once for the ledger and the seals
+	trail := &auditPass{}      // the trail read once for the chain and the documents' rows
 	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
 		// SQLite's own check reads every page, on a connection of its own: the longest
 		// group on a book of years, so it is the first one started.
 		{"integrity", func(ctx context.Context, _ *store.Tx) (*Error, error) { return b.integrity(ctx, full) }},
 	}, []verifyCheck{
-		{"chain", verifyChain},
-		{"rows", verifyRows},
+		{"chain", trail.chain},
+		{"rows", trail.rows},
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
@@ -160,8 +163,37 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]veri
 	return rep, nil
 }
 
-func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyChainFrom(ctx, tx, 1)
+// auditPass is what the chain check keeps of the trail for the rows check, which runs
+// after it in its group (one snapshot): the documents' image records, read with the
+// chain instead of again.
+type auditPass struct{ docs []byte }
+
+// chain checks the whole trail as verifyChainFrom does from its first record, keeping
+// the documents' image records.
+func (a *auditPass) chain(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var out []byte
+	err := tx.QueryRowContext(ctx, `SELECT verify_chain_keep(1, '', ?, `+auditCols+`)
+		FROM (SELECT * FROM audit_log ORDER BY seq)`, entDoc.name).Scan(&out)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) < 8 {
+		return nil, errors.New("verify_chain_keep: a short value")
+	}
+	if bad := int64(binary.BigEndian.Uint64(out)); bad != 0 {
+		return refuse(CodeVerifyChain, "seq", bad), nil
+	}
+	a.docs = out[8:]
+	return nil, nil
+}
+
+// rows compares every audited row with its last audit image (verifyRowsOf), the
+// documents' from the records chain kept.
+func (a *auditPass) rows(ctx context.Context, tx *store.Tx) (*Error, error) {
+	if a.docs == nil {
+		return nil, errors.New("verify rows: the chain was not read")
+	}
+	return verifyRowsWith(ctx, tx, imaged, a.docs)
 }
 
 // verifyChainFrom checks the records from seq first on: each hashes to its hash, links
@@ -187,15 +219,17 @@ func verifyChainFrom(ctx context.Context, tx *store.Tx, first int64) (*Error, er
 	return nil, nil
 }
 
-func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyRowsOf(ctx, tx, imaged)
-}
-
 // verifyRowsOf compares the rows of the entities ents with their last audit images.
 func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, error) {
+	return verifyRowsWith(ctx, tx, ents, nil)
+}
+
+// verifyRowsWith is verifyRowsOf with the documents' image records kept by the chain
+// check (auditPass), or read again when nil.
+func verifyRowsWith(ctx context.Context, tx *store.Tx, ents []entity, docs []byte) (*Error, error) {
 	for _, e := range ents {
 		if e == entDoc {
-			if f, err := verifyDocRows(ctx, tx); f != nil || err != nil {
+			if f, err := verifyDocRows(ctx, tx, docs); f != nil || err != nil {
 				return f, err
 			}
 			continue
@@ -416,13 +450,6 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 		return nil, err
 	}
 	return refuse(CodeVerifyMoves, "number", number), nil
-}
-
-// verifyLedger: the account summaries equal the sums of the voucher lines they
-// summarise, every voucher balances with two lines at least, and at the end of every
-// closed period the stock subledger equals 1405.
-func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyLedgerFrom(ctx, tx, "")
 }
 
 // verifyLedgerFrom checks the periods from `from` on: their summaries equal their

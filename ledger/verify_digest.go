@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"shopbooks/store"
@@ -19,12 +20,13 @@ import (
 // through the driver.
 func init() {
 	for name, make := range map[string]func() store.Digest{
-		"verify_chain":     func() store.Digest { return &chainDigest{} },
-		"verify_net":       func() store.Digest { return &netDigest{} },
-		"verify_sums":      func() store.Digest { return &netDigest{state: true} },
-		"verify_pack":      func() store.Digest { return &packDigest{} },
-		"verify_doc_heads": func() store.Digest { return &headsDigest{} },
-		"verify_doc_lines": func() store.Digest { return &linesDigest{} },
+		"verify_chain":      func() store.Digest { return &chainDigest{} },
+		"verify_chain_keep": func() store.Digest { return &chainDigest{keeping: true} },
+		"verify_net":        func() store.Digest { return &netDigest{} },
+		"verify_sums":       func() store.Digest { return &netDigest{state: true} },
+		"verify_pack":       func() store.Digest { return &packDigest{} },
+		"verify_doc_heads":  func() store.Digest { return &headsDigest{} },
+		"verify_doc_lines":  func() store.Digest { return &linesDigest{} },
 	} {
 		if err := store.RegisterDigest(name, make); err != nil {
 			panic(err)
@@ -36,12 +38,21 @@ func init() {
 // order given, from seq first on, the hash before first being prev, and its value is
 // the seq of the first record that does not hash to its hash, link to its predecessor
 // or number on without a gap (0 when all do).
+//
+// verify_chain_keep(first, prev, entity, auditCols…) is the same check that also keeps
+// the image records of entity, as latestImageBytes reads them (entity_id, then
+// auditRowCols), packed as verify_pack packs them in the order of the trail: its value
+// is the seq (8 bytes, big-endian), then the records.
 type chainDigest struct {
-	h     recordHasher
-	prev  []byte // the previous record's hash (a copy: SQLite reuses the row's memory)
-	want  int64
-	bad   int64
-	begun bool
+	h       recordHasher
+	prev    []byte // the previous record's hash (a copy: SQLite reuses the row's memory)
+	want    int64
+	bad     int64
+	begun   bool
+	keeping bool
+	keep    string     // the entity whose records are kept
+	kept    packDigest // its records
+	row     []driver.Value
 }
 
 func (c *chainDigest) Step(args []driver.Value) error {
@@ -52,13 +63,26 @@ func (c *chainDigest) Step(args []driver.Value) error {
 		first, _ := args[0].(int64)
 		prev, _ := args[1].(string)
 		c.want, c.prev, c.begun = first, append(c.prev[:0], prev...), true
+		if c.keeping {
+			keep, _ := args[2].(string)
+			c.keep = strings.Clone(keep)
+		}
 	}
-	hash, ok := c.check(args[2:])
+	rec := args[2:]
+	if c.keeping {
+		rec = args[3:]
+	}
+	hash, ok := c.check(rec)
 	if !ok {
 		c.bad = c.want
 		return nil
 	}
 	c.prev, c.want = append(c.prev[:0], hash...), c.want+1
+	if c.keeping && rec[6] == int64(1) && rec[4] == c.keep {
+		// entity_id, then auditRowCols: seq, fmt, before, after, img_before, img_after.
+		c.row = append(c.row[:0], rec[5], rec[0], rec[12], rec[7], rec[8], rec[13], rec[14])
+		return c.kept.Step(c.row)
+	}
 	return nil
 }
 
@@ -89,7 +113,12 @@ func (c *chainDigest) check(args []driver.Value) (hash string, ok bool) {
 	return r.Hash, true
 }
 
-func (c *chainDigest) Result() (driver.Value, error) { return c.bad, nil }
+func (c *chainDigest) Result() (driver.Value, error) {
+	if !c.keeping {
+		return c.bad, nil
+	}
+	return append(binary.BigEndian.AppendUint64(nil, uint64(c.bad)), c.kept.out...), nil
+}
 
 // as sets *dst to v when v is a T.
 func as[T any](v driver.Value, dst *T) bool {
@@ -315,15 +344,52 @@ func (d *packDigest) Result() (driver.Value, error) {
 	return d.out, nil
 }
 
-// packedRows reads verify_pack's value row by row, as database/sql's Rows would.
+// packedRows reads verify_pack's value row by row, as database/sql's Rows would: in
+// the order packed, or in the order sortBy puts them.
 type packedRows struct {
-	b   []byte
-	row []driver.Value
-	err error
+	b     []byte
+	row   []driver.Value
+	err   error
+	order [][]byte // the rows still to read, each from its start, once sorted
+}
+
+// sortBy orders the rows by their value col (a text), keeping the order of equal ones.
+func (r *packedRows) sortBy(col int) error {
+	type at struct {
+		key  string
+		from []byte
+	}
+	var rows []at
+	for from := r.b; r.Next(); from = r.b {
+		key, ok := r.row[col].(string)
+		if !ok {
+			return fmt.Errorf("verify_pack: a key %v", r.row[col])
+		}
+		rows = append(rows, at{key, from})
+	}
+	if r.err != nil {
+		return r.err
+	}
+	slices.SortStableFunc(rows, func(a, b at) int { return strings.Compare(a.key, b.key) })
+	r.order = make([][]byte, len(rows))
+	for i, row := range rows {
+		r.order[i] = row.from
+	}
+	r.b = nil
+	return nil
 }
 
 // Next reads the next row into r.row; false at the end or on damage (r.err).
 func (r *packedRows) Next() bool {
+	if r.order != nil {
+		if len(r.order) == 0 {
+			return false
+		}
+		r.b, r.order = r.order[0], r.order[1:]
+		if len(r.order) == 0 {
+			r.order = [][]byte{} // the end, not unsorted
+		}
+	}
 	if len(r.b) == 0 || (len(r.b) == 1 && r.b[0] == 0) {
 		return false
 	}

@@ -83,13 +83,8 @@ func (p *voucherPass) load(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-// verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
-// one its latest close recorded.
-func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifySealsFrom(ctx, tx, "")
-}
-
-// verifySealsFrom is verifySeals for the closed periods from `from` on.
+// verifySealsFrom recomputes the seal (periodSeal) of each closed period from `from` on
+// and compares it with the one its latest close recorded.
 func verifySealsFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
 	return (&voucherPass{from: from}).seals(ctx, tx)
 }

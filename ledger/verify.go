@@ -2,12 +2,11 @@ package ledger
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -46,23 +45,26 @@ func (r VerifyReport) OK() bool { return r.Failure == nil }
 //
 // Each group of checks (runChecks) reads one snapshot; it changes nothing.
 func (b *Book) Verify(ctx context.Context, full bool) (VerifyReport, error) {
+	vouchers := &voucherPass{} // the vouchers and lines read once for the ledger and the seals
+	trail := &auditPass{}      // the trail read once for the chain and the documents' rows
 	return b.runChecks(ctx, VerifyReport{}, []verifyCheck{
 		// SQLite's own check reads every page, on a connection of its own: the longest
 		// group on a book of years, so it is the first one started.
 		{"integrity", func(ctx context.Context, _ *store.Tx) (*Error, error) { return b.integrity(ctx, full) }},
 	}, []verifyCheck{
-		{"chain", verifyChain},
-		{"rows", verifyRows},
+		{"chain", trail.chain},
+		{"rows", trail.rows},
 		{"accounts", verifyAccounts},
 		{"opening", verifyOpening},
 		{"periods", verifyPeriods},
 		{"item list", verifyItemList},
 	}, []verifyCheck{
+		// Alone, so that the core that ends its group first takes what is left.
 		{"stock", verifyStock},
-		{"ledger", verifyLedger},
-		{"partners", verifyPartners},
 	}, []verifyCheck{
-		{"seals", verifySeals},
+		{"ledger", vouchers.ledger},
+		{"partners", verifyPartners},
+		{"seals", vouchers.seals},
 	})
 }
 
@@ -163,8 +165,37 @@ func (b *Book) runChecks(ctx context.Context, rep VerifyReport, groups ...[]veri
 	return rep, nil
 }
 
-func verifyChain(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyChainFrom(ctx, tx, 1)
+// auditPass is what the chain check keeps of the trail for the rows check, which runs
+// after it in its group (one snapshot): the documents' image records, read with the
+// chain instead of again.
+type auditPass struct{ docs []byte }
+
+// chain checks the whole trail as verifyChainFrom does from its first record, keeping
+// the documents' image records.
+func (a *auditPass) chain(ctx context.Context, tx *store.Tx) (*Error, error) {
+	var out []byte
+	err := tx.QueryRowContext(ctx, `SELECT verify_chain_keep(1, '', ?, `+auditCols+`)
+		FROM (SELECT * FROM audit_log ORDER BY seq)`, entDoc.name).Scan(&out)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) < 8 {
+		return nil, errors.New("verify_chain_keep: a short value")
+	}
+	if bad := int64(binary.BigEndian.Uint64(out)); bad != 0 {
+		return refuse(CodeVerifyChain, "seq", bad), nil
+	}
+	a.docs = out[8:]
+	return nil, nil
+}
+
+// rows compares every audited row with its last audit image (verifyRowsOf), the
+// documents' from the records chain kept.
+func (a *auditPass) rows(ctx context.Context, tx *store.Tx) (*Error, error) {
+	if a.docs == nil {
+		return nil, errors.New("verify rows: the chain was not read")
+	}
+	return verifyRowsWith(ctx, tx, imaged, a.docs)
 }
 
 // verifyChainFrom checks the records from seq first on: each hashes to its hash, links
@@ -190,15 +221,17 @@ func verifyChainFrom(ctx context.Context, tx *store.Tx, first int64) (*Error, er
 	return nil, nil
 }
 
-func verifyRows(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyRowsOf(ctx, tx, imaged)
-}
-
 // verifyRowsOf compares the rows of the entities ents with their last audit images.
 func verifyRowsOf(ctx context.Context, tx *store.Tx, ents []entity) (*Error, error) {
+	return verifyRowsWith(ctx, tx, ents, nil)
+}
+
+// verifyRowsWith is verifyRowsOf with the documents' image records kept by the chain
+// check (auditPass), or read again when nil.
+func verifyRowsWith(ctx context.Context, tx *store.Tx, ents []entity, docs []byte) (*Error, error) {
 	for _, e := range ents {
 		if e == entDoc {
-			if f, err := verifyDocRows(ctx, tx); f != nil || err != nil {
+			if f, err := verifyDocRows(ctx, tx, docs); f != nil || err != nil {
 				return f, err
 			}
 			continue
@@ -421,52 +454,26 @@ func verifyStock(ctx context.Context, tx *store.Tx) (*Error, error) {
 	return refuse(CodeVerifyMoves, "number", number), nil
 }
 
-// verifyLedger: the account summaries equal the sums of the voucher lines they
-// summarise, every voucher balances with two lines at least, and at the end of every
-// closed period the stock subledger equals 1405.
-func verifyLedger(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifyLedgerFrom(ctx, tx, "")
+// verifyLedgerFrom checks the periods from `from` on: their summaries equal their
+// voucher lines, their vouchers balance, their trial balances balance, and 1405 equals
+// the stock at the end of the closed ones.
+func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
+	return (&voucherPass{from: from}).ledger(ctx, tx)
 }
 
-// verifyLedgerFrom checks the periods from `from` on ("" for all): their summaries equal
-// their voucher lines, their vouchers balance, their trial balances balance, and 1405
-// equals the stock at the end of the closed ones.
-func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
-	var account, period string
-	// Summaries and voucher lines netted in one grouping: any key whose sums do not
-	// cancel is a summary that differs from its lines (or lines without a summary).
-	err := tx.QueryRowContext(ctx, `SELECT k.value ->> 0 AS account, k.value ->> 3 AS period FROM json_each((
-			SELECT verify_net(4, account, pid, iid, period, dr, cr, pdr, pcr) FROM (
-				SELECT account, partner_id AS pid, item_id AS iid, period, debit AS dr, credit AS cr, pl_debit AS pdr,
-					pl_credit AS pcr
-				FROM account_periods WHERE period >= ?1
-				UNION ALL
-				SELECT l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0), l.period,
-					-CASE l.side WHEN 'D' THEN l.amount ELSE 0 END, -CASE l.side WHEN 'C' THEN l.amount ELSE 0 END,
-					-CASE WHEN l.side = 'D' AND v.is_pl_close THEN l.amount ELSE 0 END,
-					-CASE WHEN l.side = 'C' AND v.is_pl_close THEN l.amount ELSE 0 END
-				FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.period >= ?1))) k
-		ORDER BY period, account LIMIT 1`, from).Scan(&account, &period)
-	if err == nil {
-		return refuse(CodeVerifySummaries, "account", account, "period", period), nil
+// ledger is verifyLedgerFrom with the pass's vouchers.
+func (p *voucherPass) ledger(ctx context.Context, tx *store.Tx) (*Error, error) {
+	for _, check := range []func(context.Context, *store.Tx) (*Error, error){p.summaries, p.balanced} {
+		if f, err := check(ctx, tx); f != nil || err != nil {
+			return f, err
+		}
 	}
-	if err != sql.ErrNoRows {
-		return nil, err
-	}
-	var number string
-	err = tx.QueryRowContext(ctx, `SELECT v.period || '/记-' || printf('%04d', v.no) FROM vouchers v WHERE v.period >= ?1 AND
-		(SELECT count(*) < 2 OR ifnull(sum(CASE side WHEN 'D' THEN amount ELSE -amount END), 0) <> 0
-			FROM voucher_lines l WHERE l.voucher_id = v.id)
-		ORDER BY v.period, v.no LIMIT 1`, from).Scan(&number)
-	if err == nil {
-		return refuse(CodeVerifyVoucher, "number", number), nil
-	}
-	if err != sql.ErrNoRows {
-		return nil, err
-	}
+	from := p.from
+	var period string
 	var dr, cr Money
-	err = tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods WHERE period >= ?
-		GROUP BY period HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`, from).Scan(&period, &dr, &cr)
+	where, args := summariesFrom(from)
+	err := tx.QueryRowContext(ctx, `SELECT period, sum(debit), sum(credit) FROM account_periods `+where+`
+		GROUP BY period HAVING sum(debit) <> sum(credit) ORDER BY period LIMIT 1`, args...).Scan(&period, &dr, &cr)
 	if err == nil {
 		return refuse(CodeVerifyTrial, "period", period, "debit", dr.Format(), "credit", cr.Format()), nil
 	}
@@ -499,108 +506,6 @@ func verifyLedgerFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, e
 	}
 	if err != sql.ErrNoRows {
 		return nil, err
-	}
-	return nil, nil
-}
-
-// verifySeals recomputes each closed period's seal (periodSeal) and compares it with the
-// one its latest close recorded.
-func verifySeals(ctx context.Context, tx *store.Tx) (*Error, error) {
-	return verifySealsFrom(ctx, tx, "")
-}
-
-// verifySealsFrom is verifySeals for the closed periods from `from` on. Their vouchers
-// are read in one pass, in periodSeal's order (period, then number), each image hashed
-// as it is written.
-func verifySealsFrom(ctx context.Context, tx *store.Tx, from Period) (*Error, error) {
-	periods, err := column[string](ctx, tx, "SELECT period FROM periods WHERE closed = 1 AND period >= ? ORDER BY period", from)
-	if err != nil || len(periods) == 0 {
-		return nil, err
-	}
-	// periodSeal's vouchers: voucherImagesBelow's with no bound.
-	const closed = `WHERE p.closed = 1 AND v.period >= ?1 AND v.no < ?2`
-	heads, err := tx.QueryContext(ctx, `SELECT v.id, v.period, v.no, v.date, v.source, v.status, v.summary
-		FROM vouchers v JOIN periods p ON p.period = v.period `+closed+` ORDER BY v.period, v.no`, from, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	defer heads.Close()
-	lines, err := tx.QueryContext(ctx, `SELECT l.voucher_id, l.account, ifnull(l.partner_id, 0), ifnull(l.item_id, 0),
-		l.side, l.amount, l.summary FROM vouchers v JOIN periods p ON p.period = v.period
-		JOIN voucher_lines l ON l.voucher_id = v.id `+closed+` ORDER BY v.period, v.no, l.line_no`, from, math.MaxInt32)
-	if err != nil {
-		return nil, err
-	}
-	defer lines.Close()
-	var line voucherImgLine
-	lineOf := int64(-1) // the voucher of line; -1 once the lines are read
-	nextLine := func() error {
-		if !lines.Next() {
-			lineOf = -1
-			return lines.Err()
-		}
-		return lines.Scan(&lineOf, &line.account, &line.partnerID, &line.itemID, &line.side, &line.amount, &line.summary)
-	}
-	if err := nextLine(); err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	at := 0 // periods[at] is the period being hashed
-	// sealed compares the seal of periods[at], hashed so far, with its close's record.
-	sealed := func() (*Error, error) {
-		p := periods[at]
-		seal := hex.EncodeToString(h.Sum(nil))
-		h.Reset()
-		at++
-		var after string
-		err := tx.QueryRowContext(ctx, `SELECT ifnull(after, '') FROM audit_log WHERE action = 'period.close' AND image = 0
-			AND entity = 'period' AND entity_id = ? ORDER BY seq DESC LIMIT 1`, p).Scan(&after)
-		if err == sql.ErrNoRows {
-			return refuse(CodeVerifySeal, "period", p), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		var rec struct{ Seal string }
-		json.Unmarshal([]byte(after), &rec)
-		if seal != rec.Seal {
-			return refuse(CodeVerifySeal, "period", p), nil
-		}
-		return nil, nil
-	}
-	var v voucherImg
-	var kept []voucherImgLine
-	for heads.Next() {
-		var id int64
-		if err := heads.Scan(&id, &v.Period, &v.No, &v.Date, &v.Source, &v.Status, &v.Summary); err != nil {
-			return nil, err
-		}
-		for at < len(periods) && periods[at] < v.Period {
-			if f, err := sealed(); f != nil || err != nil {
-				return f, err
-			}
-		}
-		kept = kept[:0]
-		for lineOf == id {
-			kept = append(kept, line)
-			if err := nextLine(); err != nil {
-				return nil, err
-			}
-		}
-		v.Lines = nil // a voucher without lines writes "lines":null
-		if len(kept) > 0 {
-			v.Lines = kept
-		}
-		h.Write([]byte(v.encode()))
-		h.Write([]byte{'\n'})
-	}
-	if err := heads.Err(); err != nil {
-		return nil, err
-	}
-	for at < len(periods) {
-		if f, err := sealed(); f != nil || err != nil {
-			return f, err
-		}
 	}
 	return nil, nil
 }

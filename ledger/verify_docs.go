@@ -21,7 +21,9 @@ import (
 // verify_doc_lines, as the same sums, and the two are compared document by document in
 // the order of their ids. Only a document that differs has its images rebuilt again, to
 // name the field. Nothing holds every document's image at once.
-func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
+//
+// The documents' image records are read here, or taken from kept (verify_chain_keep's).
+func verifyDocRows(ctx context.Context, tx *store.Tx, kept []byte) (*Error, error) {
 	type latest struct {
 		seq     int64
 		sums    docSums
@@ -30,7 +32,7 @@ func verifyDocRows(ctx context.Context, tx *store.Tx) (*Error, error) {
 	last := map[string]latest{}
 	var broken int64
 	var sc deltaScratch
-	err := latestImageBytes(ctx, tx, entDoc, "lines", func(id string, seq int64, after []byte, lines [2]int, bad bool) bool {
+	err := latestImageBytesOf(ctx, tx, entDoc, kept, "lines", func(id string, seq int64, after []byte, lines [2]int, bad bool) bool {
 		if bad {
 			broken = seq
 			return false
@@ -371,12 +373,25 @@ func latestImages(ctx context.Context, tx *store.Tx, e entity, fn func(id string
 // so they are kept until the next row's begin.
 func latestImageBytes(ctx context.Context, tx *store.Tx, e entity, mark string,
 	fn func(id string, seq int64, after []byte, markAt [2]int, bad bool) bool) error {
-	rows, err := tx.QueryContext(ctx, `SELECT entity_id, `+auditRowCols+` FROM audit_log
-		WHERE image = 1 AND entity = ? ORDER BY entity_id, seq`, e.name)
-	if err != nil {
+	return latestImageBytesOf(ctx, tx, e, nil, mark, fn)
+}
+
+// latestImageBytesOf is latestImageBytes from the entity's image records in kept, as
+// verify_chain_keep keeps them (in the order of the trail), or read here when nil.
+func latestImageBytesOf(ctx context.Context, tx *store.Tx, e entity, kept []byte, mark string,
+	fn func(id string, seq int64, after []byte, markAt [2]int, bad bool) bool) error {
+	rows := &packedRows{b: kept}
+	if kept == nil {
+		// Read in one value (verify_pack): the stored records are a fraction of the images.
+		err := tx.QueryRowContext(ctx, `SELECT verify_pack(entity_id, `+auditRowCols+`) FROM (SELECT entity_id, seq, fmt,
+			before, after, img_before, img_after FROM audit_log WHERE image = 1 AND entity = ? ORDER BY entity_id, seq)`,
+			e.name).Scan(&rows.b)
+		if err != nil {
+			return err
+		}
+	} else if err := rows.sortBy(0); err != nil {
 		return err
 	}
-	defer rows.Close()
 	imgs := newImages(ctx, tx)
 	imgs.known = map[int64]auditRow{}
 	imgs.delta.mark = mark

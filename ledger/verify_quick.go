@@ -63,7 +63,7 @@ func verifyChainTail(ctx context.Context, tx *store.Tx) (*Error, error) {
 	return verifyChainFrom(ctx, tx, max(1, last-quickChainTail+1))
 }
 
-// verifyLatestSeal is verifySeals for the latest closed period only.
+// verifyLatestSeal is verifySealsFrom for the latest closed period only.
 func verifyLatestSeal(ctx context.Context, tx *store.Tx) (*Error, error) {
 	var p sql.NullString
 	if err := tx.QueryRowContext(ctx, "SELECT max(period) FROM periods WHERE closed = 1").Scan(&p); err != nil {

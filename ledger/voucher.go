@@ -310,7 +310,24 @@ func newVoucherImgLine(acct string, pid, iid int64, side string, amt int64, summ
 
 // encode is jsonString(voucherImgJSON{...}), byte for byte.
 func (v voucherImg) encode() string {
-	b := make([]byte, 0, 128+96*len(v.Lines))
+	b := v.appendHead(make([]byte, 0, 128+96*len(v.Lines)))
+	if v.Lines == nil {
+		b = append(b, "null}"...)
+		return string(b)
+	}
+	b = append(b, '[')
+	for i, l := range v.Lines {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l.appendTo(b)
+	}
+	b = append(b, "]}"...)
+	return string(b)
+}
+
+// appendHead appends the image up to its lines' value: `{"Period":…,"lines":`.
+func (v voucherImg) appendHead(b []byte) []byte {
 	b = append(b, `{"Period":`...)
 	b = appendJSONString(b, v.Period)
 	b = append(b, `,"Date":`...)
@@ -323,32 +340,24 @@ func (v voucherImg) encode() string {
 	b = appendJSONString(b, v.Summary)
 	b = append(b, `,"No":`...)
 	b = strconv.AppendInt(b, int64(v.No), 10)
-	b = append(b, `,"lines":`...)
-	if v.Lines == nil {
-		b = append(b, "null}"...)
-		return string(b)
-	}
-	b = append(b, '[')
-	for i, l := range v.Lines {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"account":`...)
-		b = appendJSONString(b, l.account)
-		b = append(b, `,"amount":`...)
-		b = strconv.AppendInt(b, l.amount, 10)
-		b = append(b, `,"item_id":`...)
-		b = strconv.AppendInt(b, l.itemID, 10)
-		b = append(b, `,"partner_id":`...)
-		b = strconv.AppendInt(b, l.partnerID, 10)
-		b = append(b, `,"side":`...)
-		b = appendJSONString(b, l.side)
-		b = append(b, `,"summary":`...)
-		b = appendJSONString(b, l.summary)
-		b = append(b, '}')
-	}
-	b = append(b, "]}"...)
-	return string(b)
+	return append(b, `,"lines":`...)
+}
+
+// appendTo appends the line's object in the image.
+func (l voucherImgLine) appendTo(b []byte) []byte {
+	b = append(b, `{"account":`...)
+	b = appendJSONString(b, l.account)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, l.amount, 10)
+	b = append(b, `,"item_id":`...)
+	b = strconv.AppendInt(b, l.itemID, 10)
+	b = append(b, `,"partner_id":`...)
+	b = strconv.AppendInt(b, l.partnerID, 10)
+	b = append(b, `,"side":`...)
+	b = appendJSONString(b, l.side)
+	b = append(b, `,"summary":`...)
+	b = appendJSONString(b, l.summary)
+	return append(b, '}')
 }
 
 // appendJSONString appends s as encoding/json writes it: as is between quotes when

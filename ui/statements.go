@@ -560,6 +560,14 @@ func (m *stmtVM) SelectLine(i int) {
 		}
 	case report.KindTrialBalance:
 		if l.Code != "" {
+			// the account itself and its sub-accounts, each opening its ledger; its own
+			// ledger shown at once
+			for _, x := range m.st.Lines {
+				if x.Code == l.Code || len(x.Code) > len(l.Code) && strings.HasPrefix(x.Code, l.Code) {
+					m.expl = append(m.expl, explRow{kind: "account", account: x.Code, code: x.Code, name: m.name(x),
+						indent: (len(x.Code) - len(l.Code)) / 2, amounts: x.Cols})
+				}
+			}
 			m.SelectAccount(explRow{kind: "account", account: l.Code, code: l.Code, name: m.name(l)})
 		}
 	case report.KindStock:

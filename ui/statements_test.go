@@ -207,6 +207,19 @@ func TestStatementsClosedMonth(t *testing.T) {
 	if len(tb.Ledger()) < 3 || tb.acct.account != "1002" {
 		t.Errorf("trial balance 1002: %d ledger rows", len(tb.Ledger()))
 	}
+	// its explanation is the account itself (a leaf) with its amounts; a parent lists its
+	// sub-accounts under it
+	if ex := tb.Explain(); len(ex) != 1 || ex[0].code != "1002" || len(ex[0].amounts) == 0 {
+		t.Errorf("trial balance 1002 explained as %+v", ex)
+	}
+	for i, l := range tb.st.Lines {
+		if l.Code == "2221" {
+			tb.SelectLine(i)
+		}
+	}
+	if ex := tb.Explain(); len(ex) < 2 || ex[0].code != "2221" || ex[1].code[:4] != "2221" || ex[1].indent != 1 {
+		t.Errorf("trial balance 2221 explained as %+v", ex)
+	}
 }
 
 // TestStatementsOpenMonth: an open month shows the banner 未结账（预览）, its close

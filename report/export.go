@@ -274,23 +274,12 @@ func streamVouchers(f *excelize.File, sh string, head []string, rows rowSource) 
 		return err
 	}
 	widths := map[string]float64{"日期": 12, "制单日期": 12, "摘要": 30, "科目名称": 20, "核算项目": 28, "借方金额": 14, "贷方金额": 14}
-	for i, h := range head {
-		wd, ok := widths[h]
-		if !ok {
-			wd = 10
+	if err := headRow(sw, head, bold, func(h string) float64 {
+		if wd, ok := widths[h]; ok {
+			return wd
 		}
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	hr := make([]any, len(head))
-	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", hr); err != nil {
+		return 10
+	}); err != nil {
 		return err
 	}
 	n := 1
@@ -312,6 +301,24 @@ func streamVouchers(f *excelize.File, sh string, head []string, rows rowSource) 
 		return err
 	}
 	return sw.Flush()
+}
+
+// headRow writes a streamed sheet's one header row: each column as wide as width says
+// of its title, the titles in the style bold, the row frozen.
+func headRow(sw *excelize.StreamWriter, head []string, bold int, width func(string) float64) error {
+	for i, h := range head {
+		if err := sw.SetColWidth(i+1, i+1, width(h)); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	hr := make([]any, len(head))
+	for i, h := range head {
+		hr[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	return sw.SetRow("A1", hr)
 }
 
 // omitEmpty is nil for an empty text: a streamed row leaves the cell out rather than

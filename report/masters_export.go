@@ -79,26 +79,15 @@ func masterWorkbook(w io.Writer, sheet string, head []string, rows int, row func
 	if err != nil {
 		return err
 	}
-	for i, h := range head {
-		wd := 12.0
+	if err := headRow(sw, head, bold, func(h string) float64 {
 		switch h {
 		case "名称", "地址":
-			wd = 28
+			return 28
 		case "条码", "税号", "电话":
-			wd = 18
+			return 18
 		}
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	hr := make([]any, len(head))
-	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", hr); err != nil {
+		return 12
+	}); err != nil {
 		return err
 	}
 	for i := range rows {

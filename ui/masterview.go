@@ -48,6 +48,7 @@ type masterModel interface {
 	ID() string
 	Selected() bool
 	Imports() string
+	Exports() bool
 	Export() (export, string, bool)
 }
 
@@ -69,6 +70,7 @@ func (m *master[T]) Form() *formVM          { return m.form }
 func (m *master[T]) Info() string           { return m.info }
 func (m *master[T]) ID() string             { return m.e.id }
 func (m *master[T]) Imports() string        { return m.e.imports }
+func (m *master[T]) Exports() bool          { return m.e.exports != nil }
 func (m *master[T]) Selected() bool         { _, ok := m.Current(); return ok && !m.form.isNew }
 
 // masterScreen is a master-data screen: toolbar, search, a virtualised sortable table
@@ -216,7 +218,7 @@ func (v *masterScreen) build() fyne.CanvasObject {
 		ro.Importance = widget.WarningImportance
 		tools.Add(ro)
 	}
-	if _, _, ok := m.Export(); ok && s.user.Can(ledger.PermExportStock) {
+	if m.Exports() && s.user.Can(ledger.PermExportStock) {
 		tools.Add(iconButton(s.t("ui.btn.export"), theme.DownloadIcon(), func() {
 			if x, name, ok := m.Export(); ok {
 				s.exportFile(name, ".xlsx", x)

@@ -186,7 +186,7 @@ func (m *master[T]) Len() int { return len(m.view) }
 // Export is the export of the shown rows (filtered and sorted as shown), named for the
 // file; false for a screen without 导出.
 func (m *master[T]) Export() (export, string, bool) {
-	if m.e.exports == nil {
+	if !m.Exports() {
 		return export{}, "", false
 	}
 	rows := make([]T, len(m.view))

@@ -151,18 +151,32 @@ func (r *AuditRecord) appendHashed(b []byte) ([]byte, error) {
 
 // appendAudit adds one record at the end of the chain, inside the caller's transaction.
 func appendAudit(ctx context.Context, tx *store.Tx, r AuditRecord) error {
+	_, err := appendAuditHint(ctx, tx, r, imageHint{})
+	return err
+}
+
+// appendAuditHint is appendAudit with what the caller knows of the images (imageHint);
+// it returns the record's after image for a change that follows in the transaction.
+func appendAuditHint(ctx context.Context, tx *store.Tx, r AuditRecord, hint imageHint) (imageRef, error) {
 	seq, hash, err := auditHead(ctx, tx)
 	if err != nil {
-		return err
+		return imageRef{}, err
 	}
+	depth := 0
 	if r.Image && compactImages {
 		r.Fmt = 1
-		if r.ImgBefore, r.ImgAfter, err = encodeImages(ctx, tx, r.Entity, r.EntityID, r.Before, r.After); err != nil {
-			return fmt.Errorf("audit images %s %s/%s: %w", r.Action, r.Entity, r.EntityID, err)
+		if r.ImgBefore, r.ImgAfter, depth, err = encodeImages(ctx, tx, r.Entity, r.EntityID, r.Before, r.After, hint); err != nil {
+			return imageRef{}, fmt.Errorf("audit images %s %s/%s: %w", r.Action, r.Entity, r.EntityID, err)
+		}
+	} else if hint.delta != "" {
+		if r.After, err = applyDelta(r.Before, hint.delta); err != nil {
+			return imageRef{}, err
 		}
 	}
-	_, err = insertAudit(ctx, tx, &r, seq, hash)
-	return err
+	if _, err = insertAudit(ctx, tx, &r, seq, hash); err != nil {
+		return imageRef{}, err
+	}
+	return imageRef{seq: r.Seq, img: r.After, depth: depth}, nil
 }
 
 // auditHead is the last record's seq and hash (0 and "" on an empty trail).

@@ -611,33 +611,86 @@ func appendFull(dst, b []byte) ([]byte, error) {
 
 // encodeImages is how appendAudit stores an image change: the before image as a
 // reference to the entity's previous record when that record's after image is it, the
-// after image as a delta where shorter.
-func encodeImages(ctx context.Context, tx *store.Tx, e, id, before, after string) (imgBefore, imgAfter []byte, err error) {
+// after image as a delta where shorter. It also tells how many deltas rebuilding the
+// after image takes. A hint spares the look-ups a caller can answer (imageHint).
+func encodeImages(ctx context.Context, tx *store.Tx, e, id, before, after string, hint imageHint) (imgBefore, imgAfter []byte, afterDepth int, err error) {
 	depth := 0
 	if before != "" {
-		var prev int64
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM audit_log WHERE image = 1 AND entity = ? AND entity_id = ?
-			ORDER BY seq DESC LIMIT 1`, e, id).Scan(&prev)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, nil, err
-		}
-		if err == nil {
-			img, d, err := newImages(ctx, tx).afterOf(prev)
-			if err != nil {
-				return nil, nil, err
+		if p := hint.prev; p != nil && p.img != "" && p.img == before {
+			imgBefore, depth = refImage(p.seq), p.depth
+		} else {
+			var prev int64
+			err := tx.QueryRowContext(ctx, `SELECT seq FROM audit_log WHERE image = 1 AND entity = ? AND entity_id = ?
+				ORDER BY seq DESC LIMIT 1`, e, id).Scan(&prev)
+			if err != nil && err != sql.ErrNoRows {
+				return nil, nil, 0, err
 			}
-			if img == before {
-				imgBefore, depth = refImage(prev), d
+			if err == nil {
+				img, d, err := newImages(ctx, tx).afterOf(prev)
+				if err != nil {
+					return nil, nil, 0, err
+				}
+				if img == before {
+					imgBefore, depth = refImage(prev), d
+				}
 			}
 		}
 		if imgBefore == nil {
 			imgBefore = encodeFull(before)
 		}
 	}
-	if after != "" {
+	switch {
+	case hint.delta != "" && before != "":
+		imgAfter = encodeDelta(before, hint.delta, depth)
+	case after != "":
 		imgAfter = encodeAfter(before, after, depth)
 	}
-	return imgBefore, imgAfter, nil
+	if imgAfter != nil && (imgAfter[0] == 'D' || imgAfter[0] == 'E') {
+		afterDepth = depth + 1
+	}
+	return imgBefore, imgAfter, afterDepth, nil
+}
+
+// imageHint is what the caller of appendAudit knows that spares encodeImages work.
+type imageHint struct {
+	// prev is a record written earlier in the transaction, for the same entity: when its
+	// after image is the new record's before image, the before image refers to it
+	// without reading the trail.
+	prev *imageRef
+	// delta, when set, is the change as a delta (imageDelta's form, values as canonJSON
+	// writes them) from the record's before image: the record's After is not needed.
+	delta string
+}
+
+// imageRef is the after image of an audit record just written: its seq, the image
+// ("" when the writer did not need it whole) and how many deltas rebuilding it takes.
+type imageRef struct {
+	seq   int64
+	img   string
+	depth int
+}
+
+// encodeDelta stores an after image given as a delta from before (whose rebuilding
+// takes depth deltas) as encodeAfter would choose: the delta when it is short or
+// shorter than the whole image, the whole image past maxImageDepth.
+func encodeDelta(before, delta string, depth int) []byte {
+	enc := append([]byte{'D'}, delta...)
+	if depth < maxImageDepth {
+		if z := deflateImage('E', delta); len(z) < len(enc) {
+			enc = z
+		}
+		if len(enc) <= smallDelta {
+			return enc
+		}
+	}
+	after, err := applyDelta(before, delta)
+	if err != nil {
+		panic(fmt.Sprintf("audit delta %s: %v", delta, err)) // the caller's delta is of its own making
+	}
+	if full := encodeFull(after); depth >= maxImageDepth || len(full) <= len(enc) {
+		return full
+	}
+	return enc
 }
 
 // fill rebuilds the images of a record read by scanAudit.

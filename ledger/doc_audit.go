@@ -27,15 +27,15 @@ func (b *Book) AuditDoc(ctx context.Context, by *User, number string) error {
 		if !now.Can(PermAuditDoc) {
 			return forbidden(string(PermAuditDoc))
 		}
-		return auditDoc(ctx, tx, now, number)
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return auditDoc(ctx, tx, s, now, number)
 	}))
 }
 
-func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error {
-	s, err := loadSettings(ctx, tx)
-	if err != nil {
-		return err
-	}
+func auditDoc(ctx context.Context, tx *store.Tx, s Settings, by *User, number string) error {
 	d, err := loadDoc(ctx, tx, number)
 	if err != nil {
 		return err
@@ -43,27 +43,34 @@ func auditDoc(ctx context.Context, tx *store.Tx, by *User, number string) error 
 	return auditLoaded(ctx, tx, s, by, d, nil)
 }
 
-// auditLoaded audits d, as loadDoc read it in this transaction; image is its audit
-// image as docImage reads it now, or nil to read it here.
-func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, image map[string]any) error {
+// auditLoaded audits d, as loadDoc read it in this transaction, or as saveDocImage
+// saved it in this transaction with its image (saved; nil for a document saved before).
+func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, saved *savedImage) error {
 	if d.Status != StatusDraft {
 		return refuse(CodeDocNotDraft, "number", d.Number, "status", "status."+string(d.Status))
 	}
 	if s.Separation && strings.EqualFold(d.Maker, by.Name) {
 		return refuse(CodeDocSeparation, "number", d.Number)
 	}
-	if err := recheck(ctx, tx, s, d); err != nil {
-		return err
-	}
-	if image == nil {
+	var image map[string]any
+	var before string
+	var prev *imageRef // the record of the save, when it is in this transaction
+	if saved != nil {
+		// Saved in this transaction: its save checked it against the book as it is.
+		image, before, prev = saved.image, saved.ref.img, &saved.ref
+	} else {
+		if err := recheck(ctx, tx, s, d); err != nil {
+			return err
+		}
 		var err error
 		if image, err = docImage(ctx, tx, d.ID); err != nil {
 			return err
 		}
-	}
-	before, err := canonJSON(image)
-	if err != nil {
-		return err
+		b, err := canonJSON(image)
+		if err != nil {
+			return err
+		}
+		before = string(b)
 	}
 	seq, err := nextCounter(ctx, tx, "*", "*")
 	if err != nil {
@@ -111,21 +118,22 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 		return err
 	}
 	if d.Type == DocCount { // its lines changed too (book_qty): read it again
-		return logChange(ctx, tx, by.Name, "doc.audit", entDoc, int64(d.ID), string(before))
+		return logChange(ctx, tx, by.Name, "doc.audit", entDoc, int64(d.ID), before)
 	}
 	// The after image is the before image with what the UPDATE above changed, as
-	// rowImage would read it (TestAuditImageAsRead).
+	// rowImage would read it (TestAuditImageAsRead): recorded as that change.
 	version, ok := image["version"].(int64)
 	if !ok {
 		return fmt.Errorf("doc %s: version %T", d.Number, image["version"])
 	}
-	image["status"], image["auditor"], image["audited_at"], image["audit_seq"], image["version"] = "audited", by.Name, auditedAt, seq, version+1
-	after, err := canonJSON(image)
+	delta, err := canonJSON(map[string]any{"set": map[string]any{"status": "audited", "auditor": by.Name,
+		"audited_at": auditedAt, "audit_seq": seq, "version": version + 1}})
 	if err != nil {
 		return err
 	}
-	return appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: "doc.audit", Entity: entDoc.name, EntityID: fmt.Sprint(int64(d.ID)),
-		Image: true, Before: string(before), After: string(after)})
+	_, err = appendAuditHint(ctx, tx, AuditRecord{User: by.Name, Action: "doc.audit", Entity: entDoc.name, EntityID: fmt.Sprint(int64(d.ID)),
+		Image: true, Before: before}, imageHint{prev: prev, delta: string(delta)})
+	return err
 }
 
 // UnauditDoc returns an audited document to draft (反审核), keeping its number: its
@@ -342,25 +350,27 @@ func (b *Book) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error
 		if err != nil {
 			return err
 		}
-		out, err = saveAndAudit(ctx, tx, now, d)
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out, err = saveAndAudit(ctx, tx, s, now, d)
 		return err
 	})
 	return out, err
 }
 
-func saveAndAudit(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, error) {
+func saveAndAudit(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Doc, error) {
 	if !by.Can(PermAuditDoc) {
 		return d, forbidden(string(PermAuditDoc))
 	}
-	s, err := loadSettings(ctx, tx)
+	// A stock count's audit reads its lines as saved (their numbers, items and
+	// warehouse); any other needs what the save knows.
+	saved, image, err := saveDocImage(ctx, tx, s, by, d, d.Type == DocCount)
 	if err != nil {
 		return d, err
 	}
-	saved, image, err := saveDocImage(ctx, tx, s, by, d)
-	if err != nil {
-		return d, err
-	}
-	if err := auditLoaded(ctx, tx, s, by, saved, image); err != nil { // saved: as loadDoc read it
+	if err := auditLoaded(ctx, tx, s, by, saved, image); err != nil {
 		return d, err
 	}
 	return loadDoc(ctx, tx, saved.Number)

@@ -22,78 +22,63 @@ import (
 // name. Not safe for concurrent use.
 type DocBatch struct {
 	b     *Book
-	jobs  chan batchJob
-	done  chan error
+	tx    *store.HeldTx
 	users map[int64]*User // acting users read in this transaction
-	n     int
-	end   error // set before jobs is closed: nil commits
-	ended bool
+	// The book's settings, read when the batch began: its calls do not change them, and
+	// its transaction keeps anyone else from doing so.
+	settings Settings
+	n        int
+	end      error // once set, the batch can only end; Commit returns it
+	ended    bool
 }
-
-type batchJob struct {
-	ctx context.Context
-	fn  func(*store.Tx) error
-	res chan batchResult
-}
-
-type batchResult struct {
-	err     error
-	panicky any
-}
-
-var errBatchRollback = errors.New("document batch rolled back")
 
 // BeginDocBatch opens a batch: its transaction begins now (BEGIN IMMEDIATE), so it
-// fails with the busy error while another process writes.
+// fails with the busy error while another process writes. The batch's calls run in the
+// caller's goroutine, in that transaction.
 func (b *Book) BeginDocBatch(ctx context.Context) (*DocBatch, error) {
-	g := &DocBatch{b: b, jobs: make(chan batchJob), done: make(chan error, 1), users: map[int64]*User{}}
-	started := make(chan struct{})
-	go func() {
-		g.done <- fromStore(b.db.Write(ctx, func(tx *store.Tx) error {
-			close(started)
-			for j := range g.jobs {
-				j.res <- g.run(j.ctx, tx, j.fn)
-			}
-			return g.end
-		}))
-	}()
-	select {
-	case <-started:
-		return g, nil
-	case err := <-g.done:
-		g.ended = true
-		return nil, err
+	tx, err := b.db.Begin(ctx)
+	if err != nil {
+		return nil, fromStore(err)
 	}
+	s, err := loadSettings(ctx, tx.Tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, fromStore(err)
+	}
+	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s}, nil
 }
 
 // run runs fn under a savepoint, rolled back when fn fails. A savepoint that cannot be
-// rolled back leaves the transaction in doubt: the batch then ends in a rollback.
-func (g *DocBatch) run(ctx context.Context, tx *store.Tx, fn func(*store.Tx) error) (res batchResult) {
+// rolled back leaves the transaction in doubt: the batch then ends in a rollback, as it
+// does when fn panics (the panic goes on to the caller).
+func (g *DocBatch) run(ctx context.Context, fn func(*store.Tx) error) (err error) {
 	if g.end != nil {
-		return batchResult{err: g.end}
+		return g.end
 	}
+	tx := g.tx.Tx
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT doc"); err != nil {
 		g.end = err
-		return batchResult{err: err}
+		return err
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			g.end = fmt.Errorf("document batch: panic: %v", p)
-			res = batchResult{err: g.end, panicky: p}
+			g.tx.Rollback()
+			panic(p)
 		}
 	}()
-	err := fn(tx)
+	err = fn(tx)
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO doc"); rerr != nil {
 			g.end = rerr
-			return batchResult{err: errors.Join(err, rerr)}
+			return errors.Join(err, rerr)
 		}
 	}
 	if _, rerr := tx.ExecContext(ctx, "RELEASE doc"); rerr != nil {
 		g.end = rerr
-		return batchResult{err: errors.Join(err, rerr)}
+		return errors.Join(err, rerr)
 	}
-	return batchResult{err: err}
+	return err
 }
 
 // do runs fn for the acting user by, who needs perm, in the batch's transaction.
@@ -104,8 +89,7 @@ func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(tx *stor
 	if err := g.b.require(by, perm); err != nil {
 		return err
 	}
-	res := make(chan batchResult, 1)
-	g.jobs <- batchJob{ctx: ctx, res: res, fn: func(tx *store.Tx) error {
+	err := g.run(ctx, func(tx *store.Tx) error {
 		now := g.users[by.ID]
 		if now == nil || now.Name != by.Name {
 			u, err := actingUser(ctx, tx, by)
@@ -119,13 +103,9 @@ func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(tx *stor
 			return forbidden(string(perm))
 		}
 		return fn(tx, now)
-	}}
-	r := <-res
-	if r.panicky != nil {
-		panic(r.panicky)
-	}
+	})
 	g.n++
-	return fromStore(r.err)
+	return fromStore(err)
 }
 
 // Len is the number of calls made in the batch so far, refused ones included.
@@ -136,7 +116,7 @@ func (g *DocBatch) SaveDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
 	var out Doc
 	err := g.do(ctx, by, PermDraft, func(tx *store.Tx, now *User) error {
 		var err error
-		out, err = saveDoc(ctx, tx, now, d)
+		out, err = saveDoc(ctx, tx, g.settings, now, d)
 		return err
 	})
 	return out, err
@@ -147,7 +127,7 @@ func (g *DocBatch) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, e
 	var out Doc
 	err := g.do(ctx, by, PermDraft, func(tx *store.Tx, now *User) error {
 		var err error
-		out, err = saveAndAudit(ctx, tx, now, d)
+		out, err = saveAndAudit(ctx, tx, g.settings, now, d)
 		return err
 	})
 	return out, err
@@ -156,7 +136,7 @@ func (g *DocBatch) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, e
 // AuditDoc is Book.AuditDoc in the batch.
 func (g *DocBatch) AuditDoc(ctx context.Context, by *User, number string) error {
 	return g.do(ctx, by, PermAuditDoc, func(tx *store.Tx, now *User) error {
-		return auditDoc(ctx, tx, now, number)
+		return auditDoc(ctx, tx, g.settings, now, number)
 	})
 }
 
@@ -178,8 +158,11 @@ func (g *DocBatch) Commit() error {
 		return nil
 	}
 	g.ended = true
-	close(g.jobs)
-	return <-g.done
+	if g.end != nil {
+		g.tx.Rollback()
+		return fromStore(g.end)
+	}
+	return fromStore(g.tx.Commit())
 }
 
 // Rollback ends the batch writing nothing.
@@ -188,7 +171,5 @@ func (g *DocBatch) Rollback() {
 		return
 	}
 	g.ended = true
-	g.end = errBatchRollback
-	close(g.jobs)
-	<-g.done
+	g.tx.Rollback()
 }

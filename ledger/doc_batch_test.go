@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"path/filepath"
+	"shopbooks/store"
 	"testing"
 	"time"
 )
@@ -181,4 +182,39 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return "(one is a prefix of the other)"
+}
+
+// TestDocBatchPanic: a panic inside a batch's call reaches the caller, ends the batch
+// writing nothing (its Commit reports it), and leaves the book writable.
+func TestDocBatchPanic(t *testing.T) {
+	ctx := t.Context()
+	b, u := batchBook(t)
+	before := dumpBook(t, b)
+	g, err := b.BeginDocBatch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.SaveAndAuditDoc(ctx, u, batchDocs()[0]); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		g.do(ctx, u, PermDraft, func(*store.Tx, *User) error { panic("boom") })
+	}()
+	if _, err := g.SaveDoc(ctx, u, batchDocs()[1]); err == nil {
+		t.Error("a batch used after a panic")
+	}
+	if err := g.Commit(); err == nil {
+		t.Error("the commit of a batch that panicked succeeded")
+	}
+	if dumpBook(t, b) != before {
+		t.Error("a batch that panicked wrote")
+	}
+	if _, err := b.SaveAndAuditDoc(ctx, u, batchDocs()[0]); err != nil {
+		t.Fatalf("after the batch: %v", err)
+	}
 }

@@ -28,13 +28,21 @@ func TestAuditImageAsRead(t *testing.T) {
 			Lines: []DocLine{{Item: "A", Qty: Units(3), Price: 12_500_000, UseItemVAT: true}, {Item: "B", Qty: Units(1), Price: 9_000_000, UseItemVAT: true}}},
 		{Type: DocCount, Date: "2025-01-06", Warehouse: "W1", Lines: []DocLine{{Item: "A", Qty: Units(30)}, {Item: "B", Qty: Units(52)}}},
 	} {
-		for _, together := range []bool{false, true} {
+		for _, how := range []string{"apart", "together", "edited"} {
 			var saved Doc
 			var err error
-			if together {
+			switch how {
+			case "together":
 				saved, err = b.SaveAndAuditDoc(ctx, u, d)
-			} else if saved, err = b.SaveDoc(ctx, u, d); err == nil {
-				err = b.AuditDoc(ctx, u, saved.Number)
+			case "edited": // a draft saved before, edited and audited at once
+				if saved, err = b.SaveDoc(ctx, u, d); err == nil {
+					saved.Memo += " <改>"
+					saved, err = b.SaveAndAuditDoc(ctx, u, saved)
+				}
+			default:
+				if saved, err = b.SaveDoc(ctx, u, d); err == nil {
+					err = b.AuditDoc(ctx, u, saved.Number)
+				}
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +69,7 @@ func checkAuditImage(t *testing.T, b *Book, u *User, saved Doc) {
 	if err != nil || len(recs) != 2 {
 		t.Fatalf("%v %v", recs, err)
 	}
-	if recs[1].Before != recs[0].After || recs[0].Action != "doc.create" {
+	if recs[1].Before != recs[0].After || (recs[0].Action != "doc.create" && recs[0].Action != "doc.edit") {
 		t.Errorf("%s: the audit's before image\n%s\nthe save's after image\n%s", saved.Number, recs[1].Before, recs[0].After)
 	}
 	var now string
@@ -75,5 +83,10 @@ func checkAuditImage(t *testing.T, b *Book, u *User, saved Doc) {
 	}
 	if r := recs[1]; r.Action != "doc.audit" || r.After != now {
 		t.Errorf("%s: the audit recorded\n%s\nthe document reads\n%s", saved.Number, r.After, now)
+	}
+	// Stored as a reference to the save's image and a delta (audit_codec.go).
+	if r := recs[1]; saved.Type != DocCount && (r.Fmt != 1 || len(r.ImgBefore) == 0 || r.ImgBefore[0] != 'R' ||
+		len(r.ImgAfter) == 0 || (r.ImgAfter[0] != 'E' && r.ImgAfter[0] != 'D')) {
+		t.Errorf("%s: the audit's images stored as %q / %q", saved.Number, r.ImgBefore, r.ImgAfter)
 	}
 }

@@ -255,6 +255,22 @@ func TestDocLifeCycle(t *testing.T) {
 	if err := b.UnauditDoc(ctx, clerk, d3.Number); CodeOf(err) != CodeForbidden {
 		t.Errorf("a clerk un-audits: %v", err)
 	}
+	// Saving and auditing at once: the maker of a draft edited by another stays its maker.
+	boss := addUserAs(t, b, u, "boss2", RoleAdmin)
+	d4, err := b.SaveDoc(ctx, u, delivery("2025-01-13", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d4.Memo = "改过"
+	if _, err := b.SaveAndAuditDoc(ctx, u, d4); CodeOf(err) != CodeDocSeparation {
+		t.Errorf("the maker saves and audits their draft with separation on: %v", err)
+	}
+	if _, err := b.SaveAndAuditDoc(ctx, u, delivery("2025-01-13", 1)); CodeOf(err) != CodeDocSeparation {
+		t.Errorf("the maker saves and audits a new document with separation on: %v", err)
+	}
+	if got, err := b.SaveAndAuditDoc(ctx, boss, d4); err != nil || got.Maker != u.Name || got.Auditor != boss.Name || got.Memo != "改过" {
+		t.Errorf("another user saves and audits a draft: %+v %v", got, err)
+	}
 	rep, err := b.Verify(ctx, true)
 	if err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", err, rep.Failure)

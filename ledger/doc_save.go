@@ -37,27 +37,27 @@ func (b *Book) SaveDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
 		if err != nil {
 			return err
 		}
-		var err2 error
-		out, err2 = saveDoc(ctx, tx, now, d)
-		return err2
+		s, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out, err = saveDoc(ctx, tx, s, now, d)
+		return err
 	})
 	return out, err
 }
 
-func saveDoc(ctx context.Context, tx *store.Tx, by *User, d Doc) (Doc, error) {
-	s, err := loadSettings(ctx, tx)
-	if err != nil {
-		return d, err
-	}
-	saved, _, err := saveDocImage(ctx, tx, s, by, d)
+func saveDoc(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Doc, error) {
+	saved, _, err := saveDocImage(ctx, tx, s, by, d, true)
 	return saved, err
 }
 
 // saveDocImage is saveDoc with the settings read, returning also the saved document's
-// audit image (docImage, as the record of the save holds it) for a change that follows
-// in the same transaction.
-func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Doc, map[string]any, error) {
-	fail := func(err error) (Doc, map[string]any, error) { return d, nil, err }
+// audit image and its record (savedImage) for a change that follows in the same
+// transaction. Without reload, the document returned is d as saved — its id, number,
+// status, maker and version set, its lines as given — not read again.
+func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, reload bool) (Doc, *savedImage, error) {
+	fail := func(err error) (Doc, *savedImage, error) { return d, nil, err }
 	var cur Doc
 	if d.ID != 0 {
 		var number string
@@ -80,7 +80,7 @@ func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 		case d.Date.Period() != cur.Date.Period():
 			return fail(refuse(CodeDocMonth, "number", cur.Number))
 		}
-		d.Type = cur.Type
+		d.Type, d.Number = cur.Type, cur.Number
 	}
 	p, err := prepareDoc(ctx, tx, s, &d)
 	if err != nil {
@@ -154,12 +154,32 @@ func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 	if err != nil {
 		return fail(err)
 	}
-	if err := appendAudit(ctx, tx, AuditRecord{User: by.Name, Action: action, Entity: entDoc.name, EntityID: fmt.Sprint(id),
-		Image: true, Before: before, After: string(after)}); err != nil {
+	ref, err := appendAuditHint(ctx, tx, AuditRecord{User: by.Name, Action: action, Entity: entDoc.name, EntityID: fmt.Sprint(id),
+		Image: true, Before: before, After: string(after)}, imageHint{})
+	if err != nil {
 		return fail(err)
 	}
-	saved, err := loadDoc(ctx, tx, d.Number)
-	return saved, image, err
+	saved := &savedImage{image: image, ref: ref}
+	if reload {
+		d, err = loadDoc(ctx, tx, d.Number)
+		return d, saved, err
+	}
+	version, ok := image["version"].(int64)
+	if !ok {
+		return fail(fmt.Errorf("doc %s: version %T", d.Number, image["version"]))
+	}
+	d.ID, d.Status, d.Maker, d.Version = DocID(id), StatusDraft, by.Name, version
+	if cur.ID != 0 {
+		d.Maker = cur.Maker
+	}
+	return d, saved, nil
+}
+
+// savedImage is a document's audit image as saved in this transaction (docImage) and
+// the record of the save, whose after image is that image's canonical text.
+type savedImage struct {
+	image map[string]any
+	ref   imageRef
 }
 
 // docNumber formats PREFIX-YYYYMM-NNNN; past 9999 the counter widens (DOMAIN.md §4.2).

@@ -296,6 +296,56 @@ func (d *DB) Write(ctx context.Context, fn func(*Tx) error) (err error) {
 	return classify(stx.Commit())
 }
 
+// HeldTx is a write transaction its caller holds across calls (Begin): what Write does
+// for one function, for a run of them in the caller's own goroutine. Exactly one of
+// Commit and Rollback ends it; until then every other write of this DB waits.
+type HeldTx struct {
+	*Tx
+	d     *DB
+	stx   *sql.Tx
+	ended bool
+}
+
+// Begin opens an IMMEDIATE transaction the caller holds until Commit or Rollback.
+func (d *DB) Begin(ctx context.Context) (*HeldTx, error) {
+	if d.writer == nil {
+		d.writer = newWriter()
+	}
+	if err := d.writer.acquire(ctx, d.sql, d.busy); err != nil {
+		return nil, err
+	}
+	stx, err := d.writer.conn.BeginTx(ctx, nil)
+	if err != nil {
+		d.writer.release(true)
+		return nil, classify(err)
+	}
+	return &HeldTx{Tx: &Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second), writer: d.writer}, d: d, stx: stx}, nil
+}
+
+// Commit ends the transaction, writing it; after a failed commit nothing is written.
+func (h *HeldTx) Commit() error {
+	if h.ended {
+		return errors.New("store: transaction already ended")
+	}
+	h.ended = true
+	err := h.stx.Commit()
+	if err != nil {
+		h.stx.Rollback()
+	}
+	h.d.writer.release(false)
+	return classify(err)
+}
+
+// Rollback ends the transaction writing nothing; it does nothing once ended.
+func (h *HeldTx) Rollback() {
+	if h.ended {
+		return
+	}
+	h.ended = true
+	h.stx.Rollback()
+	h.d.writer.release(false)
+}
+
 // Read runs fn in one read-only transaction: one consistent snapshot that does not block
 // writers.
 func (d *DB) Read(ctx context.Context, fn func(*Tx) error) error {

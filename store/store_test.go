@@ -664,9 +664,9 @@ func TestOpenAfterCrashWithWAL(t *testing.T) {
 
 // The same with a short busy timeout, on one *DB (a Write nested in a Write), so it runs
 // quickly: the classification, not the wait, is what this checks.
-func TestNestedWriteIsBusy(t *testing.T) {
-	ctx := t.Context()
-	_, path := newBook(t)
+// impatientDB opens the book at path with a busy timeout of 50 ms, closed at the test's end.
+func impatientDB(t *testing.T, path string) *DB {
+	t.Helper()
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path),
 		RawQuery: "_pragma=foreign_keys(1)&_pragma=busy_timeout(50)&_txlock=immediate"}
 	db, err := sql.Open("sqlite", u.String())
@@ -674,9 +674,16 @@ func TestNestedWriteIsBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &DB{sql: db, path: path, Now: time.Now, busy: 50 * time.Millisecond}
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestNestedWriteIsBusy(t *testing.T) {
+	ctx := t.Context()
+	_, path := newBook(t)
+	d := impatientDB(t, path)
 	var inner error
-	err = d.Write(ctx, func(tx *Tx) error {
+	err := d.Write(ctx, func(tx *Tx) error {
 		inner = d.Write(ctx, func(*Tx) error { return nil })
 		return nil
 	})
@@ -1188,4 +1195,46 @@ func TestIntegrityCheckOfABookCutShort(t *testing.T) {
 		t.Errorf("check of a book cut short = %q, %v; want it found corrupt", r.detail, r.err)
 	}
 	t.Logf("check of a book cut short: %q, %v", r.detail, r.err)
+}
+
+// A held transaction writes on Commit only, holds the writer until it ends (a Write
+// meanwhile is busy), and releases it either way.
+func TestHeldTransaction(t *testing.T) {
+	ctx := t.Context()
+	_, path := newBook(t)
+	d := impatientDB(t, path)
+	insert := func(tx *Tx, name string) {
+		t.Helper()
+		if _, err := tx.ExecContext(ctx, "INSERT INTO units(name) VALUES (?)", name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := d.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(h.Tx, "箱")
+	wantErr(t, d.Write(ctx, func(*Tx) error { return nil }), ErrBusy)
+	h.Rollback()
+	h.Rollback() // a second end does nothing
+	if n := count(t, d, "SELECT count(*) FROM units WHERE name = '箱'"); n != 0 {
+		t.Error("a rolled back transaction wrote")
+	}
+	h, err = d.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(h.Tx, "箱")
+	if err := h.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Commit(); err == nil {
+		t.Error("a second commit succeeded")
+	}
+	if n := count(t, d, "SELECT count(*) FROM units WHERE name = '箱'"); n != 1 {
+		t.Error("a committed transaction did not write")
+	}
+	if err := d.Write(ctx, func(tx *Tx) error { insert(tx, "袋"); return nil }); err != nil {
+		t.Errorf("write after a held transaction: %v", err)
+	}
 }

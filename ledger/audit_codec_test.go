@@ -1,10 +1,13 @@
 package ledger
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -79,6 +82,26 @@ func TestImageEncodingRebuildsExactly(t *testing.T) {
 	}
 	if forms['Z'] == 0 || forms['D']+forms['E'] == 0 {
 		t.Errorf("forms picked: %v", forms)
+	}
+	// Images of every size deflate and inflate exactly: past the encoder's 64 KB block
+	// (a document of hundreds of lines), and of bytes that do not repeat.
+	for _, n := range []int{0, 1, 200, 70_000, 300_000} {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteString(randomImage(r))
+		}
+		img := b.String()
+		if n == 200 {
+			img = string(fmt.Appendf(nil, "%x", sha256.Sum256([]byte(img))))
+		}
+		z := deflateImage('Z', img)
+		if got, err := inflateImage(z[1:]); err != nil || got != img {
+			t.Fatalf("%d bytes deflated to %d inflate to %d bytes (%v)", len(img), len(z), len(got), err)
+		}
+		std, err := io.ReadAll(flate.NewReaderDict(bytes.NewReader(z[1:]), []byte(imageDict))) // another decoder
+		if err != nil || string(std) != img {
+			t.Fatalf("%d bytes deflated: the standard library inflates %d bytes (%v)", len(img), len(std), err)
+		}
 	}
 	// A plain delta ('D', picked when deflating does not shorten it) rebuilds too.
 	before := `{"a":1,"b":"x","c":null}`

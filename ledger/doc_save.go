@@ -447,7 +447,7 @@ func prepareLine(ctx context.Context, tx *store.Tx, s Settings, d *Doc, l *DocLi
 		l.Gross = l.Net + l.Tax
 		return pl, nil
 	}
-	it, err := loadItem(ctx, tx, l.Item)
+	it, err := loadLineItem(ctx, tx, l.Item)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Args["field"] = "item"

@@ -241,6 +241,25 @@ func loadItem(ctx context.Context, tx *store.Tx, code string) (Item, error) {
 	return it, err
 }
 
+// loadLineItem is loadItem for a document line: what a line takes of its item alone
+// (id, code, name, unit, VAT rate, active), by code or barcode as loadItem finds it.
+func loadLineItem(ctx context.Context, tx *store.Tx, code string) (Item, error) {
+	const cols = "SELECT id, code, name, unit, vat_bp, active FROM items"
+	var it Item
+	scan := func(row *sql.Row) error {
+		return row.Scan(&it.ID, &it.Code, &it.Name, &it.Unit, &it.VAT, &it.Active)
+	}
+	c := Normalize(code)
+	err := scan(tx.QueryRowContext(ctx, cols+" WHERE code = ?", c))
+	if errors.Is(err, sql.ErrNoRows) && c != "" {
+		err = scan(tx.QueryRowContext(ctx, cols+" WHERE barcode = ? AND barcode <> ''", c))
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, refuse(CodeUnknownItem, "value", code)
+	}
+	return it, err
+}
+
 // checkItem validates and normalises what the user typed; it resolves the category.
 func checkItem(ctx context.Context, tx *store.Tx, it *Item, lk *itemLookups) (catID sql.NullInt64, err error) {
 	if it.Code, err = cleanCode("code", it.Code); err != nil {

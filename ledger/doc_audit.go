@@ -93,9 +93,6 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 	if err != nil {
 		return err
 	}
-	if err := insertMoves(ctx, tx, d, seq, moves); err != nil {
-		return err
-	}
 	items := map[int64]bool{}
 	checked := map[[2]int64]bool{}
 	var pairs [][2]int64
@@ -106,10 +103,23 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 			pairs = append(pairs, [2]int64{m.itemID, m.whID})
 		}
 	}
+	// Costed before they are written where the moving average allows (costAppended),
+	// the other items' open periods costed again once they are.
+	first, err := firstOpenPeriod(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	rest, err := costAppended(ctx, tx, s, first, d, moves, items)
+	if err != nil {
+		return err
+	}
+	if err := insertMoves(ctx, tx, d, seq, moves); err != nil {
+		return err
+	}
 	if err := checkNegativeAudit(ctx, tx, pairs, d.Date, d.ID); err != nil {
 		return err
 	}
-	if err := costAudited(ctx, tx, s, d.ID, items); err != nil {
+	if err := recostFrom(ctx, tx, s, first, rest); err != nil {
 		return err
 	}
 	auditedAt := tx.Now.Format(time.RFC3339)

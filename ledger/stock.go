@@ -18,9 +18,14 @@ type stockMove struct {
 	lineNo, sub          int
 	kind                 MoveKind // 0: a transfer leg
 	qty                  Qty      // signed
-	amount               Money    // signed; set for fixed amounts
+	amount               Money    // signed; set for fixed amounts, and by costAppended
 	fixed                bool
 	link                 string
+	// What costAppended set, written with the movement: its cost adjustment and the
+	// item's running quantity and amount after it.
+	adj         Money
+	qtyAfter    Qty
+	amountAfter Money
 }
 
 func moveID(lineID int64) string { return fmt.Sprintf("L%d", lineID) }
@@ -86,16 +91,16 @@ func docMoves(ctx context.Context, tx *store.Tx, d Doc, bookQty map[int]Qty) ([]
 // insertMoves writes the movements of an audited document and adds them to the on-hand
 // quantities, a few dozen rows a statement.
 func insertMoves(ctx context.Context, tx *store.Tx, d Doc, seq int64, moves []stockMove) error {
-	const cols = 14
+	const cols = 17
 	for rest := moves; len(rest) > 0; {
 		n := min(len(rest), 40)
 		args := make([]any, 0, n*cols)
 		for _, m := range rest[:n] {
 			args = append(args, d.ID, m.lineID, m.itemID, m.whID, d.Date, d.Date.Period(), seq, m.lineNo, m.sub, int(m.kind), m.qty, m.fixed,
-				m.link, m.amount)
+				m.link, m.amount, m.adj, m.qtyAfter, m.amountAfter)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stock_moves(doc_id, line_id, item_id, warehouse_id, date, period, audit_seq,
-			line_no, sub, kind, qty, fixed, link, amount) VALUES `+valueRows(n, cols), args...); err != nil {
+			line_no, sub, kind, qty, fixed, link, amount, adj, qty_after, amount_after) VALUES `+valueRows(n, cols), args...); err != nil {
 			return err
 		}
 		rest = rest[n:]

@@ -20,67 +20,63 @@ type latest struct {
 	amount  Money
 }
 
-// appendedMove is a movement of the document being audited, as costAppended reads it.
+// appendedMove is a movement of the document being audited, as costAppended costs it:
+// its place in the document's movements and the costing's view of it.
 type appendedMove struct {
-	id   int64
+	at   int // index in the document's movements
 	date Date
 	move Move
 }
 
-// costAppended costs the movements a document just added, for each item whose new
-// movements come after every other movement of the item (the usual case: documents
-// entered in date order) when the book uses the moving average: the state after the
-// item's previous movement is stored on it, so only the new movements are costed. It
-// returns the items it could not cost that way, to be costed again from the period's
-// opening (recost). The results equal recost's: TestAppendCostingEqualsRecost.
-func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, doc DocID, items map[int64]bool) (map[int64]bool, error) {
+// costAppended costs the movements of a document being audited, before they are
+// written, for each item whose new movements come after every other movement of the
+// item (the usual case: documents entered in date order) when the book uses the moving
+// average: the state after the item's previous movement is stored on it, so only the
+// new movements are costed — their results set on moves, for insertMoves to write with
+// them. A back-dated document's later movements of the item are costed again after it
+// (their changed results written here). It returns the items it could not cost that
+// way, to be costed again from the period's opening (recost) once the movements are
+// written. The results equal recost's: TestAppendCostingEqualsRecost.
+func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d Doc, moves []stockMove, items map[int64]bool) (map[int64]bool, error) {
 	if s.Costing != CostingMoving {
 		return items, nil
 	}
-	// The document's movements, per item in costing order (one query on the document's
-	// index; +item_id keeps SQLite off the item's, which holds its whole history).
-	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, +item_id, date, kind, qty, amount, fixed, link FROM stock_moves
-		WHERE doc_id = ? AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, doc)
-	if err != nil {
-		return nil, err
-	}
+	// The document's movements per item, in costing order (their lines' order: one
+	// date, one audit).
 	byItem := map[int64][]appendedMove{}
-	for rows.Next() {
-		var m appendedMove
-		var itemID, lineID int64
-		var kind int
-		var qty Qty
-		var amount Money
-		var fixed bool
-		if err := rows.Scan(&m.id, &lineID, &itemID, &m.date, &kind, &qty, &amount, &fixed, &m.move.Link); err != nil {
-			rows.Close()
-			return nil, err
+	var ids []any
+	for i, sm := range moves {
+		if sm.kind == 0 {
+			continue // a transfer: costing ignores it
 		}
-		m.move.ID = moveID(lineID)
-		m.move.Kind = MoveKind(kind)
-		m.move.Qty = qty
-		if qty < 0 {
-			m.move.Qty = -qty
+		m := appendedMove{at: i, date: d.Date}
+		m.move.ID = moveID(sm.lineID)
+		m.move.Kind = sm.kind
+		m.move.Qty = sm.qty
+		if sm.qty < 0 {
+			m.move.Qty = -sm.qty
 		}
-		if fixed {
-			m.move.Amount = amount
-			if amount < 0 {
-				m.move.Amount = -amount
+		if sm.fixed {
+			m.move.Amount = sm.amount
+			if sm.amount < 0 {
+				m.move.Amount = -sm.amount
 			}
 		}
-		byItem[itemID] = append(byItem[itemID], m)
+		m.move.Link = sm.link
+		if byItem[sm.itemID] == nil {
+			ids = append(ids, sm.itemID)
+		}
+		byItem[sm.itemID] = append(byItem[sm.itemID], m)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if len(ids) == 0 {
+		return map[int64]bool{}, nil
 	}
-	// Each item's latest movement outside the document (any period) and its reference
-	// cost, in one query.
+	// Each item's latest movement (any period) and its reference cost, in one query.
 	last := map[int64]*latest{}
-	rows, err = tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
-		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?1
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
+		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?
 			ORDER BY x.date DESC, x.audit_seq DESC, x.line_no DESC, x.sub DESC, x.id DESC LIMIT 1)
-		WHERE i.id IN (SELECT item_id FROM stock_moves WHERE doc_id = ?1 AND kind <> 0)`, doc)
+		WHERE i.id IN (`+strings.Repeat("?, ", len(ids)-1)+`?)`, append([]any{d.ID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +95,14 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	}
 	rest := map[int64]bool{}
 	var updates []any
-	ids := make([]int64, 0, len(items))
+	sorted := make([]int64, 0, len(items))
 	for id := range items {
-		ids = append(ids, id)
+		sorted = append(sorted, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, itemID := range ids {
-		moves := byItem[itemID]
-		if len(moves) == 0 {
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	for _, itemID := range sorted {
+		own := byItem[itemID]
+		if len(own) == 0 {
 			continue // a transfer: costing ignores it
 		}
 		l := last[itemID]
@@ -114,9 +110,9 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			return nil, fmt.Errorf("item %d: not found", itemID)
 		}
 		var tail []movedRow
-		if l.date.Valid && Date(l.date.String) > moves[0].date {
+		if l.date.Valid && Date(l.date.String) > own[0].date {
 			// Back-dated: the item's later movements are costed again after the new ones.
-			a, err := appendTail(ctx, tx, first, doc, itemID, moves[0].date)
+			a, err := appendTail(ctx, tx, first, d.ID, itemID, own[0].date)
 			if err != nil {
 				return nil, err
 			}
@@ -126,15 +122,15 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			}
 			tail, l.date, l.qty, l.amount = a.tail, a.date, a.qty, a.amount
 		}
-		state, err := appendState(ctx, tx, first, doc, itemID, l.refCost, l.date, l.qty, l.amount, moves[0].date)
+		state, err := appendState(ctx, tx, first, d.ID, itemID, l.refCost, l.date, l.qty, l.amount, own[0].date)
 		if err != nil {
 			return nil, err
 		}
-		run := make([]Move, len(moves), len(moves)+len(tail))
-		for i := range moves {
-			run[i] = moves[i].move
+		run := make([]Move, len(own), len(own)+len(tail))
+		for i := range own {
+			run[i] = own[i].move
 		}
-		if err := linkSources(ctx, tx, doc, run); err != nil {
+		if err := linkSources(ctx, tx, d.ID, run); err != nil {
 			return nil, err
 		}
 		for _, r := range tail {
@@ -146,11 +142,12 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			if !run[i].Kind.In() {
 				amount = -amount
 			}
-			if i < len(moves) {
-				updates = append(updates, moves[i].id, amount, c.Adj, c.Qty, c.Amount)
+			if i < len(own) {
+				sm := &moves[own[i].at]
+				sm.amount, sm.adj, sm.qtyAfter, sm.amountAfter = amount, c.Adj, c.Qty, c.Amount
 				continue
 			}
-			r := tail[i-len(moves)]
+			r := tail[i-len(own)]
 			if now := [4]int64{int64(amount), int64(c.Adj), int64(c.Qty), int64(c.Amount)}; now != r.stored {
 				updates = append(updates, r.id, amount, c.Adj, c.Qty, c.Amount)
 			}
@@ -290,18 +287,4 @@ func storeCosts(ctx context.Context, tx *store.Tx, updates []any) error {
 		updates = updates[n*per:]
 	}
 	return nil
-}
-
-// costAudited costs the items a just-audited document moved: the appended movements
-// alone where costAppended can, the item's open periods again where it cannot.
-func costAudited(ctx context.Context, tx *store.Tx, s Settings, doc DocID, items map[int64]bool) error {
-	first, err := firstOpenPeriod(ctx, tx, s)
-	if err != nil {
-		return err
-	}
-	rest, err := costAppended(ctx, tx, s, first, doc, items)
-	if err != nil {
-		return err
-	}
-	return recostFrom(ctx, tx, s, first, rest)
 }

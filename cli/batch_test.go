@@ -74,3 +74,42 @@ doc new delivery --date 2025-01-06 --partner C1 --warehouse W1 --line A:1:12 --a
 		t.Errorf("after the batch: %s", out)
 	}
 }
+
+// TestBatchPrintsAsOneByOne: a document saved and audited in a batch prints what it
+// prints on its own — its number and the confirmation with its total in the table, the
+// whole document (line costs included) in JSON — though the table's comes from the
+// document as saved, not read again.
+func TestBatchPrintsAsOneByOne(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"doc new delivery --date 2025-01-03 --partner C1 --warehouse W1 --line A:1:12 --line B:2:9.5 --audit",
+		"doc new receipt --date 2025-01-03 --partner S1 --warehouse W1 --line A:3:7.77 --audit",
+		"doc new delivery --date 2025-01-04 --partner C1 --warehouse W1 --line A:2:12 --audit --format json",
+	}
+	alone, batch := batchShop(t), batchShop(t)
+	var outs, errs []string
+	for _, l := range lines {
+		words, err := splitWords(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, e := alone.run(append([]string{"--lang", "en"}, words...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d %s", l, code, e)
+		}
+		outs, errs = append(outs, out), append(errs, e)
+	}
+	code, out, e := batch.runWith(nil, strings.Join(lines, "\n")+"\n", "--lang", "en", "batch", "-")
+	if code != 0 {
+		t.Fatalf("batch: exit %d %s", code, e)
+	}
+	if want := strings.Join(outs, ""); out != want {
+		t.Errorf("the batch printed\n%s\none by one\n%s", out, want)
+	}
+	if want := strings.Join(errs, ""); e != want {
+		t.Errorf("the batch's messages\n%s\none by one\n%s", e, want)
+	}
+	if !strings.Contains(out, `"cost"`) {
+		t.Errorf("the JSON document has no line costs:\n%s", out)
+	}
+}

@@ -376,6 +376,9 @@ func docNew(c *call) error {
 		return err
 	}
 	var saved ledger.Doc
+	if c.group != nil {
+		c.group.Brief = c.format == "table" // the table shows the number and the total only
+	}
 	if c.on("audit") {
 		saved, err = c.docBook().SaveAndAuditDoc(c.ctx, c.user, d)
 	} else {

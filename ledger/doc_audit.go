@@ -371,6 +371,14 @@ func (b *Book) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error
 }
 
 func saveAndAudit(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Doc, error) {
+	return saveAndAuditAs(ctx, tx, s, by, d, false)
+}
+
+// saveAndAuditAs is saveAndAudit returning, when brief, the document as saved and
+// audited without reading it again: its number, type, status, maker, auditor, version,
+// header and totals are the book's, its lines as given (amounts computed) without
+// their cost, names or sources.
+func saveAndAuditAs(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, brief bool) (Doc, error) {
 	if !by.Can(PermAuditDoc) {
 		return d, forbidden(string(PermAuditDoc))
 	}
@@ -382,6 +390,10 @@ func saveAndAudit(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 	}
 	if err := auditLoaded(ctx, tx, s, by, saved, image); err != nil {
 		return d, err
+	}
+	if brief {
+		saved.Status, saved.Auditor, saved.AuditedAt, saved.Version = StatusAudited, by.Name, tx.Now, saved.Version+1
+		return saved, nil
 	}
 	return loadDoc(ctx, tx, saved.Number)
 }

@@ -27,6 +27,9 @@ type DocBatch struct {
 	// The book's settings, read when the batch began: its calls do not change them, and
 	// its transaction keeps anyone else from doing so.
 	settings Settings
+	// Brief makes SaveAndAuditDoc return the document as saved and audited without
+	// reading it again (saveAndAuditAs): for a caller that shows its number and total.
+	Brief bool
 	n        int
 	end      error // once set, the batch can only end; Commit returns it
 	ended    bool
@@ -127,7 +130,7 @@ func (g *DocBatch) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, e
 	var out Doc
 	err := g.do(ctx, by, PermDraft, func(tx *store.Tx, now *User) error {
 		var err error
-		out, err = saveAndAudit(ctx, tx, g.settings, now, d)
+		out, err = saveAndAuditAs(ctx, tx, g.settings, now, d, g.Brief)
 		return err
 	})
 	return out, err

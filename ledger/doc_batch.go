@@ -30,9 +30,9 @@ type DocBatch struct {
 	// Brief makes SaveAndAuditDoc return the document as saved and audited without
 	// reading it again (saveAndAuditAs): for a caller that shows its number and total.
 	Brief bool
-	n        int
-	end      error // once set, the batch can only end; Commit returns it
-	ended    bool
+	n     int
+	end   error // once set, the batch can only end; Commit returns it
+	ended bool
 }
 
 // BeginDocBatch opens a batch: its transaction begins now (BEGIN IMMEDIATE), so it

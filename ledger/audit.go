@@ -348,18 +348,129 @@ func docImages(ctx context.Context, tx *store.Tx, where string, args ...any) (ma
 	return out, nil
 }
 
-// docImage is one document's image before it is marshalled (docImages), for a change
-// that knows what it changes.
-func docImage(ctx context.Context, tx *store.Tx, id DocID) (map[string]any, error) {
-	heads, err := docImageMaps(ctx, tx, "WHERE id = ?", id)
+// docImageText is one document's image as docImages writes it, and its version: the
+// canonical text made straight from the row and its lines (no maps to build and sort),
+// for a change that knows what it changes. TestAuditImageAsRead holds it to rowImage.
+func docImageText(ctx context.Context, tx *store.Tx, id DocID) (string, int64, error) {
+	buf := make([]byte, 0, 2048)
+	var version int64
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM docs WHERE id = ?", id)
+	if err != nil {
+		return "", 0, err
+	}
+	head, err := scanSortedRow(rows)
+	if err != nil {
+		return "", 0, err
+	}
+	if head.vals == nil {
+		return "", 0, fmt.Errorf("image of doc %d: %w", id, sql.ErrNoRows)
+	}
+	lrows, err := tx.QueryContext(ctx, "SELECT * FROM doc_lines WHERE doc_id = ? ORDER BY line_no", id)
+	if err != nil {
+		return "", 0, err
+	}
+	defer lrows.Close()
+	lines, err := appendSortedRows(nil, lrows)
+	if err != nil {
+		return "", 0, err
+	}
+	buf = append(buf, '{')
+	keys := append(slices.Clone(head.cols), "lines")
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(appendCanonString(buf, k), ':')
+		if k == "lines" {
+			buf = append(buf, lines...)
+			continue
+		}
+		v := head.vals[slices.Index(head.cols, k)]
+		if k == "version" {
+			version, _ = v.(int64)
+		}
+		if buf, err = appendCanon(buf, v); err != nil {
+			return "", 0, err
+		}
+	}
+	return string(append(buf, '}')), version, nil
+}
+
+// sortedRow is one row's values with its columns (scanRowMap's values: text as string).
+type sortedRow struct {
+	cols []string
+	vals []any
+}
+
+// scanSortedRow reads the one row of rows (vals nil when there is none) and closes them.
+func scanSortedRow(rows *sql.Rows) (sortedRow, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return sortedRow{}, err
+	}
+	r := sortedRow{cols: cols}
+	if rows.Next() {
+		if r.vals, err = scanRowValues(rows, len(cols)); err != nil {
+			return r, err
+		}
+	}
+	return r, rows.Err()
+}
+
+// appendSortedRows appends rows as a canonical JSON array of objects (each as
+// canonJSON writes the map scanRowMap makes of it).
+func appendSortedRows(buf []byte, rows *sql.Rows) ([]byte, error) {
+	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
 	}
-	h, ok := heads[fmt.Sprint(int64(id))]
-	if !ok {
-		return nil, fmt.Errorf("image of doc %d: %w", id, sql.ErrNoRows)
+	order := make([]int, len(cols))
+	for i := range order {
+		order[i] = i
 	}
-	return h, nil
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(cols[a], cols[b]) })
+	buf = append(buf, '[')
+	for n := 0; rows.Next(); n++ {
+		vals, err := scanRowValues(rows, len(cols))
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '{')
+		for i, c := range order {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(appendCanonString(buf, cols[c]), ':')
+			if buf, err = appendCanon(buf, vals[c]); err != nil {
+				return nil, err
+			}
+		}
+		buf = append(buf, '}')
+	}
+	return append(buf, ']'), rows.Err()
+}
+
+// scanRowValues scans the current row's n values as scanRowMap does.
+func scanRowValues(rows *sql.Rows, n int) ([]any, error) {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := rows.Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if b, ok := v.([]byte); ok {
+			vals[i] = string(b)
+		}
+	}
+	return vals, nil
 }
 
 // docImageMaps are docImages as maps.
@@ -408,21 +519,13 @@ func docImageMaps(ctx context.Context, tx *store.Tx, where string, args ...any) 
 }
 
 func scanRowMap(rows *sql.Rows, cols []string) (map[string]any, error) {
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := rows.Scan(ptrs...); err != nil {
+	vals, err := scanRowValues(rows, len(cols))
+	if err != nil {
 		return nil, err
 	}
 	m := make(map[string]any, len(cols))
 	for i, c := range cols {
-		v := vals[i]
-		if b, ok := v.([]byte); ok {
-			v = string(b)
-		}
-		m[c] = v
+		m[c] = vals[i]
 	}
 	return m, nil
 }

@@ -52,25 +52,20 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 	if s.Separation && strings.EqualFold(d.Maker, by.Name) {
 		return refuse(CodeDocSeparation, "number", d.Number)
 	}
-	var image map[string]any
 	var before string
 	var prev *imageRef // the record of the save, when it is in this transaction
+	var version int64
 	if saved != nil {
 		// Saved in this transaction: its save checked it against the book as it is.
-		image, before, prev = saved.image, saved.ref.img, &saved.ref
+		before, prev, version = saved.ref.img, &saved.ref, saved.version
 	} else {
 		if err := recheck(ctx, tx, s, d); err != nil {
 			return err
 		}
 		var err error
-		if image, err = docImage(ctx, tx, d.ID); err != nil {
+		if before, version, err = docImageText(ctx, tx, d.ID); err != nil {
 			return err
 		}
-		b, err := canonJSON(image)
-		if err != nil {
-			return err
-		}
-		before = string(b)
 	}
 	seq, err := nextCounter(ctx, tx, "*", "*")
 	if err != nil {
@@ -132,10 +127,6 @@ func auditLoaded(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc,
 	}
 	// The after image is the before image with what the UPDATE above changed, as
 	// rowImage would read it (TestAuditImageAsRead): recorded as that change.
-	version, ok := image["version"].(int64)
-	if !ok {
-		return fmt.Errorf("doc %s: version %T", d.Number, image["version"])
-	}
 	delta, err := canonJSON(map[string]any{"set": map[string]any{"status": "audited", "auditor": by.Name,
 		"audited_at": auditedAt, "audit_seq": seq, "version": version + 1}})
 	if err != nil {

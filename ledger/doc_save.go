@@ -146,27 +146,19 @@ func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 	}
 	// The record of the change, with the image as logChange would read it; kept for the
 	// caller's next change (an audit in the same transaction).
-	image, err := docImage(ctx, tx, DocID(id))
-	if err != nil {
-		return fail(err)
-	}
-	after, err := canonJSON(image)
+	after, version, err := docImageText(ctx, tx, DocID(id))
 	if err != nil {
 		return fail(err)
 	}
 	ref, err := appendAuditHint(ctx, tx, AuditRecord{User: by.Name, Action: action, Entity: entDoc.name, EntityID: fmt.Sprint(id),
-		Image: true, Before: before, After: string(after)}, imageHint{})
+		Image: true, Before: before, After: after}, imageHint{})
 	if err != nil {
 		return fail(err)
 	}
-	saved := &savedImage{image: image, ref: ref}
+	saved := &savedImage{ref: ref, version: version}
 	if reload {
 		d, err = loadDoc(ctx, tx, d.Number)
 		return d, saved, err
-	}
-	version, ok := image["version"].(int64)
-	if !ok {
-		return fail(fmt.Errorf("doc %s: version %T", d.Number, image["version"]))
 	}
 	d.ID, d.Status, d.Maker, d.Version = DocID(id), StatusDraft, by.Name, version
 	if cur.ID != 0 {
@@ -175,11 +167,11 @@ func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc
 	return d, saved, nil
 }
 
-// savedImage is a document's audit image as saved in this transaction (docImage) and
-// the record of the save, whose after image is that image's canonical text.
+// savedImage is the record of a document's save in this transaction (its after image
+// is the document's image, docImageText) and the version the save gave it.
 type savedImage struct {
-	image map[string]any
-	ref   imageRef
+	ref     imageRef
+	version int64
 }
 
 // docNumber formats PREFIX-YYYYMM-NNNN; past 9999 the counter widens (DOMAIN.md §4.2).

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -24,23 +25,24 @@ const voucherDocsWhere = ` WHERE d.period = ? AND d.status = 'audited' AND d.typ
 // VoucherSummary): of a document its type, number, date, partner, settlement account and
 // amounts; of a line its item code, quantities, amounts and account, and its cost (the
 // movements' amount, as loadDoc reads it) for the documents whose template posts it,
-// other-outs and counts.
-func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc, error) {
+// other-outs and counts: from the period's movements as the costing run left them.
+func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period, moves []periodMove) ([]Doc, error) {
 	// The documents, then their lines, each as one text (a row's values apart by U+001F,
 	// rows by U+001E): the driver's cost is per row and per value, and a busy month has
 	// ~7,000 documents and ~30,000 lines. Codes, names and accounts hold no control
 	// characters (the services refuse them).
 	var heads sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT group_concat(d.id || char(31) || d.type || char(31) || d.number || char(31) ||
-		d.date || char(31) || ifnull(p.code, '') || char(31) || ifnull(p.name, '') || char(31) || ifnull(d.account, '') || char(31) ||
-		d.deductible || char(31) || d.amount || char(31) || d.paid || char(31) || d.advance_used || char(31) || d.applied || char(31) ||
-		d.advance || char(31) || d.vat || char(31) || d.gross, char(30))
+	err := tx.QueryRowContext(ctx, `SELECT group_concat(concat_ws(char(31), d.id, d.type, d.number, d.date, ifnull(p.code, ''),
+		ifnull(p.name, ''), ifnull(d.account, ''), d.deductible, d.amount, d.paid, d.advance_used, d.applied, d.advance, d.vat,
+		d.gross), char(30))
 		FROM docs d LEFT JOIN partners p ON p.id = d.partner_id`+voucherDocsWhere, period).Scan(&heads)
 	if err != nil || heads.String == "" {
 		return nil, err
 	}
-	var docs []Doc
-	at := map[DocID]int{}
+	n := strings.Count(heads.String, "\x1e") + 1
+	docs := make([]Doc, 0, n)
+	at := make(map[DocID]int, n)
+	costed := map[int64]bool{} // the other-outs and counts
 	for row := range strings.SplitSeq(heads.String, "\x1e") {
 		d, err := unpackCloseDoc(row)
 		if err != nil {
@@ -48,26 +50,55 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 		}
 		at[d.ID] = len(docs)
 		docs = append(docs, d)
+		if d.Type == DocOtherOut || d.Type == DocCount {
+			costed[int64(d.ID)] = true
+		}
+	}
+	cost := map[int64]Money{} // by line: the amount of its movements
+	for _, m := range moves {
+		if costed[m.doc] {
+			cost[m.line] += m.amount
+		}
 	}
 	var all sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT group_concat(x, char(30)) FROM (SELECT l.doc_id || char(31) || l.line_no || char(31) ||
-		ifnull(i.code, '') || char(31) || l.qty || char(31) || l.net || char(31) || l.gross || char(31) || l.inv_amount || char(31) ||
-		ifnull(l.book_qty, '') || char(31) || l.abnormal || char(31) || ifnull(l.account, '') || char(31) ||
-		CASE WHEN d.type IN ('`+string(DocOtherOut)+`', '`+string(DocCount)+`') THEN
-			ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0) ELSE 0 END AS x
+	err = tx.QueryRowContext(ctx, `SELECT group_concat(x, char(30)) FROM (SELECT concat_ws(char(31), l.doc_id, l.id, l.line_no,
+		ifnull(i.code, ''), l.qty, l.net, l.gross, l.inv_amount, ifnull(l.book_qty, ''), l.abnormal, ifnull(l.account, '')) AS x
 		FROM docs d JOIN doc_lines l ON l.doc_id = d.id LEFT JOIN items i ON i.id = l.item_id`+voucherDocsWhere+`
 		ORDER BY d.type, d.id, l.line_no)`, period).Scan(&all) // the order of docs_period and doc_lines' key: no sort
 	if err != nil || all.String == "" {
 		return docs, err
 	}
+	type docLine struct {
+		at int // in docs
+		l  DocLine
+	}
+	lines := make([]docLine, 0, strings.Count(all.String, "\x1e")+1)
+	count := make([]int, len(docs))
 	for row := range strings.SplitSeq(all.String, "\x1e") {
-		id, l, err := unpackCloseLine(row)
+		doc, id, l, err := unpackCloseLine(row)
 		if err != nil {
 			return nil, err
 		}
-		if i, ok := at[id]; ok {
-			docs[i].Lines = append(docs[i].Lines, l)
+		if i, ok := at[doc]; ok {
+			l.Cost = cost[id]
+			if l.Cost < 0 {
+				l.Cost = -l.Cost // an outflow's movement amount is negative, an inflow's positive
+			}
+			lines = append(lines, docLine{i, l})
+			count[i]++
 		}
+	}
+	// Every document's lines side by side in one slice.
+	backing := make([]DocLine, len(lines))
+	next := 0
+	for i, c := range count {
+		if c > 0 {
+			docs[i].Lines = backing[next : next : next+c]
+			next += c
+		}
+	}
+	for _, x := range lines {
+		docs[x.at].Lines = append(docs[x.at].Lines, x.l)
 	}
 	for i := range docs { // in line order, whatever order group_concat took them in
 		slices.SortFunc(docs[i].Lines, func(a, b DocLine) int { return a.No - b.No })
@@ -75,66 +106,72 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	return docs, nil
 }
 
-// unpackFields splits a row of periodVoucherDocs' text into its n values.
-func unpackFields(row string, n int) ([]string, error) {
-	f := make([]string, n)
-	for i := range f {
-		var found bool
-		if f[i], row, found = strings.Cut(row, "\x1f"); found != (i < n-1) {
-			return nil, fmt.Errorf("close: a document row does not unpack: %q", row)
-		}
-	}
-	return f, nil
+// packedRow reads the values of a row of a packed text (apart by U+001F) one after
+// another; end tells whether the row held exactly the values read, all well formed.
+type packedRow struct {
+	s    string
+	done bool // the last value was read
+	err  error
 }
 
-// unpackInts reads the values of f at the indexes ks as integers ("" is 0).
-func unpackInts(f []string, ks ...int) ([]int64, error) {
-	out := make([]int64, len(ks))
-	for i, k := range ks {
-		if f[k] == "" {
-			continue
-		}
-		v, err := strconv.ParseInt(f[k], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("close: a document row does not unpack: %w", err)
-		}
-		out[i] = v
+func (r *packedRow) str() string {
+	if r.done {
+		r.err = cmp.Or(r.err, fmt.Errorf("close: a row does not unpack: too few values"))
+		return ""
 	}
-	return out, nil
+	v, rest, found := strings.Cut(r.s, "\x1f")
+	r.s, r.done = rest, !found
+	return v
+}
+
+// int reads an integer ("" is 0).
+func (r *packedRow) int() int64 {
+	v := r.str()
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		r.err = cmp.Or(r.err, fmt.Errorf("close: a row does not unpack: %w", err))
+	}
+	return n
+}
+
+func (r *packedRow) end() error {
+	if r.err == nil && !r.done {
+		r.err = fmt.Errorf("close: a row does not unpack: too many values")
+	}
+	return r.err
 }
 
 // unpackCloseDoc splits a document of periodVoucherDocs' text.
 func unpackCloseDoc(row string) (Doc, error) {
-	f, err := unpackFields(row, 15)
-	if err != nil {
-		return Doc{}, err
-	}
-	n, err := unpackInts(f, 0, 7, 8, 9, 10, 11, 12, 13, 14)
-	if err != nil {
-		return Doc{}, err
-	}
-	return Doc{ID: DocID(n[0]), Status: StatusAudited, Type: DocType(f[1]), Number: f[2], Date: Date(f[3]), Partner: f[4],
-		PartnerName: f[5], Account: f[6], Deductible: n[1] != 0, Amount: Money(n[2]), Paid: Money(n[3]),
-		AdvanceUsed: Money(n[4]), Applied: Money(n[5]), Advance: Money(n[6]), Tax: Money(n[7]), Gross: Money(n[8])}, nil
+	f := packedRow{s: row}
+	d := Doc{ID: DocID(f.int()), Status: StatusAudited, Type: DocType(f.str()), Number: f.str(), Date: Date(f.str()),
+		Partner: f.str(), PartnerName: f.str(), Account: f.str(), Deductible: f.int() != 0}
+	d.Amount, d.Paid, d.AdvanceUsed, d.Applied = Money(f.int()), Money(f.int()), Money(f.int()), Money(f.int())
+	d.Advance, d.Tax, d.Gross = Money(f.int()), Money(f.int()), Money(f.int())
+	return d, f.end()
 }
 
-// unpackCloseLine splits a line of periodVoucherDocs' text: its document's id and the
-// line.
-func unpackCloseLine(row string) (DocID, DocLine, error) {
-	f, err := unpackFields(row, 11)
-	if err != nil {
-		return 0, DocLine{}, err
+// unpackCloseLine splits a line of periodVoucherDocs' text: its document's id, its id
+// and the line.
+func unpackCloseLine(row string) (DocID, int64, DocLine, error) {
+	f := packedRow{s: row}
+	doc, id := DocID(f.int()), f.int()
+	l := DocLine{No: int(f.int()), Item: f.str(), Qty: Qty(f.int()), Net: Money(f.int()), Gross: Money(f.int()),
+		InvAmount: Money(f.int())}
+	bookQty := f.str()
+	l.HasBookQty = bookQty != ""
+	if l.HasBookQty {
+		n, err := strconv.ParseInt(bookQty, 10, 64)
+		if err != nil {
+			return 0, 0, DocLine{}, fmt.Errorf("close: a row does not unpack: %w", err)
+		}
+		l.BookQty = Qty(n)
 	}
-	n, err := unpackInts(f, 0, 1, 3, 4, 5, 6, 7, 8, 10)
-	if err != nil {
-		return 0, DocLine{}, err
-	}
-	l := DocLine{No: int(n[1]), Item: f[2], Qty: Qty(n[2]), Net: Money(n[3]), Gross: Money(n[4]), InvAmount: Money(n[5]),
-		BookQty: Qty(n[6]), HasBookQty: f[7] != "", Abnormal: n[7] != 0, Account: f[9], Cost: Money(n[8])}
-	if l.Cost < 0 {
-		l.Cost = -l.Cost // an inflow's movement amount is positive
-	}
-	return DocID(n[0]), l, nil
+	l.Abnormal, l.Account = f.int() != 0, f.str()
+	return doc, id, l, f.end()
 }
 
 // chartCache answers checkVoucherLines's look-ups from what was read in bulk; a code it

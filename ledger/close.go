@@ -383,7 +383,7 @@ func (g *generator) documents(progress func(string, int, int)) error {
 	for c, it := range g.chart.items {
 		other[c], vat[c] = it.OtherBusiness, it.VAT
 	}
-	docs, err := periodVoucherDocs(ctx, tx, g.period, g.moves)
+	docs, err := periodVoucherDocs(ctx, tx, g.period, g.moves, g.chart)
 	if err != nil {
 		return err
 	}
@@ -469,17 +469,13 @@ func (g *generator) cogs() error {
 			sums[m.item] += m.adj
 		}
 	}
-	byID := make(map[int64]Item, len(g.chart.items))
-	for _, it := range g.chart.items {
-		byID[int64(it.ID)] = it
-	}
 	type cost struct {
 		item Item
 		x    Money
 	}
 	var costs []cost
 	for id, x := range sums {
-		it, ok := byID[id]
+		it, ok := g.chart.itemByID[ItemID(id)]
 		if !ok {
 			return fmt.Errorf("cost of sales: item %d: %w", id, sql.ErrNoRows)
 		}

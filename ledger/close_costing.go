@@ -260,13 +260,12 @@ func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from Date) (
 // (a row's values apart by U+001F, rows by U+001E): the driver's cost is per row and
 // per value. Links are line ids ("L12"), periods and dates digits.
 func loadPeriodMoves(ctx context.Context, tx *store.Tx, period Period) (map[int64][]movedRow, map[int64][2]int64, error) {
-	var n, lo, hi int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*), ifnull(min(id), 0), ifnull(max(id), 0) FROM stock_moves WHERE period = ?",
-		period).Scan(&n, &lo, &hi); err != nil {
+	lo, hi, dense, err := denseIDs(ctx, tx, "SELECT count(*), ifnull(min(id), 0), ifnull(max(id), 0) FROM stock_moves WHERE period = ?", period)
+	if err != nil {
 		return nil, nil, err
 	}
 	where, args := "period = ?3", []any{period.FirstDay(), period.LastDay(), period} // through stock_moves_day
-	if hi-lo < 2*n+1000 {
+	if dense {
 		where, args = "id BETWEEN ?3 AND ?4", []any{period.FirstDay(), period.LastDay(), lo, hi}
 	}
 	var all sql.NullString
@@ -284,6 +283,7 @@ func loadPeriodMoves(ctx context.Context, tx *store.Tx, period Period) (map[int6
 	var rows []movedRow
 	refs := map[int64][2]int64{}
 	if all.String != "" {
+		n := strings.Count(all.String, "\x1e") + 1
 		keys, rows, refs = make([]key, 0, n), make([]movedRow, 0, n), make(map[int64][2]int64, n)
 	}
 	for text := range strings.SplitSeq(all.String, "\x1e") {

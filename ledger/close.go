@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -157,7 +158,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 	}
 	// 2. The costing run.
 	progress("costing", 0, 1)
-	costs, warned, err := finalCosting(ctx, tx, s, period)
+	moves, warned, err := finalCosting(ctx, tx, s, period)
 	if err != nil {
 		return res, err
 	}
@@ -170,7 +171,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 		warns = append(warns, fmt.Sprintf("W2 (%d)", len(warned)))
 	}
 	// 3. Document vouchers, then the month-end ones.
-	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, roles: roles, period: period}
+	gen := &generator{ctx: ctx, tx: tx, by: by.Name, s: s, roles: roles, period: period, moves: moves}
 	// Each step's vouchers are written before the next step reads the balances.
 	step := func(f func() error) error {
 		if err := f(); err != nil {
@@ -184,7 +185,7 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 		return res, err
 	}
 	progress("month-end", 0, 1)
-	if err := gen.cogs(costs); err != nil {
+	if err := gen.cogs(); err != nil {
 		return res, err
 	}
 	if s.DisposeCounts {
@@ -254,9 +255,9 @@ func closeTx(ctx context.Context, tx *store.Tx, by *User, period Period, opts Cl
 }
 
 // finalCosting costs every item over the open periods and stores each item's state at
-// the end of `period` (item_period_costs); it returns the states and the costing
-// warnings of the period, named by item code (W2).
-func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) (map[int64]CostState, []string, error) {
+// the end of `period` (item_period_costs); it returns the period's movements as costed
+// and the costing warnings of the period, named by item code (W2).
+func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]periodMove, []string, error) {
 	run, err := runCosting(ctx, tx, s.Costing, period, false)
 	if err != nil {
 		return nil, nil, err
@@ -270,7 +271,7 @@ func finalCosting(ctx context.Context, tx *store.Tx, s Settings, period Period) 
 			warned = append(warned, run.code[id]+": "+w.Code)
 		}
 	}
-	return run.close, warned, nil
+	return run.period, warned, nil
 }
 
 // generator writes the generated vouchers of one close.
@@ -281,6 +282,8 @@ type generator struct {
 	s            Settings
 	roles        RoleMap // the accounts the templates and the month-end steps post to
 	period       Period
+	moves        []periodMove   // the period's movements as the costing run left them
+	sales        map[int64]bool // the period's deliveries and sales returns, by id
 	ids          []int64
 	periodBefore string
 	chart        *chartCache      // the chart, items and partners, read once
@@ -380,9 +383,15 @@ func (g *generator) documents(progress func(string, int, int)) error {
 	for c, it := range g.chart.items {
 		other[c], vat[c] = it.OtherBusiness, it.VAT
 	}
-	docs, err := periodVoucherDocs(ctx, tx, g.period)
+	docs, err := periodVoucherDocs(ctx, tx, g.period, g.moves, g.chart)
 	if err != nil {
 		return err
+	}
+	g.sales = map[int64]bool{}
+	for _, d := range docs {
+		if d.Type == DocDelivery || d.Type == DocSReturn {
+			g.sales[int64(d.ID)] = true
+		}
 	}
 	sort.Slice(docs, func(i, j int) bool {
 		a, b := docs[i], docs[j]
@@ -448,43 +457,44 @@ func (g *generator) documents(progress func(string, int, int)) error {
 // cogs is 结转销售成本 (§5.4 step 1): per item, deliveries' costs less sales returns'
 // costs plus the adjustments, from inventory to the cost of sales (main or other
 // business).
-func (g *generator) cogs(costs map[int64]CostState) error {
-	// The deliveries' and sales returns' movements found from their documents, the
-	// adjustments among all the month's movements.
-	rows, err := g.tx.QueryContext(g.ctx, `SELECT i.code, i.other_business, x.c FROM (
-			SELECT item_id, sum(c) AS c FROM (
-				SELECT m.item_id, -m.amount AS c FROM docs d JOIN stock_moves m ON m.doc_id = d.id
-				WHERE d.period = ?1 AND d.type IN ('XS', 'XT') AND m.kind <> 0
-				UNION ALL SELECT item_id, adj FROM stock_moves WHERE period = ?1 AND kind <> 0 AND adj <> 0)
-			GROUP BY item_id) x
-		JOIN items i ON i.id = x.item_id ORDER BY i.code`, g.period)
-	if err != nil {
-		return err
+func (g *generator) cogs() error {
+	// The deliveries' and sales returns' movements found by their documents, the
+	// adjustments among all the month's movements: as the costing run stored them.
+	sums := map[int64]Money{}
+	for _, m := range g.moves {
+		if g.sales[m.doc] {
+			sums[m.item] -= m.amount
+		}
+		if m.adj != 0 {
+			sums[m.item] += m.adj
+		}
 	}
-	defer rows.Close()
+	type cost struct {
+		item Item
+		x    Money
+	}
+	var costs []cost
+	for id, x := range sums {
+		it, ok := g.chart.itemByID[ItemID(id)]
+		if !ok {
+			return fmt.Errorf("cost of sales: item %d: %w", id, sql.ErrNoRows)
+		}
+		costs = append(costs, cost{it, x})
+	}
+	slices.SortFunc(costs, func(a, b cost) int { return compareNoCase(a.item.Code, b.item.Code) }) // items.code's NOCASE
 	var main, other Money
 	var credits []VoucherLine
-	for rows.Next() {
-		var code string
-		var ob bool
-		var x Money
-		if err := rows.Scan(&code, &ob, &x); err != nil {
-			return err
-		}
-		if x == 0 {
+	for _, c := range costs {
+		if c.x == 0 {
 			continue
 		}
-		if ob {
-			other += x
+		if c.item.OtherBusiness {
+			other += c.x
 		} else {
-			main += x
+			main += c.x
 		}
-		credits = append(credits, VoucherLine{Account: g.roles[InventoryRole], Item: code, Side: "C", Amount: x})
+		credits = append(credits, VoucherLine{Account: g.roles[InventoryRole], Item: c.item.Code, Side: "C", Amount: c.x})
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
 	summary := "结转销售成本 " + string(g.period)
 	var lines []VoucherLine
 	if main != 0 {

@@ -131,22 +131,17 @@ func preChecks(ctx context.Context, tx *store.Tx, s Settings, period Period) ([]
 	}
 	add("W1", false, refs)
 	// W3: cash or bank in credit at the period's end.
+	docs, err := unpostedCash(ctx, tx, period)
+	if err != nil {
+		return nil, err
+	}
 	var w3 []string
-	for _, acct := range []string{"1001", "1002"} {
+	for i, acct := range []string{"1001", "1002"} {
 		b, err := balance(ctx, tx, acct, period)
 		if err != nil {
 			return nil, err
 		}
-		// The period's documents are not posted yet: add what they pay and receive.
-		var docs Money
-		if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(CASE type WHEN 'XS' THEN paid WHEN 'CT' THEN paid WHEN 'SK' THEN amount
-				WHEN 'XT' THEN -paid WHEN 'CG' THEN -paid WHEN 'FK' THEN -amount WHEN 'FY' THEN -paid ELSE 0 END), 0)
-			FROM docs WHERE period = ?1 AND status = 'audited' AND account BETWEEN ?2 AND ?2 || ':'
-			AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.doc_id = docs.id)`, period, acct).Scan(&docs); err != nil {
-			return nil, err
-		}
-		b += docs
-		if b < 0 {
+		if b+docs[i] < 0 {
 			w3 = append(w3, acct)
 		}
 	}
@@ -274,6 +269,20 @@ func postChecks(ctx context.Context, tx *store.Tx, s Settings, roles RoleMap, pe
 		}
 	}
 	return nil
+}
+
+// unpostedCash is what the period's audited documents without a voucher yet pay into
+// (positive) or out of cash (1001) and the bank (1002) and their sub-accounts: for W3, one
+// pass over the documents for both.
+func unpostedCash(ctx context.Context, tx *store.Tx, period Period) ([2]Money, error) {
+	var docs [2]Money
+	err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(CASE WHEN account BETWEEN '1001' AND '1001:' THEN x END), 0),
+			ifnull(sum(CASE WHEN account BETWEEN '1002' AND '1002:' THEN x END), 0) FROM (
+		SELECT account, CASE type WHEN 'XS' THEN paid WHEN 'CT' THEN paid WHEN 'SK' THEN amount
+				WHEN 'XT' THEN -paid WHEN 'CG' THEN -paid WHEN 'FK' THEN -amount WHEN 'FY' THEN -paid ELSE 0 END AS x
+			FROM docs WHERE period = ?1 AND status = 'audited' AND (account BETWEEN '1001' AND '1001:' OR account BETWEEN '1002' AND '1002:')
+			AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.doc_id = docs.id))`, period).Scan(&docs[0], &docs[1])
+	return docs, err
 }
 
 // stockTotal is the sum of the items' costing states at the end of a period, as its close

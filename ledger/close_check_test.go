@@ -186,3 +186,35 @@ func TestB7EitherWay(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpostedCash: W3's one pass over the month's documents finds for cash and the bank
+// what a pass per account finds, on DOMAIN.md §8's month before its close (documents paid
+// and received through both).
+func TestUnpostedCash(t *testing.T) {
+	g := loadGoldenMonth(t)
+	b, u := monthBook(t, g)
+	enterMonth(t, b, u, g)
+	ctx := t.Context()
+	err := b.db.Read(ctx, func(tx *store.Tx) error {
+		got, err := unpostedCash(ctx, tx, "2025-01")
+		if err != nil {
+			return err
+		}
+		for i, acct := range []string{"1001", "1002"} {
+			var want Money
+			if err := tx.QueryRowContext(ctx, `SELECT ifnull(sum(CASE type WHEN 'XS' THEN paid WHEN 'CT' THEN paid WHEN 'SK' THEN amount
+					WHEN 'XT' THEN -paid WHEN 'CG' THEN -paid WHEN 'FK' THEN -amount WHEN 'FY' THEN -paid ELSE 0 END), 0)
+				FROM docs WHERE period = ?1 AND status = 'audited' AND account BETWEEN ?2 AND ?2 || ':'
+				AND NOT EXISTS (SELECT 1 FROM vouchers v WHERE v.doc_id = docs.id)`, "2025-01", acct).Scan(&want); err != nil {
+				return err
+			}
+			if got[i] != want || want == 0 {
+				t.Errorf("%s: %s, want %s (not zero)", acct, got[i].Format(), want.Format())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

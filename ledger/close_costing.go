@@ -1,11 +1,13 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,6 +33,17 @@ type costingRun struct {
 	items    []int64                 // the items costed, by id
 	code     map[int64]string        // item codes
 	moves    int                     // movements costed
+	// period is every costed movement of `first` with its results, when not all: what
+	// the close's vouchers post of them (the cost of sales, the line costs of other-outs
+	// and counts) without reading them back.
+	period []periodMove
+}
+
+// periodMove is a costed movement of the period being closed, with its results as
+// stored.
+type periodMove struct {
+	item, doc, line int64
+	amount, adj     Money
 }
 
 // runCosting recosts every item that has movements from `first` on, an opening stock
@@ -52,16 +65,21 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period,
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	upd := &moveUpdates{}
+	// The close reads the month's movements at once (a month of a busy shop is ~30,000);
+	// a run over years, a chunk of items at a time.
+	var moved map[int64][]movedRow
+	var refs map[int64][2]int64
+	if !all {
+		if moved, refs, err = loadPeriodMoves(ctx, tx, first); err != nil {
+			return run, err
+		}
+	}
 	for lo := 0; lo < len(ids); lo += costChunkItems {
 		hi := min(lo+costChunkItems, len(ids)) - 1
-		var moved map[int64][]movedRow
 		if all {
-			moved, err = loadMovedRows(ctx, tx, ids[lo], ids[hi], first.FirstDay())
-		} else {
-			moved, err = loadPeriodRows(ctx, tx, ids[lo], ids[hi], first)
-		}
-		if err != nil {
-			return run, err
+			if moved, err = loadMovedRows(ctx, tx, ids[lo], ids[hi], first.FirstDay()); err != nil {
+				return run, err
+			}
 		}
 		later := map[int64]bool{}
 		if !all {
@@ -102,6 +120,16 @@ func runCosting(ctx context.Context, tx *store.Tx, method Costing, first Period,
 				if _, _, _, err := costMovedRows(ctx, tx, method, first, end, rest[id], upd); err != nil {
 					return run, fmt.Errorf("cost item %d: %w", id, err)
 				}
+			}
+		}
+	}
+	if !all {
+		// Each row's results are in its stored values now (costMovedRows).
+		run.period = make([]periodMove, 0, len(refs))
+		for _, id := range run.items {
+			for _, r := range moved[id] {
+				ref := refs[r.id]
+				run.period = append(run.period, periodMove{item: id, doc: ref[0], line: ref[1], amount: Money(r.stored[0]), adj: Money(r.stored[1])})
 			}
 		}
 	}
@@ -224,17 +252,76 @@ func loadMovedRows(ctx context.Context, tx *store.Tx, lo, hi int64, from Date) (
 	return scanMovedRows(rows)
 }
 
-// loadPeriodRows is loadMovedRows for one period: item by item, stock_moves_order finds
-// each one's movements of the period's dates without reading its earlier history, in
-// costing order.
-func loadPeriodRows(ctx context.Context, tx *store.Tx, lo, hi int64, period Period) (map[int64][]movedRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE item_id IN (SELECT id FROM items WHERE id BETWEEN ? AND ?) AND date BETWEEN ? AND ? AND kind <> 0
-		ORDER BY item_id, date, audit_seq, line_no, sub, id`, lo, hi, period.FirstDay(), period.LastDay())
+// loadPeriodMoves reads the costed movements of one period, every item's in costing
+// order, and the document and line of each (by movement id). A month's movements are
+// written side by side as its documents are audited: when their ids are that dense,
+// they are read as one range of the table and put in costing order here, instead of
+// each one found through stock_moves_order and then in the table. All come as one text
+// (a row's values apart by U+001F, rows by U+001E): the driver's cost is per row and
+// per value. Links are line ids ("L12"), periods and dates digits.
+func loadPeriodMoves(ctx context.Context, tx *store.Tx, period Period) (map[int64][]movedRow, map[int64][2]int64, error) {
+	lo, hi, dense, err := denseIDs(ctx, tx, "SELECT count(*), ifnull(min(id), 0), ifnull(max(id), 0) FROM stock_moves WHERE period = ?", period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return scanMovedRows(rows)
+	where, args := "period = ?3", []any{period.FirstDay(), period.LastDay(), period} // through stock_moves_day
+	if dense {
+		where, args = "id BETWEEN ?3 AND ?4", []any{period.FirstDay(), period.LastDay(), lo, hi}
+	}
+	var all sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT group_concat(concat_ws(char(31), item_id, id, doc_id, line_id, date, audit_seq,
+		line_no, sub, kind, qty, amount, fixed, link, adj, qty_after, amount_after), char(30))
+		FROM stock_moves WHERE `+where+` AND date BETWEEN ?1 AND ?2 AND kind <> 0`, args...).Scan(&all); err != nil {
+		return nil, nil, err
+	}
+	type key struct { // stock_moves_order's order: item, date, audit_seq, line_no, sub, then id
+		item, seq, no, sub, id int64
+		date                   string
+		at                     int // in rows
+	}
+	var keys []key
+	var rows []movedRow
+	refs := map[int64][2]int64{}
+	if all.String != "" {
+		n := strings.Count(all.String, "\x1e") + 1
+		keys, rows, refs = make([]key, 0, n), make([]movedRow, 0, n), make(map[int64][2]int64, n)
+	}
+	for text := range strings.SplitSeq(all.String, "\x1e") {
+		if text == "" {
+			continue
+		}
+		f := packedRow{s: text}
+		k := key{item: f.int(), at: len(rows)}
+		k.id = f.int()
+		doc, line := f.int(), f.int()
+		k.date, k.seq, k.no, k.sub = f.str(), f.int(), f.int(), f.int()
+		kind, qty, amount, fixed, link := f.int(), f.int(), f.int(), f.int(), f.str()
+		adj, qa, aa := f.int(), f.int(), f.int()
+		if err := f.end(); err != nil {
+			return nil, nil, err
+		}
+		rows = append(rows, newMovedRow(k.id, line, period, kind, Qty(qty), Money(amount), fixed != 0, link, Money(adj), Qty(qa), Money(aa)))
+		refs[k.id] = [2]int64{doc, line}
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.item, b.item), strings.Compare(a.date, b.date), cmp.Compare(a.seq, b.seq),
+			cmp.Compare(a.no, b.no), cmp.Compare(a.sub, b.sub), cmp.Compare(a.id, b.id))
+	})
+	out := map[int64][]movedRow{}
+	for i := 0; i < len(keys); {
+		j := i
+		for j < len(keys) && keys[j].item == keys[i].item {
+			j++
+		}
+		item := make([]movedRow, j-i)
+		for x := range item {
+			item[x] = rows[keys[i+x].at]
+		}
+		out[keys[i].item] = item
+		i = j
+	}
+	return out, refs, nil
 }
 
 func scanMovedRows(rows *sql.Rows) (map[int64][]movedRow, error) {
@@ -242,34 +329,41 @@ func scanMovedRows(rows *sql.Rows) (map[int64][]movedRow, error) {
 	out := map[int64][]movedRow{}
 	var periods []Period // one string per period
 	for rows.Next() {
-		var r movedRow
-		var itemID, lineID int64
-		var kind int
+		var id, itemID, lineID int64
+		var kind int64
 		var qty Qty
 		var amount, adj, amtAfter Money
 		var qtyAfter Qty
 		var fixed bool
-		var period string
-		if err := rows.Scan(&itemID, &r.id, &lineID, &period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
+		var period, link string
+		if err := rows.Scan(&itemID, &id, &lineID, &period, &kind, &qty, &amount, &fixed, &link, &adj, &qtyAfter, &amtAfter); err != nil {
 			return nil, err
 		}
-		r.period = internPeriod(&periods, period)
-		r.move.ID = moveID(lineID)
-		r.move.Kind = MoveKind(kind)
-		r.move.Qty = qty
-		if qty < 0 {
-			r.move.Qty = -qty
-		}
-		if fixed {
-			r.move.Amount = amount
-			if amount < 0 {
-				r.move.Amount = -amount
-			}
-		}
-		r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
+		r := newMovedRow(id, lineID, internPeriod(&periods, period), kind, qty, amount, fixed, link, adj, qtyAfter, amtAfter)
 		out[itemID] = append(out[itemID], r)
 	}
 	return out, rows.Err()
+}
+
+// newMovedRow is a stock_moves row as costing takes it: quantities and fixed amounts
+// positive, the others' amounts left for costing; with its stored results.
+func newMovedRow(id, lineID int64, period Period, kind int64, qty Qty, amount Money, fixed bool, link string, adj Money, qtyAfter Qty, amtAfter Money) movedRow {
+	r := movedRow{id: id, period: period}
+	r.move.ID = moveID(lineID)
+	r.move.Kind = MoveKind(kind)
+	r.move.Link = link
+	r.move.Qty = qty
+	if qty < 0 {
+		r.move.Qty = -qty
+	}
+	if fixed {
+		r.move.Amount = amount
+		if amount < 0 {
+			r.move.Amount = -amount
+		}
+	}
+	r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
+	return r
 }
 
 // internPeriod shares one string per period among the rows.
@@ -326,6 +420,7 @@ func costMovedRows(ctx context.Context, tx *store.Tx, method Costing, first Peri
 				if err := upd.add(ctx, tx, r.id, now); err != nil {
 					return nil, nil, false, err
 				}
+				r.stored = now // as it is about to be
 			}
 		}
 		state = run.Close

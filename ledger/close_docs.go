@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -16,58 +17,127 @@ import (
 // against (as checkVoucherLines reads them one line at a time).
 
 // voucherDocsWhere selects the documents that get a voucher at the close: the period's
-// audited ones, orders and transfers aside.
-const voucherDocsWhere = ` WHERE d.period = ? AND d.status = 'audited' AND d.type NOT IN ('CD', 'XD', 'DB')`
+// audited ones, orders and transfers aside. The period's term is `+d.period` where the
+// documents are read as a range of ids.
+const voucherDocsWhere = ` d.period = ? AND d.status = 'audited' AND d.type NOT IN ('CD', 'XD', 'DB')`
 
 // periodVoucherDocs reads the period's documents that get a voucher, each with its
 // lines, in no particular order: only what the templates use (DocVoucherLines,
 // VoucherSummary): of a document its type, number, date, partner, settlement account and
 // amounts; of a line its item code, quantities, amounts and account, and its cost (the
 // movements' amount, as loadDoc reads it) for the documents whose template posts it,
-// other-outs and counts.
-func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc, error) {
+// other-outs and counts: from the period's movements as the costing run left them.
+// Partners and items are the chart's, by id.
+func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period, moves []periodMove, chart *chartCache) ([]Doc, error) {
 	// The documents, then their lines, each as one text (a row's values apart by U+001F,
 	// rows by U+001E): the driver's cost is per row and per value, and a busy month has
 	// ~7,000 documents and ~30,000 lines. Codes, names and accounts hold no control
-	// characters (the services refuse them).
+	// characters (the services refuse them). A month's documents and their lines are
+	// mostly entered side by side: then each is read as a range of its table.
+	docLo, docHi, dense, err := denseIDs(ctx, tx, "SELECT count(*), ifnull(min(id), 0), ifnull(max(id), 0) FROM docs WHERE period = ?", period)
+	if err != nil {
+		return nil, err
+	}
+	where, args := "WHERE"+voucherDocsWhere, []any{period}
+	if dense {
+		where, args = "WHERE d.id BETWEEN ? AND ? AND +"+voucherDocsWhere[1:], []any{docLo, docHi, period}
+	}
 	var heads sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT group_concat(d.id || char(31) || d.type || char(31) || d.number || char(31) ||
-		d.date || char(31) || ifnull(p.code, '') || char(31) || ifnull(p.name, '') || char(31) || ifnull(d.account, '') || char(31) ||
-		d.deductible || char(31) || d.amount || char(31) || d.paid || char(31) || d.advance_used || char(31) || d.applied || char(31) ||
-		d.advance || char(31) || d.vat || char(31) || d.gross, char(30))
-		FROM docs d LEFT JOIN partners p ON p.id = d.partner_id`+voucherDocsWhere, period).Scan(&heads)
+	err = tx.QueryRowContext(ctx, `SELECT group_concat(concat_ws(char(31), d.id, d.type, d.number, d.date, ifnull(d.partner_id, 0),
+		ifnull(d.account, ''), d.deductible, d.amount, d.paid, d.advance_used, d.applied, d.advance, d.vat, d.gross), char(30))
+		FROM docs d `+where, args...).Scan(&heads)
 	if err != nil || heads.String == "" {
 		return nil, err
 	}
-	var docs []Doc
-	at := map[DocID]int{}
+	n := strings.Count(heads.String, "\x1e") + 1
+	docs := make([]Doc, 0, n)
+	at := make(map[DocID]int, n)
+	costed := map[int64]bool{} // the other-outs and counts
 	for row := range strings.SplitSeq(heads.String, "\x1e") {
-		d, err := unpackCloseDoc(row)
+		d, partner, err := unpackCloseDoc(row)
 		if err != nil {
 			return nil, err
+		}
+		if partner != 0 {
+			p, ok := chart.partnerByID[PartnerID(partner)]
+			if !ok {
+				return nil, fmt.Errorf("%s: partner %d: %w", d.Number, partner, sql.ErrNoRows)
+			}
+			d.Partner, d.PartnerName = p.Code, p.Name
 		}
 		at[d.ID] = len(docs)
 		docs = append(docs, d)
+		if d.Type == DocOtherOut || d.Type == DocCount {
+			costed[int64(d.ID)] = true
+		}
 	}
-	var all sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT group_concat(x, char(30)) FROM (SELECT l.doc_id || char(31) || l.line_no || char(31) ||
-		ifnull(i.code, '') || char(31) || l.qty || char(31) || l.net || char(31) || l.gross || char(31) || l.inv_amount || char(31) ||
-		ifnull(l.book_qty, '') || char(31) || l.abnormal || char(31) || ifnull(l.account, '') || char(31) ||
-		CASE WHEN d.type IN ('`+string(DocOtherOut)+`', '`+string(DocCount)+`') THEN
-			ifnull((SELECT -sum(m.amount) FROM stock_moves m WHERE m.line_id = l.id AND m.kind <> 0), 0) ELSE 0 END AS x
-		FROM docs d JOIN doc_lines l ON l.doc_id = d.id LEFT JOIN items i ON i.id = l.item_id`+voucherDocsWhere+`
-		ORDER BY d.type, d.id, l.line_no)`, period).Scan(&all) // the order of docs_period and doc_lines' key: no sort
-	if err != nil || all.String == "" {
-		return docs, err
+	cost := map[int64]Money{} // by line: the amount of its movements
+	for _, m := range moves {
+		if costed[m.doc] {
+			cost[m.line] += m.amount
+		}
 	}
-	for row := range strings.SplitSeq(all.String, "\x1e") {
-		id, l, err := unpackCloseLine(row)
+	const lineCols = `concat_ws(char(31), l.doc_id, l.id, l.line_no, ifnull(l.item_id, 0), l.qty, l.net, l.gross, l.inv_amount,
+		ifnull(l.book_qty, ''), l.abnormal, ifnull(l.account, ''))`
+	q := `SELECT group_concat(x, char(30)) FROM (SELECT ` + lineCols + ` AS x FROM docs d JOIN doc_lines l ON l.doc_id = d.id
+		WHERE` + voucherDocsWhere + ` ORDER BY d.type, d.id, l.line_no)` // the order of docs_period and doc_lines' key: no sort
+	args = []any{period}
+	if dense {
+		lo, hi, dense, err := denseIDs(ctx, tx, "SELECT count(*), ifnull(min(id), 0), ifnull(max(id), 0) FROM doc_lines WHERE doc_id BETWEEN ? AND ?",
+			docLo, docHi)
 		if err != nil {
 			return nil, err
 		}
-		if i, ok := at[id]; ok {
-			docs[i].Lines = append(docs[i].Lines, l)
+		if dense {
+			q = `SELECT group_concat(` + lineCols + `, char(30)) FROM doc_lines l JOIN docs d ON d.id = l.doc_id
+				WHERE l.id BETWEEN ? AND ? AND +` + voucherDocsWhere[1:]
+			args = []any{lo, hi, period}
 		}
+	}
+	var all sql.NullString
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&all); err != nil || all.String == "" {
+		return docs, err
+	}
+	type docLine struct {
+		at int // in docs
+		l  DocLine
+	}
+	lines := make([]docLine, 0, strings.Count(all.String, "\x1e")+1)
+	count := make([]int, len(docs))
+	for row := range strings.SplitSeq(all.String, "\x1e") {
+		doc, id, item, l, err := unpackCloseLine(row)
+		if err != nil {
+			return nil, err
+		}
+		i, ok := at[doc]
+		if !ok {
+			continue
+		}
+		if item != 0 {
+			it, ok := chart.itemByID[ItemID(item)]
+			if !ok {
+				return nil, fmt.Errorf("%s: item %d: %w", docs[i].Number, item, sql.ErrNoRows)
+			}
+			l.Item = it.Code
+		}
+		l.Cost = cost[id]
+		if l.Cost < 0 {
+			l.Cost = -l.Cost // an outflow's movement amount is negative, an inflow's positive
+		}
+		lines = append(lines, docLine{i, l})
+		count[i]++
+	}
+	// Every document's lines side by side in one slice.
+	backing := make([]DocLine, len(lines))
+	next := 0
+	for i, c := range count {
+		if c > 0 {
+			docs[i].Lines = backing[next : next : next+c]
+			next += c
+		}
+	}
+	for _, x := range lines {
+		docs[x.at].Lines = append(docs[x.at].Lines, x.l)
 	}
 	for i := range docs { // in line order, whatever order group_concat took them in
 		slices.SortFunc(docs[i].Lines, func(a, b DocLine) int { return a.No - b.No })
@@ -75,79 +145,103 @@ func periodVoucherDocs(ctx context.Context, tx *store.Tx, period Period) ([]Doc,
 	return docs, nil
 }
 
-// unpackFields splits a row of periodVoucherDocs' text into its n values.
-func unpackFields(row string, n int) ([]string, error) {
-	f := make([]string, n)
-	for i := range f {
-		var found bool
-		if f[i], row, found = strings.Cut(row, "\x1f"); found != (i < n-1) {
-			return nil, fmt.Errorf("close: a document row does not unpack: %q", row)
-		}
+// denseIDs runs a query of the count, the least and the greatest id of some rows of a
+// table, and tells whether those rows are dense enough among the ids (no more other rows
+// than twice theirs and a thousand) to be read as that range of the table: one pass over
+// neighbouring pages instead of a look-up per row through an index.
+func denseIDs(ctx context.Context, tx *store.Tx, q string, args ...any) (lo, hi int64, dense bool, err error) {
+	var n int64
+	if err := tx.QueryRowContext(ctx, q, args...).Scan(&n, &lo, &hi); err != nil {
+		return 0, 0, false, err
 	}
-	return f, nil
+	return lo, hi, n > 0 && hi-lo < 3*n+1000, nil
 }
 
-// unpackInts reads the values of f at the indexes ks as integers ("" is 0).
-func unpackInts(f []string, ks ...int) ([]int64, error) {
-	out := make([]int64, len(ks))
-	for i, k := range ks {
-		if f[k] == "" {
-			continue
-		}
-		v, err := strconv.ParseInt(f[k], 10, 64)
+// packedRow reads the values of a row of a packed text (apart by U+001F) one after
+// another; end tells whether the row held exactly the values read, all well formed.
+type packedRow struct {
+	s    string
+	done bool // the last value was read
+	err  error
+}
+
+func (r *packedRow) str() string {
+	if r.done {
+		r.err = cmp.Or(r.err, fmt.Errorf("close: a row does not unpack: too few values"))
+		return ""
+	}
+	v, rest, found := strings.Cut(r.s, "\x1f")
+	r.s, r.done = rest, !found
+	return v
+}
+
+// int reads an integer ("" is 0).
+func (r *packedRow) int() int64 {
+	v := r.str()
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		r.err = cmp.Or(r.err, fmt.Errorf("close: a row does not unpack: %w", err))
+	}
+	return n
+}
+
+func (r *packedRow) end() error {
+	if r.err == nil && !r.done {
+		r.err = fmt.Errorf("close: a row does not unpack: too many values")
+	}
+	return r.err
+}
+
+// unpackCloseDoc splits a document of periodVoucherDocs' text: the document and its
+// partner's id (0 for none).
+func unpackCloseDoc(row string) (Doc, int64, error) {
+	f := packedRow{s: row}
+	d := Doc{ID: DocID(f.int()), Status: StatusAudited, Type: DocType(f.str()), Number: f.str(), Date: Date(f.str())}
+	partner := f.int()
+	d.Account, d.Deductible = f.str(), f.int() != 0
+	d.Amount, d.Paid, d.AdvanceUsed, d.Applied = Money(f.int()), Money(f.int()), Money(f.int()), Money(f.int())
+	d.Advance, d.Tax, d.Gross = Money(f.int()), Money(f.int()), Money(f.int())
+	return d, partner, f.end()
+}
+
+// unpackCloseLine splits a line of periodVoucherDocs' text: its document's id, its id,
+// its item's id (0 for none) and the line.
+func unpackCloseLine(row string) (DocID, int64, int64, DocLine, error) {
+	f := packedRow{s: row}
+	doc, id := DocID(f.int()), f.int()
+	l := DocLine{No: int(f.int())}
+	item := f.int()
+	l.Qty, l.Net, l.Gross, l.InvAmount = Qty(f.int()), Money(f.int()), Money(f.int()), Money(f.int())
+	bookQty := f.str()
+	l.HasBookQty = bookQty != ""
+	if l.HasBookQty {
+		n, err := strconv.ParseInt(bookQty, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("close: a document row does not unpack: %w", err)
+			return 0, 0, 0, DocLine{}, fmt.Errorf("close: a row does not unpack: %w", err)
 		}
-		out[i] = v
+		l.BookQty = Qty(n)
 	}
-	return out, nil
-}
-
-// unpackCloseDoc splits a document of periodVoucherDocs' text.
-func unpackCloseDoc(row string) (Doc, error) {
-	f, err := unpackFields(row, 15)
-	if err != nil {
-		return Doc{}, err
-	}
-	n, err := unpackInts(f, 0, 7, 8, 9, 10, 11, 12, 13, 14)
-	if err != nil {
-		return Doc{}, err
-	}
-	return Doc{ID: DocID(n[0]), Status: StatusAudited, Type: DocType(f[1]), Number: f[2], Date: Date(f[3]), Partner: f[4],
-		PartnerName: f[5], Account: f[6], Deductible: n[1] != 0, Amount: Money(n[2]), Paid: Money(n[3]),
-		AdvanceUsed: Money(n[4]), Applied: Money(n[5]), Advance: Money(n[6]), Tax: Money(n[7]), Gross: Money(n[8])}, nil
-}
-
-// unpackCloseLine splits a line of periodVoucherDocs' text: its document's id and the
-// line.
-func unpackCloseLine(row string) (DocID, DocLine, error) {
-	f, err := unpackFields(row, 11)
-	if err != nil {
-		return 0, DocLine{}, err
-	}
-	n, err := unpackInts(f, 0, 1, 3, 4, 5, 6, 7, 8, 10)
-	if err != nil {
-		return 0, DocLine{}, err
-	}
-	l := DocLine{No: int(n[1]), Item: f[2], Qty: Qty(n[2]), Net: Money(n[3]), Gross: Money(n[4]), InvAmount: Money(n[5]),
-		BookQty: Qty(n[6]), HasBookQty: f[7] != "", Abnormal: n[7] != 0, Account: f[9], Cost: Money(n[8])}
-	if l.Cost < 0 {
-		l.Cost = -l.Cost // an inflow's movement amount is positive
-	}
-	return DocID(n[0]), l, nil
+	l.Abnormal, l.Account = f.int() != 0, f.str()
+	return doc, id, item, l, f.end()
 }
 
 // chartCache answers checkVoucherLines's look-ups from what was read in bulk; a code it
 // does not hold is looked up in the book as usual (same answer, same refusal).
 type chartCache struct {
-	accounts map[string]Account
-	items    map[string]Item
-	partners map[string]Partner
+	accounts    map[string]Account
+	items       map[string]Item
+	partners    map[string]Partner
+	itemByID    map[ItemID]Item
+	partnerByID map[PartnerID]Partner
 }
 
 // loadChartCache reads every account, item and partner.
 func loadChartCache(ctx context.Context, tx *store.Tx) (*chartCache, error) {
-	c := &chartCache{accounts: map[string]Account{}, items: map[string]Item{}, partners: map[string]Partner{}}
+	c := &chartCache{accounts: map[string]Account{}, items: map[string]Item{}, partners: map[string]Partner{},
+		itemByID: map[ItemID]Item{}, partnerByID: map[PartnerID]Partner{}}
 	rows, err := tx.QueryContext(ctx, "SELECT "+accountCols+" FROM accounts a")
 	if err != nil {
 		return nil, err
@@ -169,7 +263,7 @@ func loadChartCache(ctx context.Context, tx *store.Tx) (*chartCache, error) {
 		return nil, err
 	}
 	for _, it := range items {
-		c.items[it.Code] = it
+		c.items[it.Code], c.itemByID[it.ID] = it, it
 	}
 	if rows, err = tx.QueryContext(ctx, "SELECT "+partnerCols+" FROM partners"); err != nil {
 		return nil, err
@@ -180,7 +274,7 @@ func loadChartCache(ctx context.Context, tx *store.Tx) (*chartCache, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.partners[p.Code] = p
+		c.partners[p.Code], c.partnerByID[p.ID] = p, p
 	}
 	return c, rows.Err()
 }

@@ -301,30 +301,16 @@ func itemMovedRows(ctx context.Context, tx *store.Tx, where string, args ...any)
 	defer rows.Close()
 	var all []movedRow
 	for rows.Next() {
-		var r movedRow
-		var lineID int64
-		var kind int
-		var qty Qty
+		var id, lineID, kind int64
+		var period Period
+		var qty, qtyAfter Qty
 		var amount, adj, amtAfter Money
-		var qtyAfter Qty
 		var fixed bool
-		if err := rows.Scan(&r.id, &lineID, &r.period, &kind, &qty, &amount, &fixed, &r.move.Link, &adj, &qtyAfter, &amtAfter); err != nil {
+		var link string
+		if err := rows.Scan(&id, &lineID, &period, &kind, &qty, &amount, &fixed, &link, &adj, &qtyAfter, &amtAfter); err != nil {
 			return nil, err
 		}
-		r.move.ID = moveID(lineID)
-		r.move.Kind = MoveKind(kind)
-		r.move.Qty = qty
-		if qty < 0 {
-			r.move.Qty = -qty
-		}
-		if fixed {
-			r.move.Amount = amount
-			if amount < 0 {
-				r.move.Amount = -amount
-			}
-		}
-		r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
-		all = append(all, r)
+		all = append(all, newMovedRow(id, lineID, period, kind, qty, amount, fixed, link, adj, qtyAfter, amtAfter))
 	}
 	return all, rows.Err()
 }

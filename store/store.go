@@ -35,6 +35,7 @@ type DB struct {
 	// checkURI opens IntegrityCheck's own connection; "" checks on the pool (a snapshot
 	// opened read-only and immutable).
 	checkURI string
+	ckpt     checkpointer // checkpoints after held transactions (checkpoint.go)
 	// Now is the clock every transaction reads once; tests replace it.
 	Now func() time.Time
 }
@@ -267,6 +268,7 @@ func (d *DB) Path() string { return d.path }
 
 // Close closes the file.
 func (d *DB) Close() error {
+	d.ckpt.close()
 	if d.writer != nil {
 		d.writer.close()
 	}
@@ -314,6 +316,11 @@ func (d *DB) Begin(ctx context.Context) (*HeldTx, error) {
 	if err := d.writer.acquire(ctx, d.sql, d.busy); err != nil {
 		return nil, err
 	}
+	// The automatic checkpoint off while held (checkpoint.go).
+	if _, err := d.writer.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint=0"); err != nil {
+		d.writer.release(true)
+		return nil, classify(err)
+	}
 	stx, err := d.writer.conn.BeginTx(ctx, nil)
 	if err != nil {
 		d.writer.release(true)
@@ -332,8 +339,17 @@ func (h *HeldTx) Commit() error {
 	if err != nil {
 		h.stx.Rollback()
 	}
-	h.d.writer.release(false)
+	h.release()
+	if err == nil {
+		h.d.ckpt.request(h.d.sql)
+	}
 	return classify(err)
+}
+
+// release gives the writer connection back with SQLite's automatic checkpoint on.
+func (h *HeldTx) release() {
+	_, err := h.d.writer.conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint=1000")
+	h.d.writer.release(err != nil) // a connection left without it is dropped
 }
 
 // Rollback ends the transaction writing nothing; it does nothing once ended.
@@ -343,7 +359,7 @@ func (h *HeldTx) Rollback() {
 	}
 	h.ended = true
 	h.stx.Rollback()
-	h.d.writer.release(false)
+	h.release()
 }
 
 // Read runs fn in one read-only transaction: one consistent snapshot that does not block

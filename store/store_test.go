@@ -1237,4 +1237,21 @@ func TestHeldTransaction(t *testing.T) {
 	if err := d.Write(ctx, func(tx *Tx) error { insert(tx, "袋"); return nil }); err != nil {
 		t.Errorf("write after a held transaction: %v", err)
 	}
+	// The writer's automatic checkpoint is back on; the commit's own checkpoint ran on
+	// another connection (or runs: close waits for it).
+	var auto int
+	if err := d.Write(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&auto)
+	}); err != nil || auto != 1000 {
+		t.Errorf("the writer's automatic checkpoint after a held transaction: %d %v", auto, err)
+	}
+	if d.ckpt.kick == nil {
+		t.Error("no checkpoint was asked for after the commit")
+	}
+	d.Close()
+	select {
+	case <-d.ckpt.done:
+	default:
+		t.Error("the checkpoint goroutine outlived Close")
+	}
 }

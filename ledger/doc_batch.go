@@ -29,10 +29,11 @@ type DocBatch struct {
 	settings Settings
 	// Brief makes SaveAndAuditDoc return the document as saved and audited without
 	// reading it again (saveAndAuditAs): for a caller that shows its number and total.
-	Brief bool
-	n     int
-	end   error // once set, the batch can only end; Commit returns it
-	ended bool
+	Brief   bool
+	masters *batchMasters // what its documents read of the master data
+	n       int
+	end     error // once set, the batch can only end; Commit returns it
+	ended   bool
 }
 
 // BeginDocBatch opens a batch: its transaction begins now (BEGIN IMMEDIATE), so it
@@ -48,7 +49,7 @@ func (b *Book) BeginDocBatch(ctx context.Context) (*DocBatch, error) {
 		tx.Rollback()
 		return nil, fromStore(err)
 	}
-	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s}, nil
+	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s, masters: newBatchMasters()}, nil
 }
 
 // run runs fn under a savepoint, rolled back when fn fails. A savepoint that cannot be
@@ -92,6 +93,7 @@ func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(tx *stor
 	if err := g.b.require(by, perm); err != nil {
 		return err
 	}
+	ctx = context.WithValue(ctx, mastersKey{}, g.masters)
 	err := g.run(ctx, func(tx *store.Tx) error {
 		now := g.users[by.ID]
 		if now == nil || now.Name != by.Name {
@@ -175,4 +177,39 @@ func (g *DocBatch) Rollback() {
 	}
 	g.ended = true
 	g.tx.Rollback()
+}
+
+// batchMasters keeps, for a document batch's transaction, the items, partners and
+// warehouses its documents named, by code as typed (normalized): the batch's calls write
+// documents only, and its transaction keeps every other writer out, so what they read of
+// the master data cannot change before the batch ends. Only what was found is kept.
+type batchMasters struct {
+	items      map[string]Item
+	partners   map[string]Partner
+	warehouses map[string]Warehouse
+}
+
+func newBatchMasters() *batchMasters {
+	return &batchMasters{items: map[string]Item{}, partners: map[string]Partner{}, warehouses: map[string]Warehouse{}}
+}
+
+type mastersKey struct{}
+
+// cachedMaster is load's result for code, from the batch's masters when ctx carries
+// them (pick chooses the table), else read.
+func cachedMaster[T any](ctx context.Context, pick func(*batchMasters) map[string]T, code string, load func() (T, error)) (T, error) {
+	m, _ := ctx.Value(mastersKey{}).(*batchMasters)
+	if m == nil {
+		return load()
+	}
+	k := Normalize(code)
+	tab := pick(m)
+	if v, ok := tab[k]; ok {
+		return v, nil
+	}
+	v, err := load()
+	if err == nil {
+		tab[k] = v
+	}
+	return v, err
 }

@@ -241,7 +241,8 @@ func prepareDoc(ctx context.Context, tx *store.Tx, s Settings, d *Doc) (prepared
 	// Partner.
 	needPartner := t.Supplier() || t.Customer()
 	if d.Partner != "" {
-		pt, err := loadPartner(ctx, tx, d.Partner)
+		pt, err := cachedMaster(ctx, func(m *batchMasters) map[string]Partner { return m.partners }, d.Partner,
+			func() (Partner, error) { return loadPartner(ctx, tx, d.Partner) })
 		if err != nil {
 			return p, err
 		}
@@ -365,7 +366,8 @@ func prepareDoc(ctx context.Context, tx *store.Tx, s Settings, d *Doc) (prepared
 }
 
 func activeWarehouse(ctx context.Context, tx *store.Tx, code, field string) (int64, error) {
-	w, err := loadWarehouse(ctx, tx, code)
+	w, err := cachedMaster(ctx, func(m *batchMasters) map[string]Warehouse { return m.warehouses }, code,
+		func() (Warehouse, error) { return loadWarehouse(ctx, tx, code) })
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Args["field"] = field
@@ -439,7 +441,8 @@ func prepareLine(ctx context.Context, tx *store.Tx, s Settings, d *Doc, l *DocLi
 		l.Gross = l.Net + l.Tax
 		return pl, nil
 	}
-	it, err := loadLineItem(ctx, tx, l.Item)
+	it, err := cachedMaster(ctx, func(m *batchMasters) map[string]Item { return m.items }, l.Item,
+		func() (Item, error) { return loadLineItem(ctx, tx, l.Item) })
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Args["field"] = "item"

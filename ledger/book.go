@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"shopbooks/assets"
@@ -89,6 +90,14 @@ type Book struct {
 	log *slog.Logger
 	// pause waits after a refused login (loginBackoff); tests replace it.
 	pause func(ctx context.Context, d time.Duration)
+	// lastBatch is what the last committed document batch read of the master data,
+	// with the audit trail's head it left: the next batch starts from it while the head
+	// has not moved (no write of any kind since: every write leaves a record).
+	lastBatch struct {
+		sync.Mutex
+		head    int64
+		masters *batchMasters
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) {

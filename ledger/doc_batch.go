@@ -49,7 +49,19 @@ func (b *Book) BeginDocBatch(ctx context.Context) (*DocBatch, error) {
 		tx.Rollback()
 		return nil, fromStore(err)
 	}
-	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s, masters: newBatchMasters()}, nil
+	head, _, err := auditHead(ctx, tx.Tx)
+	if err != nil {
+		tx.Rollback()
+		return nil, fromStore(err)
+	}
+	masters := newBatchMasters()
+	b.lastBatch.Lock()
+	if b.lastBatch.masters != nil && b.lastBatch.head == head {
+		masters = b.lastBatch.masters
+	}
+	b.lastBatch.masters = nil // taken: given back by a successful Commit
+	b.lastBatch.Unlock()
+	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s, masters: masters}, nil
 }
 
 // run runs fn under a savepoint, rolled back when fn fails. A savepoint that cannot be
@@ -85,8 +97,9 @@ func (g *DocBatch) run(ctx context.Context, fn func(*store.Tx) error) (err error
 	return err
 }
 
-// do runs fn for the acting user by, who needs perm, in the batch's transaction.
-func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(tx *store.Tx, now *User) error) error {
+// do runs fn for the acting user by, who needs perm, in the batch's transaction, with ctx
+// carrying the batch's masters (batchMasters).
+func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(ctx context.Context, tx *store.Tx, now *User) error) error {
 	if g.ended {
 		return fmt.Errorf("document batch: used after Commit")
 	}
@@ -107,7 +120,7 @@ func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(tx *stor
 		if !now.Can(perm) {
 			return forbidden(string(perm))
 		}
-		return fn(tx, now)
+		return fn(ctx, tx, now)
 	})
 	g.n++
 	return fromStore(err)
@@ -119,7 +132,7 @@ func (g *DocBatch) Len() int { return g.n }
 // SaveDoc is Book.SaveDoc in the batch.
 func (g *DocBatch) SaveDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
 	var out Doc
-	err := g.do(ctx, by, PermDraft, func(tx *store.Tx, now *User) error {
+	err := g.do(ctx, by, PermDraft, func(ctx context.Context, tx *store.Tx, now *User) error {
 		var err error
 		out, err = saveDoc(ctx, tx, g.settings, now, d)
 		return err
@@ -130,7 +143,7 @@ func (g *DocBatch) SaveDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
 // SaveAndAuditDoc is Book.SaveAndAuditDoc in the batch.
 func (g *DocBatch) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, error) {
 	var out Doc
-	err := g.do(ctx, by, PermDraft, func(tx *store.Tx, now *User) error {
+	err := g.do(ctx, by, PermDraft, func(ctx context.Context, tx *store.Tx, now *User) error {
 		var err error
 		out, err = saveAndAuditAs(ctx, tx, g.settings, now, d, g.Brief)
 		return err
@@ -140,7 +153,7 @@ func (g *DocBatch) SaveAndAuditDoc(ctx context.Context, by *User, d Doc) (Doc, e
 
 // AuditDoc is Book.AuditDoc in the batch.
 func (g *DocBatch) AuditDoc(ctx context.Context, by *User, number string) error {
-	return g.do(ctx, by, PermAuditDoc, func(tx *store.Tx, now *User) error {
+	return g.do(ctx, by, PermAuditDoc, func(ctx context.Context, tx *store.Tx, now *User) error {
 		return auditDoc(ctx, tx, g.settings, now, number)
 	})
 }
@@ -148,7 +161,7 @@ func (g *DocBatch) AuditDoc(ctx context.Context, by *User, number string) error 
 // CountWarnings is Book.CountWarnings in the batch: it sees the batch's documents.
 func (g *DocBatch) CountWarnings(ctx context.Context, by *User, number string) ([]string, error) {
 	var out []string
-	err := g.do(ctx, by, PermViewDocs, func(tx *store.Tx, _ *User) error {
+	err := g.do(ctx, by, PermViewDocs, func(ctx context.Context, tx *store.Tx, _ *User) error {
 		var err error
 		out, err = countWarnings(ctx, tx, number)
 		return err
@@ -167,7 +180,18 @@ func (g *DocBatch) Commit() error {
 		g.tx.Rollback()
 		return fromStore(g.end)
 	}
-	return fromStore(g.tx.Commit())
+	head, _, err := auditHead(context.Background(), g.tx.Tx)
+	if err != nil {
+		g.tx.Rollback()
+		return fromStore(err)
+	}
+	if err := g.tx.Commit(); err != nil {
+		return fromStore(err)
+	}
+	g.b.lastBatch.Lock()
+	g.b.lastBatch.head, g.b.lastBatch.masters = head, g.masters
+	g.b.lastBatch.Unlock()
+	return nil
 }
 
 // Rollback ends the batch writing nothing.
@@ -182,7 +206,9 @@ func (g *DocBatch) Rollback() {
 // batchMasters keeps, for a document batch's transaction, the items, partners and
 // warehouses its documents named, by code as typed (normalized): the batch's calls write
 // documents only, and its transaction keeps every other writer out, so what they read of
-// the master data cannot change before the batch ends. Only what was found is kept.
+// the master data cannot change before the batch ends. Only what was found is kept. The
+// next batch of the Book starts from them when nothing was written in between
+// (Book.lastBatch: the audit trail's head has not moved).
 type batchMasters struct {
 	items      map[string]Item
 	partners   map[string]Partner

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"shopbooks/store"
@@ -203,7 +204,7 @@ func TestDocBatchPanic(t *testing.T) {
 				t.Error("the panic did not reach the caller")
 			}
 		}()
-		g.do(ctx, u, PermDraft, func(*store.Tx, *User) error { panic("boom") })
+		g.do(ctx, u, PermDraft, func(context.Context, *store.Tx, *User) error { panic("boom") })
 	}()
 	if _, err := g.SaveDoc(ctx, u, batchDocs()[1]); err == nil {
 		t.Error("a batch used after a panic")
@@ -216,5 +217,46 @@ func TestDocBatchPanic(t *testing.T) {
 	}
 	if _, err := b.SaveAndAuditDoc(ctx, u, batchDocs()[0]); err != nil {
 		t.Fatalf("after the batch: %v", err)
+	}
+}
+
+// TestDocBatchMastersBetweenBatches: a batch starts from what the last one read of the
+// items while nothing was written in between, and reads them again after any write: an
+// item deactivated between two batches is refused by the second.
+func TestDocBatchMastersBetweenBatches(t *testing.T) {
+	ctx := t.Context()
+	b, u := batchBook(t)
+	run := func(d Doc) (*batchMasters, error) {
+		t.Helper()
+		g, err := b.BeginDocBatch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = g.SaveAndAuditDoc(ctx, u, d)
+		if cerr := g.Commit(); cerr != nil {
+			t.Fatal(cerr)
+		}
+		return g.masters, err
+	}
+	first, err := run(batchDocs()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := first.items["A"]; !ok {
+		t.Fatalf("the batch kept no item: %+v", first.items)
+	}
+	second, err := run(batchDocs()[1])
+	if err != nil || second != first {
+		t.Errorf("a batch right after another read the items again (%v)", err)
+	}
+	if err := b.SetItemActive(ctx, u, "A", false); err != nil {
+		t.Fatal(err)
+	}
+	third, err := run(batchDocs()[2])
+	if CodeOf(err) != CodeItemInactive {
+		t.Errorf("an item deactivated between two batches: %v", err)
+	}
+	if third == second {
+		t.Error("a batch after a write kept the items it read before it")
 	}
 }

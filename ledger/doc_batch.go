@@ -64,17 +64,12 @@ func (b *Book) BeginDocBatch(ctx context.Context) (*DocBatch, error) {
 	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s, masters: masters}, nil
 }
 
-// run runs fn under a savepoint, rolled back when fn fails. A savepoint that cannot be
+// run runs fn (when it writes) under a savepoint, rolled back when fn fails. A savepoint that cannot be
 // rolled back leaves the transaction in doubt: the batch then ends in a rollback, as it
 // does when fn panics (the panic goes on to the caller).
-func (g *DocBatch) run(ctx context.Context, fn func(*store.Tx) error) (err error) {
+func (g *DocBatch) run(ctx context.Context, writes bool, fn func(*store.Tx) error) (err error) {
 	if g.end != nil {
 		return g.end
-	}
-	tx := g.tx.Tx
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT doc"); err != nil {
-		g.end = err
-		return err
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -83,6 +78,14 @@ func (g *DocBatch) run(ctx context.Context, fn func(*store.Tx) error) (err error
 			panic(p)
 		}
 	}()
+	tx := g.tx.Tx
+	if !writes { // a read needs no savepoint
+		return fn(tx)
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT doc"); err != nil {
+		g.end = err
+		return err
+	}
 	err = fn(tx)
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO doc"); rerr != nil {
@@ -100,6 +103,11 @@ func (g *DocBatch) run(ctx context.Context, fn func(*store.Tx) error) (err error
 // do runs fn for the acting user by, who needs perm, in the batch's transaction, with ctx
 // carrying the batch's masters (batchMasters).
 func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(ctx context.Context, tx *store.Tx, now *User) error) error {
+	return g.call(ctx, by, perm, true, fn)
+}
+
+// call is do for a fn that writes (under a savepoint of its own) or only reads.
+func (g *DocBatch) call(ctx context.Context, by *User, perm Perm, writes bool, fn func(ctx context.Context, tx *store.Tx, now *User) error) error {
 	if g.ended {
 		return fmt.Errorf("document batch: used after Commit")
 	}
@@ -107,7 +115,7 @@ func (g *DocBatch) do(ctx context.Context, by *User, perm Perm, fn func(ctx cont
 		return err
 	}
 	ctx = context.WithValue(ctx, mastersKey{}, g.masters)
-	err := g.run(ctx, func(tx *store.Tx) error {
+	err := g.run(ctx, writes, func(tx *store.Tx) error {
 		now := g.users[by.ID]
 		if now == nil || now.Name != by.Name {
 			u, err := actingUser(ctx, tx, by)
@@ -161,7 +169,7 @@ func (g *DocBatch) AuditDoc(ctx context.Context, by *User, number string) error 
 // CountWarnings is Book.CountWarnings in the batch: it sees the batch's documents.
 func (g *DocBatch) CountWarnings(ctx context.Context, by *User, number string) ([]string, error) {
 	var out []string
-	err := g.do(ctx, by, PermViewDocs, func(ctx context.Context, tx *store.Tx, _ *User) error {
+	err := g.call(ctx, by, PermViewDocs, false, func(ctx context.Context, tx *store.Tx, _ *User) error {
 		var err error
 		out, err = countWarnings(ctx, tx, number)
 		return err

@@ -386,17 +386,7 @@ func encodeAfter(before, after string, depth int) []byte {
 	if back, err := applyDelta(before, delta); err != nil || back != after {
 		return encodeFull(after)
 	}
-	enc := append([]byte{'D'}, delta...)
-	if z := deflateImage('E', delta); len(z) < len(enc) {
-		enc = z
-	}
-	if len(enc) <= smallDelta {
-		return enc
-	}
-	if full := encodeFull(after); len(full) <= len(enc) {
-		return full
-	}
-	return enc
+	return encodeDelta(before, delta, depth)
 }
 
 // smallDelta is the size under which encodeAfter takes a delta as it is.
@@ -663,8 +653,8 @@ type imageRef struct {
 }
 
 // encodeDelta stores an after image given as a delta from before (whose rebuilding
-// takes depth deltas) as encodeAfter would choose: the delta when it is short or
-// shorter than the whole image, the whole image past maxImageDepth.
+// takes depth deltas): the delta ('D', or 'E' deflated when shorter) when it is short
+// or shorter than the whole image, the whole image past maxImageDepth.
 func encodeDelta(before, delta string, depth int) []byte {
 	enc := append([]byte{'D'}, delta...)
 	if depth < maxImageDepth {

@@ -348,22 +348,25 @@ func scanMovedRows(rows *sql.Rows) (map[int64][]movedRow, error) {
 // newMovedRow is a stock_moves row as costing takes it: quantities and fixed amounts
 // positive, the others' amounts left for costing; with its stored results.
 func newMovedRow(id, lineID int64, period Period, kind int64, qty Qty, amount Money, fixed bool, link string, adj Money, qtyAfter Qty, amtAfter Money) movedRow {
-	r := movedRow{id: id, period: period}
-	r.move.ID = moveID(lineID)
-	r.move.Kind = MoveKind(kind)
-	r.move.Link = link
-	r.move.Qty = qty
-	if qty < 0 {
-		r.move.Qty = -qty
-	}
-	if fixed {
-		r.move.Amount = amount
-		if amount < 0 {
-			r.move.Amount = -amount
-		}
-	}
+	r := movedRow{id: id, period: period, move: costingMove(lineID, MoveKind(kind), qty, amount, fixed, link)}
 	r.stored = [4]int64{int64(amount), int64(adj), int64(qtyAfter), int64(amtAfter)}
 	return r
+}
+
+// costingMove is a movement as costing takes it: its quantity and, when fixed, its
+// amount positive (the others' amounts are costing's to find).
+func costingMove(lineID int64, kind MoveKind, qty Qty, amount Money, fixed bool, link string) Move {
+	m := Move{ID: moveID(lineID), Kind: kind, Link: link, Qty: qty}
+	if qty < 0 {
+		m.Qty = -qty
+	}
+	if fixed {
+		m.Amount = amount
+		if amount < 0 {
+			m.Amount = -amount
+		}
+	}
+	return m
 }
 
 // internPeriod shares one string per period among the rows.

@@ -375,11 +375,11 @@ func saveAndAuditAs(ctx context.Context, tx *store.Tx, s Settings, by *User, d D
 	}
 	// A stock count's audit reads its lines as saved (their numbers, items and
 	// warehouse); any other needs what the save knows.
-	saved, image, err := saveDocImage(ctx, tx, s, by, d, d.Type == DocCount)
+	saved, img, err := saveDocImage(ctx, tx, s, by, d, d.Type == DocCount)
 	if err != nil {
 		return d, err
 	}
-	if err := auditLoaded(ctx, tx, s, by, saved, image); err != nil {
+	if err := auditLoaded(ctx, tx, s, by, saved, img); err != nil {
 		return d, err
 	}
 	if brief {

@@ -64,9 +64,9 @@ func (b *Book) BeginDocBatch(ctx context.Context) (*DocBatch, error) {
 	return &DocBatch{b: b, tx: tx, users: map[int64]*User{}, settings: s, masters: masters}, nil
 }
 
-// run runs fn (when it writes) under a savepoint, rolled back when fn fails. A savepoint that cannot be
-// rolled back leaves the transaction in doubt: the batch then ends in a rollback, as it
-// does when fn panics (the panic goes on to the caller).
+// run runs fn, when it writes under a savepoint rolled back when fn fails. A savepoint
+// that cannot be rolled back leaves the transaction in doubt: the batch then ends in a
+// rollback, as it does when fn panics (the panic goes on to the caller).
 func (g *DocBatch) run(ctx context.Context, writes bool, fn func(*store.Tx) error) (err error) {
 	if g.end != nil {
 		return g.end

@@ -52,9 +52,8 @@ func saveDoc(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc) (Do
 	return saved, err
 }
 
-// saveDocImage is saveDoc with the settings read, returning also the saved document's
-// audit image and its record (savedImage) for a change that follows in the same
-// transaction. Without reload, the document returned is d as saved — its id, number,
+// saveDocImage is saveDoc returning also the saved document's audit image and its
+// record (savedImage) for a change that follows in the same transaction. Without reload, the document returned is d as saved — its id, number,
 // status, maker and version set, its lines as given — not read again.
 func saveDocImage(ctx context.Context, tx *store.Tx, s Settings, by *User, d Doc, reload bool) (Doc, *savedImage, error) {
 	fail := func(err error) (Doc, *savedImage, error) { return d, nil, err }

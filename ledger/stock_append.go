@@ -49,20 +49,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		if sm.kind == 0 {
 			continue // a transfer: costing ignores it
 		}
-		m := appendedMove{at: i, date: d.Date}
-		m.move.ID = moveID(sm.lineID)
-		m.move.Kind = sm.kind
-		m.move.Qty = sm.qty
-		if sm.qty < 0 {
-			m.move.Qty = -sm.qty
-		}
-		if sm.fixed {
-			m.move.Amount = sm.amount
-			if sm.amount < 0 {
-				m.move.Amount = -sm.amount
-			}
-		}
-		m.move.Link = sm.link
+		m := appendedMove{at: i, date: d.Date, move: costingMove(sm.lineID, sm.kind, sm.qty, sm.amount, sm.fixed, sm.link)}
 		if byItem[sm.itemID] == nil {
 			ids = append(ids, sm.itemID)
 		}

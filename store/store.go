@@ -278,24 +278,15 @@ func (d *DB) Close() error {
 // Write runs fn in one IMMEDIATE transaction and commits only if fn returns nil.
 // Never call Write inside Write: the inner one waits out BusyTimeout.
 func (d *DB) Write(ctx context.Context, fn func(*Tx) error) (err error) {
-	if d.writer == nil {
-		d.writer = newWriter()
-	}
-	if err := d.writer.acquire(ctx, d.sql, d.busy); err != nil {
+	h, err := d.begin(ctx, false)
+	if err != nil {
 		return err
 	}
-	broken := false
-	defer func() { d.writer.release(broken) }()
-	stx, err := d.writer.conn.BeginTx(ctx, nil)
-	if err != nil {
-		broken = true
+	defer h.Rollback() // after a failure or a panic in fn; nothing once committed
+	if err := fn(h.Tx); err != nil {
 		return classify(err)
 	}
-	defer stx.Rollback()
-	if err := fn(&Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second), writer: d.writer}); err != nil {
-		return classify(err)
-	}
-	return classify(stx.Commit())
+	return h.Commit()
 }
 
 // HeldTx is a write transaction its caller holds across calls (Begin): what Write does
@@ -305,28 +296,37 @@ type HeldTx struct {
 	*Tx
 	d     *DB
 	stx   *sql.Tx
+	held  bool // opened by Begin (not Write): see begin
 	ended bool
 }
 
-// Begin opens an IMMEDIATE transaction the caller holds until Commit or Rollback.
+// Begin opens an IMMEDIATE transaction the caller holds until Commit or Rollback; its
+// commit leaves the WAL checkpoint to a goroutine (checkpoint.go).
 func (d *DB) Begin(ctx context.Context) (*HeldTx, error) {
+	return d.begin(ctx, true)
+}
+
+// begin opens a write transaction; held: with the automatic checkpoint off until it
+// ends, a checkpoint requested after its commit.
+func (d *DB) begin(ctx context.Context, held bool) (*HeldTx, error) {
 	if d.writer == nil {
 		d.writer = newWriter()
 	}
 	if err := d.writer.acquire(ctx, d.sql, d.busy); err != nil {
 		return nil, err
 	}
-	// The automatic checkpoint off while held (checkpoint.go).
-	if _, err := d.writer.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint=0"); err != nil {
-		d.writer.release(true)
-		return nil, classify(err)
+	if held {
+		if _, err := d.writer.conn.ExecContext(ctx, "PRAGMA wal_autocheckpoint=0"); err != nil {
+			d.writer.release(true)
+			return nil, classify(err)
+		}
 	}
 	stx, err := d.writer.conn.BeginTx(ctx, nil)
 	if err != nil {
 		d.writer.release(true)
 		return nil, classify(err)
 	}
-	return &HeldTx{Tx: &Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second), writer: d.writer}, d: d, stx: stx}, nil
+	return &HeldTx{Tx: &Tx{Tx: stx, Now: d.Now().UTC().Truncate(time.Second), writer: d.writer}, d: d, stx: stx, held: held}, nil
 }
 
 // Commit ends the transaction, writing it; after a failed commit nothing is written.
@@ -340,14 +340,19 @@ func (h *HeldTx) Commit() error {
 		h.stx.Rollback()
 	}
 	h.release()
-	if err == nil {
+	if err == nil && h.held {
 		h.d.ckpt.request(h.d.sql)
 	}
 	return classify(err)
 }
 
-// release gives the writer connection back with SQLite's automatic checkpoint on.
+// release gives the writer connection back, with SQLite's automatic checkpoint on again
+// after a held transaction.
 func (h *HeldTx) release() {
+	if !h.held {
+		h.d.writer.release(false)
+		return
+	}
 	_, err := h.d.writer.conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint=1000")
 	h.d.writer.release(err != nil) // a connection left without it is dropped
 }

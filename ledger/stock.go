@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -198,17 +199,12 @@ func checkNegative(ctx context.Context, tx *store.Tx, itemID, whID int64, from D
 	if err != nil {
 		return err
 	}
-	var item, wh string
-	if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", itemID, whID).Scan(&item, &wh); err != nil {
-		return err
-	}
 	onhand := run - qty
 	requested := -qty
 	if requested <= 0 { // an inflow taken away (un-audit): the shortfall shows at this point
 		requested, onhand = -run, 0
 	}
-	return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", onhand.String(),
-		"requested", requested.String(), "shortfall", (-run).String())
+	return refuseNegative(ctx, tx, [2]int64{itemID, whID}, date, onhand, requested, -run)
 }
 
 // firstOpenPeriod is the period after the latest closed one, or the first period.
@@ -291,26 +287,36 @@ type movedRow struct {
 
 // itemMovedRows are the costed movements (kind <> 0) that the condition on stock_moves
 // selects, in costing order, as costing takes them: quantities and fixed amounts
-// positive, the others' amounts left for costing.
+// positive, the others' amounts left for costing. The condition names one item.
 func itemMovedRows(ctx context.Context, tx *store.Tx, where string, args ...any) ([]movedRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
-		FROM stock_moves WHERE `+where+` AND kind <> 0 ORDER BY date, audit_seq, line_no, sub, id`, args...)
+	byItem, err := movedRowsByItem(ctx, tx, where, args...)
+	for _, rows := range byItem {
+		return rows, err
+	}
+	return nil, err
+}
+
+// movedRowsByItem is itemMovedRows for a condition that may name several items: each
+// item's movements in costing order.
+func movedRowsByItem(ctx context.Context, tx *store.Tx, where string, args ...any) (map[int64][]movedRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, id, line_id, period, kind, qty, amount, fixed, link, adj, qty_after, amount_after
+		FROM stock_moves WHERE `+where+` AND kind <> 0 ORDER BY item_id, date, audit_seq, line_no, sub, id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var all []movedRow
+	all := map[int64][]movedRow{}
 	for rows.Next() {
-		var id, lineID, kind int64
+		var itemID, id, lineID, kind int64
 		var period Period
 		var qty, qtyAfter Qty
 		var amount, adj, amtAfter Money
 		var fixed bool
 		var link string
-		if err := rows.Scan(&id, &lineID, &period, &kind, &qty, &amount, &fixed, &link, &adj, &qtyAfter, &amtAfter); err != nil {
+		if err := rows.Scan(&itemID, &id, &lineID, &period, &kind, &qty, &amount, &fixed, &link, &adj, &qtyAfter, &amtAfter); err != nil {
 			return nil, err
 		}
-		all = append(all, newMovedRow(id, lineID, period, kind, qty, amount, fixed, link, adj, qtyAfter, amtAfter))
+		all[itemID] = append(all[itemID], newMovedRow(id, lineID, period, kind, qty, amount, fixed, link, adj, qtyAfter, amtAfter))
 	}
 	return all, rows.Err()
 }
@@ -379,11 +385,15 @@ func recostItemWarn(ctx context.Context, tx *store.Tx, method Costing, first Per
 	return closing, warnings, nil
 }
 
-// checkNegativeAudit is checkNegative for the audit of document doc, for each (item,
-// warehouse) of pairs in turn, with a fast path for the usual case: nothing of the item
-// in the warehouse is dated after the document, and the document only takes it out.
-// The running quantity's lowest point is then where it ends, the kept on-hand. What
-// the fast path needs of every pair comes in one query.
+// checkNegativeAudit is checkNegative for the audit of document doc (its movements
+// written), for each (item, warehouse) of pairs in turn. The usual case: nothing of
+// the item in the warehouse is dated after the document, and the document only takes
+// it out; the running quantity's lowest point is then where it ends, the kept on-hand.
+// Otherwise (a back-dated document, or one that also brings the item in) the pair's
+// movements from the document's date on are run through in costing order from the
+// quantity before them (the kept on-hand less their sum): the run of checkNegative, for
+// every such pair in one query, the document's own movements of a pair it only takes
+// out of counted as one (the refusal names its whole quantity, as in the usual case).
 func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, date Date, doc DocID) error {
 	if len(pairs) == 0 {
 		return nil
@@ -401,6 +411,7 @@ func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, dat
 	if err != nil {
 		return err
 	}
+	var run []any // the items whose movements are run through
 	for rows.Next() {
 		var k [2]int64
 		var st state
@@ -409,30 +420,89 @@ func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, dat
 			return err
 		}
 		states[k] = st
+		if (st.later || st.in) && !slices.Contains(run, any(k[0])) {
+			run = append(run, k[0])
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	type point struct {
+		date Date
+		qty  Qty
+		own  bool // the document's
+	}
+	moved := map[[2]int64][]point{}
+	if len(run) > 0 {
+		rows, err := tx.QueryContext(ctx, `SELECT item_id, warehouse_id, date, qty, doc_id = ? FROM stock_moves
+			WHERE item_id IN (`+strings.Repeat("?, ", len(run)-1)+`?) AND date >= ?
+			ORDER BY item_id, date, audit_seq, line_no, sub, id`, append(append([]any{doc}, run...), date)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k [2]int64
+			var p point
+			if err := rows.Scan(&k[0], &k[1], &p.date, &p.qty, &p.own); err != nil {
+				rows.Close()
+				return err
+			}
+			st, ok := states[k]
+			if !ok || !(st.later || st.in) {
+				continue
+			}
+			// A document that only takes the item out is one point of the run, as in
+			// the usual case: its whole quantity requested.
+			if ps := moved[k]; p.own && !st.in && len(ps) > 0 && ps[len(ps)-1].own {
+				ps[len(ps)-1].qty += p.qty
+				continue
+			}
+			moved[k] = append(moved[k], p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
 	for _, k := range pairs {
 		st := states[k]
 		if st.later || st.in {
-			if err := checkNegative(ctx, tx, k[0], k[1], date); err != nil {
-				return err
+			points := moved[k]
+			run := st.final
+			for _, p := range points {
+				run -= p.qty
+			}
+			for _, p := range points {
+				run += p.qty
+				if run >= 0 {
+					continue
+				}
+				onhand, requested := run-p.qty, -p.qty
+				if requested <= 0 { // an inflow taken away: the shortfall shows at this point
+					requested, onhand = -run, 0
+				}
+				return refuseNegative(ctx, tx, k, p.date, onhand, requested, -run)
 			}
 			continue
 		}
 		if st.final >= 0 {
 			continue
 		}
-		var item, wh string
-		if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", k[0], k[1]).Scan(&item, &wh); err != nil {
-			return err
-		}
-		return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", (st.final + st.out).String(),
-			"requested", st.out.String(), "shortfall", (-st.final).String())
+		return refuseNegative(ctx, tx, k, date, st.final+st.out, st.out, -st.final)
 	}
 	return nil
+}
+
+// refuseNegative is the refusal of a movement that takes an item's running quantity in
+// a warehouse (pair: item and warehouse ids) below zero.
+func refuseNegative(ctx context.Context, tx *store.Tx, pair [2]int64, date Date, onhand, requested, shortfall Qty) error {
+	var item, wh string
+	if err := tx.QueryRowContext(ctx, "SELECT i.code, w.code FROM items i, warehouses w WHERE i.id = ? AND w.id = ?", pair[0], pair[1]).Scan(&item, &wh); err != nil {
+		return err
+	}
+	return refuse(CodeStockNegative, "item", item, "warehouse", wh, "date", string(date), "onhand", onhand.String(),
+		"requested", requested.String(), "shortfall", shortfall.String())
 }
 
 // linkedReturnSources fills in, for each linked sales return among moves whose delivery

@@ -87,6 +87,17 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 		sorted = append(sorted, id)
 	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	// Back-dated: the items' later movements are costed again after the new ones.
+	var back []any
+	for _, itemID := range sorted {
+		if l := last[itemID]; l != nil && len(byItem[itemID]) > 0 && l.date.Valid && Date(l.date.String) > d.Date {
+			back = append(back, itemID)
+		}
+	}
+	tails, err := appendTails(ctx, tx, first, d.ID, d.Date, back)
+	if err != nil {
+		return nil, err
+	}
 	for _, itemID := range sorted {
 		own := byItem[itemID]
 		if len(own) == 0 {
@@ -97,12 +108,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 			return nil, fmt.Errorf("item %d: not found", itemID)
 		}
 		var tail []movedRow
-		if l.date.Valid && Date(l.date.String) > own[0].date {
-			// Back-dated: the item's later movements are costed again after the new ones.
-			a, err := appendTail(ctx, tx, first, d.ID, itemID, own[0].date)
-			if err != nil {
-				return nil, err
-			}
+		if a, ok := tails[itemID]; ok {
 			if !a.usable {
 				rest[itemID] = true // cost the item's open periods again
 				continue
@@ -143,9 +149,9 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	return rest, storeCosts(ctx, tx, updates)
 }
 
-// appended is what appendTail finds of a back-dated document's item: whether the
-// document's movements and the later ones can be costed from the movement before them
-// (usable), that movement's date and state, and the later movements.
+// appended is what appendTails finds of an item a back-dated document moves: whether
+// the document's movements and the later ones can be costed from the movement before
+// them (usable), that movement's date and state, and the later movements.
 type appended struct {
 	usable bool
 	date   sql.NullString
@@ -154,35 +160,56 @@ type appended struct {
 	tail   []movedRow
 }
 
-// appendTail reads, for an item the document back-dates (moving average), the state of
-// the item's latest movement dated on or before the document and the movements dated
-// after it, which the run costs again after the document's own. Where that run would
-// not be the one recost runs, it is not usable and the item is costed from the period's
-// opening: later movements in another period (recost runs each period from the one
-// before's close), or linked sales returns in the open periods (their cost follows
-// their delivery's, which recost tracks across the periods).
-func appendTail(ctx context.Context, tx *store.Tx, first Period, doc DocID, itemID int64, date Date) (appended, error) {
-	var a appended
-	var linked bool
-	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND kind = ?2 AND link <> '' AND date >= ?3),
-		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = ?1 AND kind <> 0 AND doc_id <> ?4 AND date >= ?5)`,
-		itemID, int(MoveSalesReturn), first.FirstDay(), doc, date.Period().Next().FirstDay()).Scan(&linked, &a.usable)
-	if err != nil || linked || a.usable {
-		a.usable = false
-		return a, err
+// appendTails reads, for the items (ids) a document dated `date` back-dates (moving
+// average), the state of each item's latest movement dated on or before the document
+// and the movements dated after it, which the run costs again after the document's own:
+// two queries for all of them. Where that run would not be the one recost runs, the item
+// is not usable and is costed from the period's opening: later movements in another
+// period (recost runs each period from the one before's close), or linked sales returns
+// in the open periods (their cost follows their delivery's, which recost tracks across
+// the periods).
+func appendTails(ctx context.Context, tx *store.Tx, first Period, doc DocID, date Date, ids []any) (map[int64]*appended, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	a.tail, err = itemMovedRows(ctx, tx, "item_id = ? AND date > ? AND doc_id <> ?", itemID, date, doc)
+	in := "(" + strings.Repeat("?, ", len(ids)-1) + "?)"
+	found := map[int64]*appended{}
+	rows, err := tx.QueryContext(ctx, `SELECT i.id,
+		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = i.id AND kind = ?1 AND link <> '' AND date >= ?2)
+		OR EXISTS (SELECT 1 FROM stock_moves WHERE item_id = i.id AND kind <> 0 AND doc_id <> ?3 AND date >= ?4),
+		m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
+		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?3 AND x.date <= ?5
+			ORDER BY x.date DESC, x.audit_seq DESC, x.line_no DESC, x.sub DESC, x.id DESC LIMIT 1)
+		WHERE i.id IN `+in,
+		append([]any{int(MoveSalesReturn), first.FirstDay(), doc, date.Period().Next().FirstDay(), date}, ids...)...)
 	if err != nil {
-		return a, err
+		return nil, err
 	}
-	err = tx.QueryRowContext(ctx, `SELECT date, qty_after, amount_after FROM stock_moves
-		WHERE item_id = ? AND kind <> 0 AND doc_id <> ? AND date <= ?
-		ORDER BY date DESC, audit_seq DESC, line_no DESC, sub DESC, id DESC LIMIT 1`, itemID, doc, date).Scan(&a.date, &a.qty, &a.amount)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return a, err
+	var usable []any
+	for rows.Next() {
+		var id int64
+		var a appended
+		var other bool
+		if err := rows.Scan(&id, &other, &a.date, &a.qty, &a.amount); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.usable = !other
+		found[id] = &a
+		if a.usable {
+			usable = append(usable, id)
+		}
 	}
-	a.usable = true
-	return a, nil
+	rows.Close()
+	if err := rows.Err(); err != nil || len(usable) == 0 {
+		return found, err
+	}
+	tails, err := movedRowsByItem(ctx, tx, "item_id IN ("+strings.Repeat("?, ", len(usable)-1)+"?) AND date > ? AND doc_id <> ?",
+		append(usable, date, doc)...)
+	for id, tail := range tails {
+		found[id].tail = tail
+	}
+	return found, err
 }
 
 // appendState is an item's moving-average state before the document's movements: after

@@ -9,20 +9,26 @@ import (
 	"shopbooks/store"
 )
 
+// twoWarehouseBook is a new book with warehouses W1 and W2, supplier S1 and customer C1.
+func twoWarehouseBook(t *testing.T) (*Book, *User) {
+	t.Helper()
+	b, u := openTestBookWith(t, testNewBook(TaxpayerGeneral))
+	for _, w := range []string{"W1", "W2"} {
+		if _, err := b.AddWarehouse(t.Context(), u, Warehouse{Code: w, Name: "仓" + w}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.AddPartner(t.Context(), u, Partner{Code: "S1", Name: "供", Supplier: true})
+	b.AddPartner(t.Context(), u, Partner{Code: "C1", Name: "客", Customer: true})
+	return b, u
+}
+
 // stockPeriodBook is a book with three months of random receipts, deliveries and
 // transfers in two warehouses, some un-audited again, its first month closed.
 func stockPeriodBook(t *testing.T) (*Book, *User) {
 	t.Helper()
-	nb := testNewBook(TaxpayerGeneral)
-	b, u := openTestBookWith(t, nb)
+	b, u := twoWarehouseBook(t)
 	ctx := t.Context()
-	for _, w := range []string{"W1", "W2"} {
-		if _, err := b.AddWarehouse(ctx, u, Warehouse{Code: w, Name: "仓" + w}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b.AddPartner(ctx, u, Partner{Code: "S1", Name: "供", Supplier: true})
-	b.AddPartner(ctx, u, Partner{Code: "C1", Name: "客", Customer: true})
 	for i := range 5 {
 		code := fmt.Sprintf("I%d", i)
 		if _, err := b.AddItem(ctx, u, Item{Code: code, Name: "品" + code, Unit: "个", VAT: 1300}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"shopbooks/store"
@@ -29,7 +30,7 @@ type stockMove struct {
 	amountAfter Money
 }
 
-func moveID(lineID int64) string { return fmt.Sprintf("L%d", lineID) }
+func moveID(lineID int64) string { return "L" + strconv.FormatInt(lineID, 10) }
 
 // docMoves builds the movements of a document being audited (DOMAIN.md §3.1), with the
 // ids of its lines and, for a count, the book quantities.

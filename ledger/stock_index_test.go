@@ -21,7 +21,21 @@ var indexesBeforeSlim = []string{
 	"CREATE INDEX docs_source ON docs(source_id)",
 }
 
-// TestSlimIndexesUpgrade: a book with the older indexes opens migrated, its schema the
+// guardsBeforeEquality are the closed-month guards on updates before they looked the
+// periods up by equality (version 11): "period IN (OLD.period, NEW.period)".
+func guardsBeforeEquality() []string {
+	var qs []string
+	for _, table := range []string{"docs", "stock_moves", "vouchers", "account_periods", "doc_counters", "stock_period_qty", "partner_doc_periods"} {
+		qs = append(qs, "DROP TRIGGER "+table+"_closed_upd", "CREATE TRIGGER "+table+"_closed_upd BEFORE UPDATE ON "+table+`
+WHEN (SELECT closed FROM periods WHERE period IN (OLD.period, NEW.period) AND closed = 1) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END`)
+	}
+	return append(qs, "DROP TRIGGER doc_lines_closed_upd", `CREATE TRIGGER doc_lines_closed_upd BEFORE UPDATE ON doc_lines
+WHEN (SELECT max(p.closed) FROM docs d JOIN periods p ON p.period = d.period WHERE d.id IN (OLD.doc_id, NEW.doc_id)) = 1
+BEGIN SELECT RAISE(ABORT, 'period closed'); END`)
+}
+
+// TestSlimIndexesUpgrade: a book with the older indexes and guards opens migrated, its schema the
 // migrations' (verify in full agrees), its stock, ledgers and checks unchanged, and the
 // audits after it keep refusing negative stock.
 func TestSlimIndexesUpgrade(t *testing.T) {
@@ -44,10 +58,12 @@ func TestSlimIndexesUpgrade(t *testing.T) {
 	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	// The book one version back, the slimmer indexes' migration being the last one (a
-	// migration added after it goes back that many more, its own changes undone too).
+	// The book two versions back: before the closed-month guards by equality (the last
+	// migration) and the slimmer indexes (the one before). A migration added after them
+	// goes back that many more, its own changes undone too.
+	rawExec(t, db, guardsBeforeEquality()...)
 	rawExec(t, db, indexesBeforeSlim...)
-	rawExec(t, db, fmt.Sprintf("PRAGMA user_version = %d", version-1))
+	rawExec(t, db, fmt.Sprintf("PRAGMA user_version = %d", version-2))
 	db.Close()
 
 	b, err = Open(ctx, path, testLog(t))

@@ -62,6 +62,7 @@ func TestSlimIndexesUpgrade(t *testing.T) {
 	// migration) and the slimmer indexes (the one before). A migration added after them
 	// goes back that many more, its own changes undone too.
 	rawExec(t, db, guardsBeforeEquality()...)
+	rawExec(t, db, "DROP INDEX stock_moves_linked")
 	rawExec(t, db, indexesBeforeSlim...)
 	rawExec(t, db, fmt.Sprintf("PRAGMA user_version = %d", version-2))
 	db.Close()
@@ -85,7 +86,7 @@ func TestSlimIndexesUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"stock_moves_day", "stock_moves_doc", "stock_moves_line", "stock_moves_link", "stock_moves_order"}
+	want := []string{"stock_moves_day", "stock_moves_doc", "stock_moves_line", "stock_moves_link", "stock_moves_linked", "stock_moves_order"}
 	if !slices.Equal(names, want) {
 		t.Errorf("stock_moves indexes after the upgrade: %v, want %v", names, want)
 	}
@@ -117,6 +118,8 @@ func TestStockAccessPaths(t *testing.T) {
 		{`SELECT date, qty, run FROM (SELECT date, qty, sum(qty) OVER (ORDER BY date, audit_seq, line_no, sub, id ROWS UNBOUNDED PRECEDING) AS run
 			FROM stock_moves WHERE item_id = 1 AND warehouse_id = 1 AND date >= '2025-03-15') WHERE run < 0 LIMIT 1`, "stock_moves_order"},
 		{"SELECT EXISTS (SELECT 1 FROM stock_moves x WHERE x.item_id = 1 AND x.warehouse_id = 1 AND x.date > '2025-03-15' AND x.doc_id <> 1)", "stock_moves_order"},
+		// an item's linked sales returns from a date on (a back-dated audit)
+		{"SELECT EXISTS (SELECT 1 FROM stock_moves WHERE item_id = 1 AND kind = 3 AND link <> '' AND date >= '2025-03-01')", "stock_moves_linked"},
 		// an item's movements of a month (the cost explanation's fixed amounts)
 		{"SELECT sum(qty) FROM stock_moves WHERE item_id = 1 AND date BETWEEN '2025-03-01' AND '2025-03-31' AND kind <> 0 AND fixed = 1", "stock_moves_order"},
 		// a period's movements, a range of periods'

@@ -490,7 +490,7 @@ func storeCostStates(ctx context.Context, tx *store.Tx, period Period, ids []int
 
 // valuesList is "(?, ?), (?, ?)" for rows rows of cols columns.
 func valuesList(rows, cols int) string {
-	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	one := params(cols)
 	var b strings.Builder
 	b.Grow(rows * (len(one) + 2))
 	for i := range rows {

@@ -30,6 +30,9 @@ type stockMove struct {
 	amountAfter Money
 }
 
+// params is a list of n SQL parameters in parentheses: "(?, ?, ?)".
+func params(n int) string { return "(" + strings.Repeat("?, ", n-1) + "?)" }
+
 func moveID(lineID int64) string { return "L" + strconv.FormatInt(lineID, 10) }
 
 // docMoves builds the movements of a document being audited (DOMAIN.md §3.1), with the
@@ -112,7 +115,7 @@ func insertMoves(ctx context.Context, tx *store.Tx, d Doc, seq int64, moves []st
 
 // valueRows is n rows of cols placeholders for a VALUES clause.
 func valueRows(n, cols int) string {
-	row := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	row := params(cols)
 	return strings.Repeat(row+", ", n-1) + row
 }
 
@@ -437,7 +440,7 @@ func checkNegativeAudit(ctx context.Context, tx *store.Tx, pairs [][2]int64, dat
 	moved := map[[2]int64][]point{}
 	if len(run) > 0 {
 		rows, err := tx.QueryContext(ctx, `SELECT item_id, warehouse_id, date, qty, doc_id = ? FROM stock_moves
-			WHERE item_id IN (`+strings.Repeat("?, ", len(run)-1)+`?) AND date >= ?
+			WHERE item_id IN `+params(len(run))+` AND date >= ?
 			ORDER BY item_id, date, audit_seq, line_no, sub, id`, append(append([]any{doc}, run...), date)...)
 		if err != nil {
 			return err

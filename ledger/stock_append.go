@@ -63,7 +63,7 @@ func costAppended(ctx context.Context, tx *store.Tx, s Settings, first Period, d
 	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.ref_cost, m.date, ifnull(m.qty_after, 0), ifnull(m.amount_after, 0)
 		FROM items i LEFT JOIN stock_moves m ON m.id = (SELECT x.id FROM stock_moves x WHERE x.item_id = i.id AND x.kind <> 0 AND x.doc_id <> ?
 			ORDER BY x.date DESC, x.audit_seq DESC, x.line_no DESC, x.sub DESC, x.id DESC LIMIT 1)
-		WHERE i.id IN (`+strings.Repeat("?, ", len(ids)-1)+`?)`, append([]any{d.ID}, ids...)...)
+		WHERE i.id IN `+params(len(ids)), append([]any{d.ID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func appendTails(ctx context.Context, tx *store.Tx, first Period, doc DocID, dat
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	in := "(" + strings.Repeat("?, ", len(ids)-1) + "?)"
+	in := params(len(ids))
 	found := map[int64]*appended{}
 	rows, err := tx.QueryContext(ctx, `SELECT i.id,
 		EXISTS (SELECT 1 FROM stock_moves WHERE item_id = i.id AND kind = ?1 AND link <> '' AND date >= ?2)
@@ -204,7 +204,7 @@ func appendTails(ctx context.Context, tx *store.Tx, first Period, doc DocID, dat
 	if err := rows.Err(); err != nil || len(usable) == 0 {
 		return found, err
 	}
-	tails, err := movedRowsByItem(ctx, tx, "item_id IN ("+strings.Repeat("?, ", len(usable)-1)+"?) AND date > ? AND doc_id <> ?",
+	tails, err := movedRowsByItem(ctx, tx, "item_id IN "+params(len(usable))+" AND date > ? AND doc_id <> ?",
 		append(usable, date, doc)...)
 	for id, tail := range tails {
 		found[id].tail = tail
